@@ -1,0 +1,110 @@
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+
+namespace AnonymousBoard.Data;
+
+/// <summary>
+/// The board's SQLite file: opens connections with the settings every connection needs and brings
+/// the schema up to date from the numbered scripts embedded beside this file.
+/// </summary>
+public sealed class Database
+{
+    private readonly string _connectionString;
+
+    public Database(string path)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Writers are serialised in-process; this only covers another process (the CLI).
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // foreign_keys is per connection. synchronous=FULL: an acknowledged post survives a power
+        // cut as well as a killed process; posts are rare enough that the fsync costs nothing.
+        Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+        return connection;
+    }
+
+    /// <summary>Applies every embedded migration newer than the file's user_version.</summary>
+    public void Migrate()
+    {
+        using var connection = Open();
+        EnsureIsBoardDatabase(connection);
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        var current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (version, sql) in Migrations())
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+            using var tx = connection.BeginTransaction();
+            Execute(connection, sql, tx);
+            // PRAGMA takes no parameters; version is an integer parsed from a resource name.
+            Execute(connection, $"PRAGMA user_version = {version};", tx);
+            tx.Commit();
+        }
+    }
+
+    public static int LatestVersion => Migrations().Max(m => m.Version);
+
+    // A file that is not ours (another application's database) must never be written to.
+    private static void EnsureIsBoardDatabase(SqliteConnection connection)
+    {
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        var tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'table';"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version == 0 && tables > 0)
+        {
+            throw new InvalidDataException("The database file holds tables but no AnonymousBoard schema version; refusing to touch it.");
+        }
+        if (version > LatestVersion)
+        {
+            throw new InvalidDataException($"The database file is at schema version {version}, newer than this program knows ({LatestVersion}).");
+        }
+    }
+
+    private static IEnumerable<(int Version, string Sql)> Migrations()
+    {
+        var assembly = typeof(Database).Assembly;
+        const string prefix = "AnonymousBoard.Data.Migrations.";
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => (Version: int.Parse(n.AsSpan(prefix.Length, 4), System.Globalization.CultureInfo.InvariantCulture), Sql: ReadResource(assembly, n)))
+            .OrderBy(m => m.Version);
+    }
+
+    private static string ReadResource(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Only SQL text written in this class reaches here; values are always parameters.")]
+    internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        command.ExecuteNonQuery();
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Only SQL text written in this class reaches here; values are always parameters.")]
+    internal static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

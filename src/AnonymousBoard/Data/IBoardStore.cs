@@ -1,0 +1,77 @@
+using AnonymousBoard.Boards;
+using AnonymousBoard.Markup;
+
+namespace AnonymousBoard.Data;
+
+/// <summary>
+/// Every read and write of the board's data. Pages and commands talk to this, never to SQL, so a
+/// second engine (PostgreSQL) can be added beside <see cref="SqliteBoardStore"/> without touching them.
+/// </summary>
+public interface IBoardStore
+{
+    IReadOnlyList<Board> ListBoards();
+    Board? FindBoard(string slug);
+    /// <summary>Creates the board; null when the slug is taken.</summary>
+    Board? CreateBoard(string slug, string title, string description, BoardSettings settings);
+    /// <summary>Replaces title, description and settings; false when there is no such board.</summary>
+    bool UpdateBoard(string slug, string title, string description, BoardSettings settings);
+
+    int CountLiveThreads(long boardId);
+    /// <summary>Live threads in bump order (stickies first).</summary>
+    IReadOnlyList<ThreadSummary> ListLiveThreads(long boardId, int offset, int count);
+    /// <summary>A thread's opening post and its last <paramref name="lastReplies"/> replies.</summary>
+    ThreadContent? GetThreadPreview(long boardId, long threadNo, int lastReplies);
+    ThreadContent? GetThread(long boardId, long threadNo);
+
+    PostOutcome CreatePost(Board board, PostDraft draft);
+    /// <summary>Where a post is, with its self-deletion hash (null: none set), or NotFound.</summary>
+    PostLookup FindPost(long boardId, long no);
+    /// <summary>Deletes a post (a whole thread when it is the opening post).</summary>
+    DeleteOutcome DeletePost(Board board, long no);
+
+    /// <summary>Renders again every post stored by an older renderer; returns how many.</summary>
+    int RerenderOutdated();
+}
+
+public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, TrustedHtml BodyHtml);
+
+public sealed record ThreadSummary(
+    long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt);
+
+/// <summary>Post <see cref="FromNo"/> (on board <see cref="FromBoard"/>) quotes post <see cref="ToNo"/>.</summary>
+public sealed record Backlink(long ToNo, string FromBoard, long FromNo, long FromThreadNo);
+
+/// <summary>A thread, or part of it (a preview), with the backlinks of the posts shown.</summary>
+public sealed record ThreadContent(ThreadSummary Thread, IReadOnlyList<StoredPost> Posts, int OmittedReplies, IReadOnlyList<Backlink> Backlinks);
+
+/// <summary>A thread whose pages must be built again after a write.</summary>
+public readonly record struct ThreadRef(long BoardId, long ThreadNo);
+
+/// <summary>A validated post, ready to be written.</summary>
+public sealed record PostDraft(
+    long? ThreadNo, string Name, string Subject, string Body, bool Sage, string? DeleteHash, byte[] ContentHash,
+    DateTimeOffset Now, TimeSpan DuplicateWindow);
+
+public abstract record PostOutcome
+{
+    private PostOutcome() { }
+    public sealed record Created(long No, long ThreadNo, IReadOnlyList<ThreadRef> Touched) : PostOutcome;
+    /// <summary>The same post was just made (a double click): the first one is the answer.</summary>
+    public sealed record Duplicate(long No, long ThreadNo) : PostOutcome;
+    public sealed record ThreadNotFound : PostOutcome;
+    public sealed record ThreadClosed(string Why) : PostOutcome;
+}
+
+public abstract record PostLookup
+{
+    private PostLookup() { }
+    public sealed record Found(long ThreadNo, string? DeleteHash) : PostLookup;
+    public sealed record NotFound : PostLookup;
+}
+
+public abstract record DeleteOutcome
+{
+    private DeleteOutcome() { }
+    public sealed record Deleted(long ThreadNo, bool WasThread, IReadOnlyList<ThreadRef> Touched) : DeleteOutcome;
+    public sealed record NotFound : DeleteOutcome;
+}

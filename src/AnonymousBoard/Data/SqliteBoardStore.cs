@@ -1,0 +1,428 @@
+using AnonymousBoard.Boards;
+using AnonymousBoard.Markup;
+using AnonymousBoard.Posting;
+using Microsoft.Data.Sqlite;
+
+namespace AnonymousBoard.Data;
+
+/// <summary>The board's data in one SQLite file. All of the board's SQL is in this class.</summary>
+public sealed class SqliteBoardStore(Database database) : IBoardStore
+{
+    // One writer at a time inside the process: SQLite allows one anyway, and waiting on a lock is
+    // cheaper and fairer than retrying on SQLITE_BUSY.
+    private readonly Lock _writeLock = new();
+
+    private const string BoardColumns = """
+        b.id, b.slug, b.title, b.description, b.bump_limit, b.thread_cap, b.threads_per_page,
+        b.previews_per_thread, b.max_body_chars, b.max_body_lines, b.max_name_chars,
+        b.max_subject_chars, b.archive_pruned, b.next_post_no - 1, b.last_post_at
+        """;
+
+    public IReadOnlyList<Board> ListBoards()
+    {
+        using var connection = database.Open();
+        return Query(connection, null, $"SELECT {BoardColumns} FROM boards b ORDER BY b.slug", ReadBoard);
+    }
+
+    public Board? FindBoard(string slug)
+    {
+        using var connection = database.Open();
+        return Query(connection, null, $"SELECT {BoardColumns} FROM boards b WHERE b.slug = $slug", ReadBoard, ("$slug", slug))
+            .FirstOrDefault();
+    }
+
+    public Board? CreateBoard(string slug, string title, string description, BoardSettings settings)
+    {
+        lock (_writeLock)
+        {
+            using var connection = database.Open();
+            var taken = Query(connection, null, "SELECT 1 FROM boards WHERE slug = $slug", r => true, ("$slug", slug)).Count > 0;
+            if (taken)
+            {
+                return null;
+            }
+            Execute(connection, null, """
+                INSERT INTO boards (slug, title, description, bump_limit, thread_cap, threads_per_page,
+                    previews_per_thread, max_body_chars, max_body_lines, max_name_chars, max_subject_chars,
+                    archive_pruned, created_at)
+                VALUES ($slug, $title, $description, $bump_limit, $thread_cap, $threads_per_page,
+                    $previews, $max_body_chars, $max_body_lines, $max_name_chars, $max_subject_chars,
+                    $archive, unixepoch())
+                """, [("$slug", slug), ("$title", title), ("$description", description), .. SettingsParameters(settings)]);
+        }
+        return FindBoard(slug);
+    }
+
+    public bool UpdateBoard(string slug, string title, string description, BoardSettings settings)
+    {
+        lock (_writeLock)
+        {
+            using var connection = database.Open();
+            return Execute(connection, null, """
+                UPDATE boards SET title = $title, description = $description, bump_limit = $bump_limit,
+                    thread_cap = $thread_cap, threads_per_page = $threads_per_page,
+                    previews_per_thread = $previews, max_body_chars = $max_body_chars,
+                    max_body_lines = $max_body_lines, max_name_chars = $max_name_chars,
+                    max_subject_chars = $max_subject_chars, archive_pruned = $archive
+                WHERE slug = $slug
+                """, [("$slug", slug), ("$title", title), ("$description", description), .. SettingsParameters(settings)]) == 1;
+        }
+    }
+
+    private static (string, object?)[] SettingsParameters(BoardSettings s) =>
+    [
+        ("$bump_limit", s.BumpLimit), ("$thread_cap", s.ThreadCap), ("$threads_per_page", s.ThreadsPerPage),
+        ("$previews", s.PreviewsPerThread), ("$max_body_chars", s.MaxBodyChars), ("$max_body_lines", s.MaxBodyLines),
+        ("$max_name_chars", s.MaxNameChars), ("$max_subject_chars", s.MaxSubjectChars), ("$archive", s.ArchivePruned ? 1 : 0),
+    ];
+
+    public int CountLiveThreads(long boardId)
+    {
+        using var connection = database.Open();
+        return Query(connection, null, "SELECT count(*) FROM threads WHERE board_id = $b AND archived = 0",
+            r => r.GetInt32(0), ("$b", boardId))[0];
+    }
+
+    private const string ThreadSummarySelect = """
+        SELECT t.no, op.subject, substr(op.body, 1, 160), t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at
+        FROM threads t JOIN posts op ON op.board_id = t.board_id AND op.no = t.no
+        """;
+
+    public IReadOnlyList<ThreadSummary> ListLiveThreads(long boardId, int offset, int count)
+    {
+        using var connection = database.Open();
+        return Query(connection, null, $"""
+            {ThreadSummarySelect}
+            WHERE t.board_id = $b AND t.archived = 0
+            ORDER BY t.sticky DESC, t.bumped_at DESC, t.bump_seq DESC
+            LIMIT $count OFFSET $offset
+            """, ReadThreadSummary, ("$b", boardId), ("$count", count), ("$offset", offset));
+    }
+
+    public ThreadContent? GetThread(long boardId, long threadNo) => ReadThread(boardId, threadNo, lastReplies: null);
+
+    public ThreadContent? GetThreadPreview(long boardId, long threadNo, int lastReplies) => ReadThread(boardId, threadNo, lastReplies);
+
+    private const string PostColumns = "no, thread_no, created_at, name, subject, body_html";
+
+    private static ThreadContent? ReadThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo, int? lastReplies)
+    {
+        var thread = Query(connection, tx, $"{ThreadSummarySelect} WHERE t.board_id = $b AND t.no = $t",
+            ReadThreadSummary, ("$b", boardId), ("$t", threadNo)).FirstOrDefault();
+        if (thread is null)
+        {
+            return null;
+        }
+        var posts = lastReplies is { } n
+            ? Query(connection, tx, $"""
+                SELECT {PostColumns} FROM posts WHERE board_id = $b AND no = $t
+                UNION ALL
+                SELECT * FROM (SELECT {PostColumns} FROM posts
+                               WHERE board_id = $b AND thread_no = $t AND no <> $t ORDER BY no DESC LIMIT $n)
+                ORDER BY no
+                """, ReadPost, ("$b", boardId), ("$t", threadNo), ("$n", n))
+            : Query(connection, tx, $"SELECT {PostColumns} FROM posts WHERE board_id = $b AND thread_no = $t ORDER BY no",
+                ReadPost, ("$b", boardId), ("$t", threadNo));
+        var shown = posts.Select(p => p.No).ToHashSet();
+        // Backlinks of every post in the thread, from any thread or board; filtered to what is shown.
+        var backlinks = Query(connection, tx, """
+            SELECT q.to_no, fb.slug, fp.no, fp.thread_no
+            FROM quotes q
+            JOIN posts fp ON fp.id = q.from_post
+            JOIN boards fb ON fb.id = fp.board_id
+            WHERE q.to_board = $b AND q.to_no IN (SELECT no FROM posts WHERE board_id = $b AND thread_no = $t)
+            ORDER BY q.to_no, fb.slug, fp.no
+            """, r => new Backlink(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)), ("$b", boardId), ("$t", threadNo))
+            .Where(b => shown.Contains(b.ToNo))
+            .ToList();
+        var omitted = Math.Max(0, thread.ReplyCount - (posts.Count - 1));
+        return new ThreadContent(thread, posts, omitted, backlinks);
+    }
+
+    private ThreadContent? ReadThread(long boardId, long threadNo, int? lastReplies)
+    {
+        using var connection = database.Open();
+        // One snapshot for the thread, its posts and backlinks, so the three agree.
+        using var tx = connection.BeginTransaction(deferred: true);
+        return ReadThread(connection, tx, boardId, threadNo, lastReplies);
+    }
+
+    public PostOutcome CreatePost(Board board, PostDraft draft)
+    {
+        lock (_writeLock)
+        {
+            using var connection = database.Open();
+            using var tx = connection.BeginTransaction();
+            var now = draft.Now.ToUnixTimeSeconds();
+
+            var duplicate = Query(connection, tx, """
+                SELECT no, thread_no FROM posts
+                WHERE board_id = $b AND content_hash = $hash AND created_at >= $since
+                ORDER BY no DESC LIMIT 1
+                """, r => new PostOutcome.Duplicate(r.GetInt64(0), r.GetInt64(1)),
+                ("$b", board.Id), ("$hash", draft.ContentHash), ("$since", now - (long)draft.DuplicateWindow.TotalSeconds));
+            if (duplicate.Count > 0)
+            {
+                return duplicate[0];
+            }
+
+            var bump = false;
+            if (draft.ThreadNo is { } replyTo)
+            {
+                var thread = Query(connection, tx, "SELECT reply_count, locked, archived FROM threads WHERE board_id = $b AND no = $t",
+                    r => (Replies: r.GetInt32(0), Locked: r.GetBoolean(1), Archived: r.GetBoolean(2)), ("$b", board.Id), ("$t", replyTo));
+                if (thread.Count == 0)
+                {
+                    return new PostOutcome.ThreadNotFound();
+                }
+                if (thread[0].Archived)
+                {
+                    return new PostOutcome.ThreadClosed("This thread is archived: it can be read but not replied to.");
+                }
+                if (thread[0].Locked)
+                {
+                    return new PostOutcome.ThreadClosed("This thread is locked: no more replies.");
+                }
+                bump = Bumping.Bumps(thread[0].Replies, board.Settings.BumpLimit, draft.Sage);
+            }
+
+            var no = Query(connection, tx, """
+                UPDATE boards SET next_post_no = next_post_no + 1, last_post_at = $now WHERE id = $b
+                RETURNING next_post_no - 1
+                """, r => r.GetInt64(0), ("$b", board.Id), ("$now", now))[0];
+            var threadNo = draft.ThreadNo ?? no;
+            if (draft.ThreadNo is null)
+            {
+                Execute(connection, tx, "INSERT INTO threads (board_id, no, bumped_at, bump_seq) VALUES ($b, $no, $now, $no)",
+                    [("$b", board.Id), ("$no", no), ("$now", now)]);
+            }
+
+            var rendered = PostMarkup.Render(draft.Body, board.Slug, threadNo, new Resolver(connection, tx));
+            var postId = Query(connection, tx, """
+                INSERT INTO posts (board_id, no, thread_no, created_at, name, subject, body, body_html,
+                                   renderer_version, sage, delete_hash, content_hash)
+                VALUES ($b, $no, $t, $now, $name, $subject, $body, $html, $version, $sage, $delete_hash, $hash)
+                RETURNING id
+                """, r => r.GetInt64(0),
+                ("$b", board.Id), ("$no", no), ("$t", threadNo), ("$now", now), ("$name", draft.Name),
+                ("$subject", draft.Subject), ("$body", draft.Body), ("$html", rendered.Html.Value),
+                ("$version", PostMarkup.Version), ("$sage", draft.Sage ? 1 : 0), ("$delete_hash", draft.DeleteHash),
+                ("$hash", draft.ContentHash))[0];
+            InsertQuotes(connection, tx, postId, rendered.Quotes);
+
+            var touched = new List<ThreadRef> { new(board.Id, threadNo) };
+            touched.AddRange(rendered.Quotes.Select(q => new ThreadRef(q.BoardId, q.ThreadNo)));
+            if (draft.ThreadNo is null)
+            {
+                touched.AddRange(PruneThreads(connection, tx, board));
+            }
+            else
+            {
+                Execute(connection, tx, """
+                    UPDATE threads SET reply_count = reply_count + 1,
+                        bumped_at = CASE WHEN $bump THEN $now ELSE bumped_at END,
+                        bump_seq  = CASE WHEN $bump THEN $no  ELSE bump_seq  END
+                    WHERE board_id = $b AND no = $t
+                    """, [("$bump", bump ? 1 : 0), ("$now", now), ("$no", no), ("$b", board.Id), ("$t", threadNo)]);
+            }
+            tx.Commit();
+            return new PostOutcome.Created(no, threadNo, touched.Distinct().ToList());
+        }
+    }
+
+    /// <summary>Threads past the board's cap fall off the end, oldest bump first; stickies stay.</summary>
+    private static List<ThreadRef> PruneThreads(SqliteConnection connection, SqliteTransaction tx, Board board)
+    {
+        var stickies = Query(connection, tx, "SELECT count(*) FROM threads WHERE board_id = $b AND archived = 0 AND sticky = 1",
+            r => r.GetInt32(0), ("$b", board.Id))[0];
+        var keep = Math.Max(0, board.Settings.ThreadCap - stickies);
+        var pruned = Query(connection, tx, """
+            SELECT no FROM threads WHERE board_id = $b AND archived = 0 AND sticky = 0
+            ORDER BY bumped_at DESC, bump_seq DESC LIMIT -1 OFFSET $keep
+            """, r => r.GetInt64(0), ("$b", board.Id), ("$keep", keep));
+        var touched = new List<ThreadRef>();
+        foreach (var threadNo in pruned)
+        {
+            if (board.Settings.ArchivePruned)
+            {
+                Execute(connection, tx, "UPDATE threads SET archived = 1 WHERE board_id = $b AND no = $t", [("$b", board.Id), ("$t", threadNo)]);
+                touched.Add(new ThreadRef(board.Id, threadNo));
+            }
+            else
+            {
+                touched.AddRange(DeleteThread(connection, tx, board.Id, threadNo));
+            }
+        }
+        return touched;
+    }
+
+    public PostLookup FindPost(long boardId, long no)
+    {
+        using var connection = database.Open();
+        var found = Query(connection, null, "SELECT thread_no, delete_hash FROM posts WHERE board_id = $b AND no = $no",
+            r => new PostLookup.Found(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1)), ("$b", boardId), ("$no", no));
+        return found.Count > 0 ? found[0] : new PostLookup.NotFound();
+    }
+
+    public DeleteOutcome DeletePost(Board board, long no)
+    {
+        lock (_writeLock)
+        {
+            using var connection = database.Open();
+            using var tx = connection.BeginTransaction();
+            var post = Query(connection, tx, "SELECT thread_no FROM posts WHERE board_id = $b AND no = $no",
+                r => r.GetInt64(0), ("$b", board.Id), ("$no", no));
+            if (post.Count == 0)
+            {
+                return new DeleteOutcome.NotFound();
+            }
+            var threadNo = post[0];
+            List<ThreadRef> touched;
+            if (threadNo == no)
+            {
+                touched = DeleteThread(connection, tx, board.Id, threadNo);
+            }
+            else
+            {
+                Execute(connection, tx, "DELETE FROM posts WHERE board_id = $b AND no = $no", [("$b", board.Id), ("$no", no)]);
+                Execute(connection, tx, "UPDATE threads SET reply_count = reply_count - 1 WHERE board_id = $b AND no = $t",
+                    [("$b", board.Id), ("$t", threadNo)]);
+                touched = [new ThreadRef(board.Id, threadNo), .. RerenderQuotersOf(connection, tx, board.Id, [no])];
+            }
+            tx.Commit();
+            return new DeleteOutcome.Deleted(threadNo, threadNo == no, touched.Distinct().ToList());
+        }
+    }
+
+    /// <summary>Deletes a thread with its posts, and re-renders posts elsewhere that quoted them.</summary>
+    private static List<ThreadRef> DeleteThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo)
+    {
+        var nos = Query(connection, tx, "SELECT no FROM posts WHERE board_id = $b AND thread_no = $t",
+            r => r.GetInt64(0), ("$b", boardId), ("$t", threadNo));
+        Execute(connection, tx, "DELETE FROM posts WHERE board_id = $b AND thread_no = $t", [("$b", boardId), ("$t", threadNo)]);
+        Execute(connection, tx, "DELETE FROM threads WHERE board_id = $b AND no = $t", [("$b", boardId), ("$t", threadNo)]);
+        return [new ThreadRef(boardId, threadNo), .. RerenderQuotersOf(connection, tx, boardId, nos)];
+    }
+
+    // A quote of a deleted post must stop linking to it: the posts that quoted it are rendered again.
+    private static List<ThreadRef> RerenderQuotersOf(SqliteConnection connection, SqliteTransaction tx, long boardId, IReadOnlyList<long> deletedNos)
+    {
+        var quoters = new HashSet<long>();
+        foreach (var no in deletedNos)
+        {
+            quoters.UnionWith(Query(connection, tx, "SELECT from_post FROM quotes WHERE to_board = $b AND to_no = $no",
+                r => r.GetInt64(0), ("$b", boardId), ("$no", no)));
+        }
+        return quoters.Select(id => Rerender(connection, tx, id)).ToList();
+    }
+
+    private static ThreadRef Rerender(SqliteConnection connection, SqliteTransaction tx, long postId)
+    {
+        var post = Query(connection, tx, """
+            SELECT p.board_id, b.slug, p.thread_no, p.body FROM posts p JOIN boards b ON b.id = p.board_id WHERE p.id = $id
+            """, r => (BoardId: r.GetInt64(0), Slug: r.GetString(1), ThreadNo: r.GetInt64(2), Body: r.GetString(3)), ("$id", postId))[0];
+        var rendered = PostMarkup.Render(post.Body, post.Slug, post.ThreadNo, new Resolver(connection, tx));
+        Execute(connection, tx, "UPDATE posts SET body_html = $html, renderer_version = $v WHERE id = $id",
+            [("$html", rendered.Html.Value), ("$v", PostMarkup.Version), ("$id", postId)]);
+        Execute(connection, tx, "DELETE FROM quotes WHERE from_post = $id", [("$id", postId)]);
+        InsertQuotes(connection, tx, postId, rendered.Quotes);
+        return new ThreadRef(post.BoardId, post.ThreadNo);
+    }
+
+    public int RerenderOutdated()
+    {
+        lock (_writeLock)
+        {
+            using var connection = database.Open();
+            using var tx = connection.BeginTransaction();
+            var outdated = Query(connection, tx, "SELECT id FROM posts WHERE renderer_version <> $v ORDER BY id",
+                r => r.GetInt64(0), ("$v", PostMarkup.Version));
+            foreach (var id in outdated)
+            {
+                Rerender(connection, tx, id);
+            }
+            tx.Commit();
+            return outdated.Count;
+        }
+    }
+
+    private static void InsertQuotes(SqliteConnection connection, SqliteTransaction tx, long postId, IReadOnlyList<QuoteTarget> quotes)
+    {
+        foreach (var q in quotes)
+        {
+            Execute(connection, tx, "INSERT OR IGNORE INTO quotes (from_post, to_board, to_no) VALUES ($id, $b, $no)",
+                [("$id", postId), ("$b", q.BoardId), ("$no", q.No)]);
+        }
+    }
+
+    /// <summary>Resolves quote links inside the writing transaction, so they see what it sees.</summary>
+    private sealed class Resolver(SqliteConnection connection, SqliteTransaction tx) : IQuoteResolver
+    {
+        public QuoteTarget? FindPost(string boardSlug, long no) =>
+            Query(connection, tx, """
+                SELECT b.id, b.slug, p.no, p.thread_no FROM posts p JOIN boards b ON b.id = p.board_id
+                WHERE b.slug = $slug AND p.no = $no
+                """, r => new QuoteTarget(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)),
+                ("$slug", boardSlug), ("$no", no)).FirstOrDefault();
+
+        public bool BoardExists(string boardSlug) =>
+            Query(connection, tx, "SELECT 1 FROM boards WHERE slug = $slug", r => true, ("$slug", boardSlug)).Count > 0;
+    }
+
+    private static Board ReadBoard(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3),
+        new BoardSettings
+        {
+            BumpLimit = r.GetInt32(4),
+            ThreadCap = r.GetInt32(5),
+            ThreadsPerPage = r.GetInt32(6),
+            PreviewsPerThread = r.GetInt32(7),
+            MaxBodyChars = r.GetInt32(8),
+            MaxBodyLines = r.GetInt32(9),
+            MaxNameChars = r.GetInt32(10),
+            MaxSubjectChars = r.GetInt32(11),
+            ArchivePruned = r.GetBoolean(12),
+        },
+        r.GetInt64(13),
+        r.IsDBNull(14) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(14)));
+
+    private static ThreadSummary ReadThreadSummary(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6),
+        DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(7)));
+
+    private static StoredPost ReadPost(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(2)), r.GetString(3), r.GetString(4),
+        TrustedHtml.FromStoredRendering(r.GetString(5)));
+
+    private static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> read,
+        params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Only SQL text written in this class reaches here; values are always parameters.")]
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
+    }
+}

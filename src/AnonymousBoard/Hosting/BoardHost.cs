@@ -1,0 +1,131 @@
+using System.Net;
+using AnonymousBoard.Boards;
+using AnonymousBoard.Data;
+using AnonymousBoard.Posting;
+using AnonymousBoard.Reading;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AnonymousBoard.Hosting;
+
+/// <summary>Thrown when the board cannot start; the message says what to do.</summary>
+public sealed class StartupException(string message) : Exception(message);
+
+/// <summary>Composes the web board: configuration, services, the request pipeline and the routes.</summary>
+public static class BoardHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Razor pages and appsettings.json are found beside the program, wherever it is started from.
+            ApplicationName = typeof(BoardHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var options = builder.Configuration.GetSection(BoardOptions.Section).Get<BoardOptions>() ?? new BoardOptions();
+        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
+        ConfigureListening(builder, options);
+
+        var services = builder.Services;
+        services.Configure<BoardOptions>(o =>
+        {
+            builder.Configuration.GetSection(BoardOptions.Section).Bind(o);
+            o.DataDirectory = options.DataDirectory;
+        });
+        // Razor escapes what HTML gives meaning to, and leaves the rest of Unicode as it is.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new Database(options.DatabasePath));
+        services.AddSingleton<IBoardStore, SqliteBoardStore>();
+        services.AddSingleton<BoardDirectory>();
+        services.AddSingleton<PageCache>();
+        services.AddSingleton<PostingService>();
+        services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
+        services.AddRazorPages(o =>
+        {
+            // Public forms carry no antiforgery cookie: a cookie would let the server link one
+            // reader's posts together. Staff forms opt back in.
+            o.Conventions.ConfigureFilter(new IgnoreAntiforgeryTokenAttribute());
+            o.Conventions.AddPageRoute("/BoardIndex", "/{board:slug}/");
+        }).AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "keys")));
+
+        var app = builder.Build();
+        Start(app.Services, options);
+
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler("/error/500");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.MapStyleSheet();
+        app.MapRazorPages();
+        return app;
+    }
+
+    private static void ConfigureListening(WebApplicationBuilder builder, BoardOptions options)
+    {
+        var configured = builder.Configuration["urls"];
+        var urls = (configured ?? (options.UnixSocket is null ? ListenGuard.DefaultUrl : ""))
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ListenGuard.Check(urls, options.AllowPublicListen) is { } refusal)
+        {
+            throw new StartupException(refusal);
+        }
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
+        if (options.UnixSocket is null)
+        {
+            builder.WebHost.UseUrls(urls);
+            return;
+        }
+        // Explicit endpoints replace --urls in Kestrel, so the TCP ones are added here too.
+        var socket = Path.GetFullPath(options.UnixSocket);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(socket)!);
+            File.Delete(socket); // left over from a previous run; Kestrel will not bind over it
+            kestrel.ListenUnixSocket(socket);
+            foreach (var url in urls)
+            {
+                var uri = new Uri(url);
+                var address = uri.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(uri.Host.Trim('[', ']'));
+                kestrel.Listen(address, uri.Port);
+            }
+        });
+    }
+
+    /// <summary>Opens the database (creating it and board /b/ on first start) before any request.</summary>
+    private static void Start(IServiceProvider services, BoardOptions options)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        try
+        {
+            services.GetRequiredService<Database>().Migrate();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new StartupException($"{options.DatabasePath}: {e.Message}");
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new StartupException($"{options.DatabasePath} cannot be used as the board's database ({e.Message}). It was not changed.");
+        }
+        var store = services.GetRequiredService<IBoardStore>();
+        if (store.ListBoards().Count == 0)
+        {
+            store.CreateBoard("b", "General", "Anything that is not against the rules.", new BoardSettings());
+        }
+        store.RerenderOutdated();
+    }
+}
+
+/// <summary>Route constraint: a board name as <see cref="BoardRules.CheckSlug"/> allows it.</summary>
+public sealed class SlugRouteConstraint : IRouteConstraint
+{
+    public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
+        values.TryGetValue(routeKey, out var value) && value is string slug && BoardRules.CheckSlug(slug) is null;
+}

@@ -1,0 +1,75 @@
+using AnonymousBoard.Boards;
+using AnonymousBoard.Data;
+
+namespace AnonymousBoard.Hosting;
+
+/// <summary>The command-line subcommands, dispatched by their first word.</summary>
+public static class Commands
+{
+    private static readonly Dictionary<string, Func<CommandContext, string[], int>> All = new(StringComparer.Ordinal)
+    {
+        ["boards"] = BoardsCommand.Run,
+    };
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && (All.ContainsKey(args[0]) || args[0] is "help" or "--help" or "-h");
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        if (!All.TryGetValue(args[0], out var command))
+        {
+            stdout.WriteLine("Usage: AnonymousBoard [--urls URL] [--Board:DataDirectory=DIR]   run the board");
+            stdout.WriteLine("       AnonymousBoard " + string.Join(" | ", All.Keys) + " ...        operator commands");
+            return 0;
+        }
+        // Configuration options (--Board:DataDirectory=...) may stand anywhere; the rest are the command's own.
+        var settings = args.Where(a => a.StartsWith("--Board:", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var rest = args.Skip(1).Except(settings).ToArray();
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(settings)
+            .Build();
+        var options = configuration.GetSection(BoardOptions.Section).Get<BoardOptions>() ?? new BoardOptions();
+        var context = new CommandContext(options, stdout, stderr, stdin);
+        try
+        {
+            return command(context, rest);
+        }
+        catch (InvalidDataException e)
+        {
+            stderr.WriteLine($"error: {options.DatabasePath}: {e.Message}");
+            return 1;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            stderr.WriteLine($"error: {options.DatabasePath}: {e.Message}");
+            return 1;
+        }
+    }
+}
+
+/// <summary>What a subcommand gets: the board's options and the three standard streams.</summary>
+public sealed record CommandContext(BoardOptions Options, TextWriter Out, TextWriter Error, TextReader In)
+{
+    /// <summary>The board's store, creating the data directory and schema if needed.</summary>
+    public IBoardStore OpenStore()
+    {
+        Directory.CreateDirectory(Options.DataDirectory);
+        var database = new Database(Options.DatabasePath);
+        database.Migrate();
+        return new SqliteBoardStore(database);
+    }
+
+    /// <summary>Prints a usage error and returns the exit code for it.</summary>
+    public int Usage(string message)
+    {
+        Error.WriteLine($"error: {message}");
+        return 2;
+    }
+
+    public int Fail(string message)
+    {
+        Error.WriteLine($"error: {message}");
+        return 1;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+
+namespace AnonymousBoard.Hosting;
+
+/// <summary>
+/// The board's one CSS file, embedded in the program and served under a name that carries its hash,
+/// so it can be cached for a year and nothing reveals file system times.
+/// </summary>
+public static class StyleSheet
+{
+    public static readonly byte[] Bytes = Load();
+    public static readonly string Url = $"/static/board-{Convert.ToHexStringLower(SHA256.HashData(Bytes))[..12]}.css";
+
+    private static byte[] Load()
+    {
+        using var stream = typeof(StyleSheet).Assembly.GetManifestResourceStream("AnonymousBoard.board.css")!;
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
+    }
+
+    public static IEndpointRouteBuilder MapStyleSheet(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(Url, (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return Results.Bytes(Bytes, "text/css; charset=utf-8");
+        });
+        return endpoints;
+    }
+}

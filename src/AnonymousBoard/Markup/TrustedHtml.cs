@@ -1,0 +1,28 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
+
+namespace AnonymousBoard.Markup;
+
+/// <summary>
+/// HTML that Razor writes without encoding. This is the one raw-HTML path of the board: only the
+/// markup renderer (post bodies) and <see cref="HtmlWriter"/> (which encodes every piece of text it
+/// is given) make one, so everything a person typed has passed through an encoder first.
+/// </summary>
+public sealed class TrustedHtml : IHtmlContent
+{
+    public static readonly TrustedHtml Empty = new(string.Empty);
+
+    private TrustedHtml(string html) => Value = html;
+
+    public string Value { get; }
+
+    /// <summary>For output of <see cref="PostMarkup"/> and <see cref="HtmlWriter"/> only.</summary>
+    internal static TrustedHtml FromRenderer(string html) => new(html);
+
+    /// <summary>Post HTML read back from the database, where only <see cref="PostMarkup"/> writes it.</summary>
+    internal static TrustedHtml FromStoredRendering(string html) => new(html);
+
+    public void WriteTo(TextWriter writer, HtmlEncoder encoder) => writer.Write(Value);
+
+    public override string ToString() => Value;
+}

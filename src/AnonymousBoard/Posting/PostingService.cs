@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using AnonymousBoard.Boards;
+using AnonymousBoard.Data;
+using AnonymousBoard.Hosting;
+using AnonymousBoard.Reading;
+using Microsoft.Extensions.Options;
+
+namespace AnonymousBoard.Posting;
+
+/// <summary>What became of a submitted post.</summary>
+public abstract record PostResult
+{
+    private PostResult() { }
+    /// <summary>Written (or found already written, for an identical resubmit).</summary>
+    public sealed record Accepted(long No, long ThreadNo) : PostResult;
+    /// <summary>Not written; the form goes back with these messages and everything typed.</summary>
+    public sealed record Rejected(int StatusCode, IReadOnlyList<string> Errors) : PostResult;
+}
+
+public abstract record DeleteResult
+{
+    private DeleteResult() { }
+    public sealed record Deleted(long ThreadNo, bool WasThread) : DeleteResult;
+    public sealed record Refused(int StatusCode, string Error) : DeleteResult;
+}
+
+/// <summary>
+/// The straight line from a submitted form to a stored post: validate, check limits, write in one
+/// transaction, refresh the prepared pages.
+/// </summary>
+public sealed class PostingService(IBoardStore store, PageCache cache, BoardDirectory boards, TimeProvider time, IOptions<BoardOptions> options)
+{
+    public PostResult Submit(Board board, PostForm form)
+    {
+        var (post, errors) = PostRules.Check(form, board.Settings, isNewThread: form.Thread is null);
+        if (post is null)
+        {
+            return new PostResult.Rejected(StatusCodes.Status400BadRequest, errors);
+        }
+        var draft = new PostDraft(
+            form.Thread, post.Name, post.Subject, post.Body, form.IsSage, DeletionPassword.Hash(form.Password),
+            ContentHash(form.Thread, post, form.IsSage), time.GetUtcNow(),
+            TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds));
+        switch (store.CreatePost(board, draft))
+        {
+            case PostOutcome.Created created:
+                cache.Invalidate(created.Touched);
+                boards.Invalidate();
+                return new PostResult.Accepted(created.No, created.ThreadNo);
+            case PostOutcome.Duplicate duplicate:
+                return new PostResult.Accepted(duplicate.No, duplicate.ThreadNo);
+            case PostOutcome.ThreadNotFound:
+                return new PostResult.Rejected(StatusCodes.Status404NotFound,
+                    [$"Thread No. {form.Thread} does not exist on /{board.Slug}/ (it may have been deleted or fallen off the board)."]);
+            case PostOutcome.ThreadClosed closed:
+                return new PostResult.Rejected(StatusCodes.Status403Forbidden, [closed.Why]);
+            default:
+                throw new InvalidOperationException("Unknown post outcome.");
+        }
+    }
+
+    public DeleteResult Delete(Board board, long no, string? password)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return new DeleteResult.Refused(StatusCodes.Status400BadRequest, "Type the password you gave when posting.");
+        }
+        switch (store.FindPost(board.Id, no))
+        {
+            case PostLookup.NotFound:
+                return new DeleteResult.Refused(StatusCodes.Status404NotFound, $"There is no post No. {no} on /{board.Slug}/.");
+            case PostLookup.Found { DeleteHash: null }:
+                return new DeleteResult.Refused(StatusCodes.Status403Forbidden, $"Post No. {no} was made without a password, so it cannot be deleted by its poster.");
+            case PostLookup.Found found when !DeletionPassword.Verify(password, found.DeleteHash):
+                return new DeleteResult.Refused(StatusCodes.Status403Forbidden, $"Wrong password for post No. {no}.");
+        }
+        switch (store.DeletePost(board, no))
+        {
+            case DeleteOutcome.Deleted deleted:
+                cache.Invalidate(deleted.Touched);
+                boards.Invalidate();
+                return new DeleteResult.Deleted(deleted.ThreadNo, deleted.WasThread);
+            default:
+                return new DeleteResult.Refused(StatusCodes.Status404NotFound, $"There is no post No. {no} on /{board.Slug}/.");
+        }
+    }
+
+    /// <summary>Identifies an identical resubmit (a double click, a retried slow circuit).</summary>
+    private static byte[] ContentHash(long? thread, CleanPost post, bool sage) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000', thread?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "new", post.Name, post.Subject, post.Body, sage ? "sage" : "")));
+}

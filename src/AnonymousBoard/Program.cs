@@ -1,0 +1,18 @@
+using AnonymousBoard.Hosting;
+
+// One executable: with a subcommand it is the operator's command-line tool, without one the board.
+if (Commands.IsCommand(args))
+{
+    return Commands.Run(args, Console.Out, Console.Error, Console.In);
+}
+try
+{
+    var app = BoardHost.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException e)
+{
+    await Console.Error.WriteLineAsync($"AnonymousBoard cannot start: {e.Message}");
+    return 1;
+}

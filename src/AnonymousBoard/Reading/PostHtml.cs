@@ -1,0 +1,121 @@
+using System.Globalization;
+using AnonymousBoard.Boards;
+using AnonymousBoard.Data;
+using AnonymousBoard.Markup;
+
+namespace AnonymousBoard.Reading;
+
+/// <summary>
+/// The HTML of posts and thread previews. Built in code rather than Razor because it is cached
+/// and served many times; every value from a person goes through <see cref="HtmlWriter.Text(string?)"/>.
+/// </summary>
+public static class PostHtml
+{
+    /// <summary>Times are shown in UTC in one fixed format; the reader's time zone is never guessed.</summary>
+    public static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string MachineTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Every post of a thread, for the thread page.</summary>
+    public static TrustedHtml Thread(Board board, ThreadContent thread)
+    {
+        var w = new HtmlWriter();
+        foreach (var post in thread.Posts)
+        {
+            Post(w, board, thread, post);
+        }
+        return w.ToTrustedHtml();
+    }
+
+    /// <summary>A thread on the board index: its opening post, the omitted count, the last replies.</summary>
+    public static TrustedHtml Preview(Board board, ThreadContent thread)
+    {
+        var w = new HtmlWriter();
+        var t = thread.Thread;
+        w.Tag("<section class=\"thread\" aria-labelledby=\"t").Text(t.No).Tag("\">\n<h2 id=\"t").Text(t.No).Tag("\">")
+            .Tag("<a href=\"").Text(ThreadUrl(board.Slug, t.No)).Tag("\">").Text(ThreadTitle(t)).Tag("</a>");
+        ThreadFlags(w, t);
+        w.Tag("</h2>\n");
+        for (var i = 0; i < thread.Posts.Count; i++)
+        {
+            Post(w, board, thread, thread.Posts[i]);
+            if (i == 0 && thread.OmittedReplies > 0)
+            {
+                var s = thread.OmittedReplies == 1 ? "y" : "ies";
+                w.Tag("<p class=\"omitted\">").Text(thread.OmittedReplies).Tag($" repl{s} omitted. <a href=\"")
+                    .Text(ThreadUrl(board.Slug, t.No)).Tag("\">View the whole thread</a></p>\n");
+            }
+        }
+        w.Tag("<p class=\"thread-foot\"><a href=\"").Text(ThreadUrl(board.Slug, t.No)).Tag("#reply\">Reply to this thread</a></p>\n</section>\n");
+        return w.ToTrustedHtml();
+    }
+
+    /// <summary>Every live thread as a compact tile.</summary>
+    public static TrustedHtml Catalog(Board board, IReadOnlyList<ThreadSummary> threads)
+    {
+        var w = new HtmlWriter();
+        w.Tag("<ul class=\"catalog\">\n");
+        foreach (var t in threads)
+        {
+            w.Tag("<li><a href=\"").Text(ThreadUrl(board.Slug, t.No)).Tag("\"><strong>").Text(ThreadTitle(t)).Tag("</strong></a>");
+            ThreadFlags(w, t);
+            w.Tag("<br><span class=\"count\">").Text(t.ReplyCount).Tag(t.ReplyCount == 1 ? " reply" : " replies")
+                .Tag("</span><br><span class=\"excerpt\">").Text(Excerpt(t.Excerpt)).Tag("</span></li>\n");
+        }
+        w.Tag("</ul>\n");
+        return w.ToTrustedHtml();
+    }
+
+    public static string ThreadUrl(string board, long threadNo) => $"/{board}/thread/{threadNo}";
+
+    public static string ThreadTitle(ThreadSummary t) => t.Subject.Length > 0 ? t.Subject : $"Thread No. {t.No}";
+
+    private static void ThreadFlags(HtmlWriter w, ThreadSummary t)
+    {
+        if (t.Sticky)
+        {
+            w.Tag(" <span class=\"flag\">[Sticky]</span>");
+        }
+        if (t.Locked)
+        {
+            w.Tag(" <span class=\"flag\">[Locked]</span>");
+        }
+        if (t.Archived)
+        {
+            w.Tag(" <span class=\"flag\">[Archived]</span>");
+        }
+    }
+
+    private static string Excerpt(string text)
+    {
+        var flat = string.Join(' ', text.Split((char[])['\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return flat.Length > 120 ? string.Concat(flat.AsSpan(0, 119), "…") : flat;
+    }
+
+    private static void Post(HtmlWriter w, Board board, ThreadContent thread, StoredPost post)
+    {
+        var threadUrl = ThreadUrl(board.Slug, post.ThreadNo);
+        var isOp = post.No == post.ThreadNo;
+        w.Tag(isOp ? "<article class=\"post op\" id=\"p" : "<article class=\"post\" id=\"p").Text(post.No).Tag("\">\n<h3 class=\"head\">");
+        if (post.Subject.Length > 0)
+        {
+            w.Tag("<span class=\"subject\">").Text(post.Subject).Tag("</span> ");
+        }
+        w.Tag("<span class=\"name\">").Text(post.Name).Tag("</span> <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
+            .Text(FormatTime(post.CreatedAt)).Tag("</time> <a href=\"").Text(threadUrl).Tag("#p").Text(post.No).Tag("\">No. ").Text(post.No)
+            .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a></h3>\n")
+            .Tag("<div class=\"body\">").Html(post.BodyHtml).Tag("</div>\n");
+        var first = true;
+        foreach (var link in thread.Backlinks.Where(b => b.ToNo == post.No))
+        {
+            w.Tag(first ? "<p class=\"backlinks\">Replies: " : " ");
+            first = false;
+            var label = link.FromBoard == board.Slug ? $">>{link.FromNo}" : $">>>/{link.FromBoard}/{link.FromNo}";
+            w.Tag("<a class=\"ql\" href=\"").Text(ThreadUrl(link.FromBoard, link.FromThreadNo)).Tag("#p").Text(link.FromNo).Tag("\">")
+                .Text(label).Tag("</a>");
+        }
+        w.Tag(first ? "</article>\n" : "</p>\n</article>\n");
+    }
+}
