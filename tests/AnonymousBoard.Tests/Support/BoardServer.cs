@@ -1,0 +1,54 @@
+using AnonymousBoard.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace AnonymousBoard.Tests.Support;
+
+/// <summary>
+/// The real board on a loopback port with a fresh data directory (a real SQLite file), as an
+/// operator would run it. Each test class that uses it as a fixture gets its own board.
+/// </summary>
+public sealed class BoardServer : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "anonboard-test-" + Guid.NewGuid().ToString("N"));
+    public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Extra command-line settings, e.g. "--Board:DuplicateWindowSeconds=0".</summary>
+    public List<string> Settings { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        _app = BoardHost.Build(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={DataDirectory}", "--Logging:LogLevel:Default=Warning", .. Settings]);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    /// <summary>A client that, like a browser without JavaScript, sees every redirect itself.</summary>
+    public HttpClient Client() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress };
+
+    public WebBrowser Browser() => new(Client());
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless; the next run uses a new name.
+        }
+    }
+}
