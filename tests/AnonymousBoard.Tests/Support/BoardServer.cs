@@ -34,6 +34,16 @@ public sealed class BoardServer : IAsyncLifetime
 
     public WebBrowser Browser() => new(Client());
 
+    /// <summary>Runs a command-line subcommand against this board's data directory, as an operator would.</summary>
+    public (int Code, string Output) RunCli(params string[] args)
+    {
+        var output = new StringWriter();
+        var code = Commands.Run([.. args, $"--Board:DataDirectory={DataDirectory}"], output, output, TextReader.Null);
+        // The running board rereads its board list every few seconds; a test need not wait.
+        Services.GetRequiredService<AnonymousBoard.Boards.BoardDirectory>().Invalidate();
+        return (code, output.ToString());
+    }
+
     public async Task DisposeAsync()
     {
         if (_app is not null)

@@ -69,7 +69,7 @@ public sealed class WebBrowser(HttpClient client)
                     break;
             }
         }
-        var missing = fill.Keys.Where(k => fields.All(f => f.Key != k)).ToList();
+        var missing = fill.Keys.Where(k => form.Elements.All(e => e.GetAttribute("name") != k)).ToList();
         if (missing.Count > 0)
         {
             throw new InvalidOperationException($"The form has no field(s) {string.Join(", ", missing)}.");
