@@ -1,0 +1,173 @@
+using System.Net;
+using AngleSharp.Dom;
+using AnonymousBoard.Tests.Support;
+
+namespace AnonymousBoard.Tests.Board;
+
+/// <summary>
+/// The product's constraints on every kind of page, as tests that fail the build: no script in any
+/// form, no inline style, the security headers, no server name, no absolute URL naming a host.
+/// </summary>
+public sealed class PageSafetyTests : IAsyncLifetime
+{
+    private readonly BoardServer _server = new();
+    private readonly List<(string What, HttpResponseMessage Response, string Body)> _pages = [];
+
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        var client = _server.Client();
+        async Task Add(string what, Task<HttpResponseMessage> request)
+        {
+            var response = await request;
+            _pages.Add((what, response, await response.Content.ReadAsStringAsync()));
+        }
+        async Task<HttpResponseMessage> Post(string path, params (string, string)[] fields)
+        {
+            using var form = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
+            return await client.PostAsync(new Uri(path, UriKind.Relative), form);
+        }
+        await Post("/b/post", ("subject", "A thread"), ("body", "Hello >>1 [link](https://example.org) ||spoiler||"), ("password", "pw"));
+        await Post("/b/post", ("thread", "1"), ("body", ">>1 a reply"));
+        await Add("home", client.GetAsync(new Uri("/", UriKind.Relative)));
+        await Add("board index", client.GetAsync(new Uri("/b/", UriKind.Relative)));
+        await Add("catalog", client.GetAsync(new Uri("/b/catalog", UriKind.Relative)));
+        await Add("thread", client.GetAsync(new Uri("/b/thread/1", UriKind.Relative)));
+        await Add("thread with quote", client.GetAsync(new Uri("/b/thread/1?quote=2", UriKind.Relative)));
+        await Add("404 page", client.GetAsync(new Uri("/nosuchboard/", UriKind.Relative)));
+        await Add("404 thread", client.GetAsync(new Uri("/b/thread/999", UriKind.Relative)));
+        await Add("rejected post", Post("/b/post", ("body", "")));
+        await Add("rejected delete", Post("/b/delete", ("no", "1"), ("password", "wrong")));
+        await Add("bad thread number", Post("/b/post", ("thread", "abc"), ("body", "x")));
+        await Add("stylesheet", client.GetAsync(new Uri(AnonymousBoard.Hosting.StyleSheet.Url, UriKind.Relative)));
+        await Add("redirect", Post("/b/post", ("body", "redirected")));
+    }
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public void Every_page_kind_was_fetched_with_the_expected_status()
+    {
+        var statuses = _pages.ToDictionary(p => p.What, p => p.Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, statuses["thread"]);
+        Assert.Equal(HttpStatusCode.NotFound, statuses["404 page"]);
+        Assert.Equal(HttpStatusCode.BadRequest, statuses["rejected post"]);
+        Assert.Equal(HttpStatusCode.Forbidden, statuses["rejected delete"]);
+        Assert.Equal(HttpStatusCode.BadRequest, statuses["bad thread number"]);
+        Assert.Equal(HttpStatusCode.SeeOther, statuses["redirect"]);
+    }
+
+    [Fact]
+    public void Every_response_carries_the_security_headers_and_names_no_server()
+    {
+        foreach (var (what, response, _) in _pages)
+        {
+            var csp = string.Join(",", response.Headers.Concat(response.Content.Headers)
+                .Where(h => h.Key == "Content-Security-Policy").SelectMany(h => h.Value));
+            foreach (var directive in new[] { "default-src 'none'", "script-src 'none'", "style-src 'self'", "img-src 'self'",
+                         "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'" })
+            {
+                Assert.True(csp.Contains(directive, StringComparison.Ordinal), $"{what}: CSP lacks {directive}");
+            }
+            Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
+            Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+            Assert.False(response.Headers.Contains("Server"), $"{what}: Server header");
+            Assert.False(response.Headers.Contains("X-Powered-By"), $"{what}: X-Powered-By header");
+            Assert.DoesNotContain(response.Headers, h => h.Key.StartsWith("X-AspNet", StringComparison.OrdinalIgnoreCase));
+            Assert.False(response.Headers.Contains("Set-Cookie"), $"{what}: a reader got a cookie");
+        }
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.Single() : null;
+
+    [Fact]
+    public void No_page_contains_script_event_handlers_javascript_urls_or_inline_styles()
+    {
+        foreach (var (what, response, body) in Html())
+        {
+            Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("javascript:", body, StringComparison.OrdinalIgnoreCase);
+            var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(body);
+            foreach (var element in document.All)
+            {
+                foreach (var attribute in element.Attributes)
+                {
+                    Assert.False(attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase), $"{what}: {element.LocalName} has {attribute.Name}");
+                    Assert.False(attribute.Name.Equals("style", StringComparison.OrdinalIgnoreCase), $"{what}: {element.LocalName} has an inline style");
+                }
+            }
+            Assert.Empty(document.QuerySelectorAll("script, style, iframe, object, embed, svg, img[src^=http], link[href^=http]"));
+        }
+    }
+
+    [Fact]
+    public void The_board_links_only_to_itself_without_naming_a_host()
+    {
+        foreach (var (what, response, body) in Html())
+        {
+            var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(body);
+            foreach (var element in document.QuerySelectorAll("[href], [src], [action]"))
+            {
+                var url = element.GetAttribute("href") ?? element.GetAttribute("src") ?? element.GetAttribute("action")!;
+                // Links people put in their posts are theirs (and carry rel=noreferrer); the board's own are all relative.
+                if (element.Closest(".body") is not null && !url.StartsWith('/'))
+                {
+                    Assert.Contains("noreferrer", element.GetAttribute("rel") ?? "", StringComparison.Ordinal);
+                    continue;
+                }
+                Assert.True(url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal), $"{what}: {url}");
+            }
+            if (response.Headers.Location is { } location)
+            {
+                Assert.False(location.IsAbsoluteUri, $"{what}: redirect names a host");
+            }
+        }
+        var redirect = _pages.Single(p => p.What == "redirect").Response;
+        Assert.StartsWith("/b/thread/", redirect.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_form_control_has_a_label_and_every_page_has_landmarks_and_one_h1()
+    {
+        foreach (var (what, _, body) in Html().Where(p => p.Response.StatusCode != HttpStatusCode.SeeOther))
+        {
+            var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(body);
+            foreach (var control in document.QuerySelectorAll("input:not([type=hidden]), textarea, select"))
+            {
+                Assert.True(control.Id is { Length: > 0 } id && document.QuerySelector($"label[for='{id}']") is not null, $"{what}: {control.OuterHtml} has no label");
+            }
+            Assert.Single(document.QuerySelectorAll("main"));
+            Assert.Single(document.QuerySelectorAll("h1"));
+            Assert.Equal("en", document.DocumentElement.GetAttribute("lang"));
+        }
+    }
+
+    [Fact]
+    public void No_error_page_shows_a_stack_trace_or_a_file_path()
+    {
+        foreach (var (what, response, body) in _pages.Where(p => (int)p.Response.StatusCode >= 400))
+        {
+            Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+            Assert.DoesNotContain(_server.DataDirectory, body, StringComparison.Ordinal);
+            Assert.DoesNotContain("/work/", body, StringComparison.Ordinal);
+            Assert.DoesNotContain(Environment.MachineName, body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_stylesheet_is_small_and_loads_nothing_from_anywhere()
+    {
+        var css = _pages.Single(p => p.What == "stylesheet");
+        Assert.Equal("text/css", css.Response.Content.Headers.ContentType!.MediaType);
+        Assert.True(AnonymousBoard.Hosting.StyleSheet.Bytes.Length < 8 * 1024, $"CSS is {AnonymousBoard.Hosting.StyleSheet.Bytes.Length} bytes");
+        Assert.DoesNotContain("url(", css.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("@font-face", css.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("@import", css.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.False(css.Response.Headers.ETag is not null || css.Response.Content.Headers.LastModified is not null, "file times leak through ETag/Last-Modified");
+    }
+
+    private IEnumerable<(string What, HttpResponseMessage Response, string Body)> Html() =>
+        _pages.Where(p => p.Response.Content.Headers.ContentType?.MediaType == "text/html" || p.Response.StatusCode == HttpStatusCode.SeeOther);
+}
