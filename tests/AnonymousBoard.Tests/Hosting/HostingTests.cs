@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using AnonymousBoard.Hosting;
+using AnonymousBoard.Tests.Support;
+
+namespace AnonymousBoard.Tests.Hosting;
+
+public sealed class HostingTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:8080", true)]
+    [InlineData("http://localhost:8080", true)]
+    [InlineData("http://[::1]:8080", true)]
+    [InlineData("http://0.0.0.0:8080", false)]
+    [InlineData("http://*:8080", false)]
+    [InlineData("http://+:8080", false)]
+    [InlineData("http://192.168.1.5:8080", false)]
+    [InlineData("http://[::]:8080", false)]
+    public void Only_loopback_is_allowed_unless_the_operator_says_otherwise(string url, bool allowed)
+    {
+        Assert.Equal(allowed, ListenGuard.Check([url], allowPublic: false) is null);
+        Assert.Null(ListenGuard.Check([url], allowPublic: true));
+    }
+
+    [Fact]
+    public void The_board_refuses_to_start_on_a_public_address()
+    {
+        var e = Assert.Throws<StartupException>(() => BoardHost.Build(["--urls", "http://0.0.0.0:0", "--Board:DataDirectory=" + Path.GetTempPath()]));
+        Assert.Contains("onion service", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_board_answers_on_a_unix_socket()
+    {
+        var dir = Directory.CreateTempSubdirectory("anonboard-sock-").FullName;
+        var socket = Path.Combine(dir, "board.sock");
+        await using var app = BoardHost.Build([$"--Board:UnixSocket={socket}", $"--Board:DataDirectory={dir}", "--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync();
+        try
+        {
+            using var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, token) =>
+                {
+                    var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    await s.ConnectAsync(new UnixDomainSocketEndPoint(socket), token);
+                    return new NetworkStream(s, ownsSocket: true);
+                },
+            };
+            using var client = new HttpClient(handler);
+            var response = await client.GetAsync(new Uri("http://board.onion/b/"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("/b/ – General", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await app.StopAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_fresh_data_directory_gets_a_working_board_b()
+    {
+        var server = new BoardServer();
+        await server.InitializeAsync();
+        try
+        {
+            Assert.True(File.Exists(Path.Combine(server.DataDirectory, "board.db")));
+            var home = await server.Browser().Get("/");
+            Assert.Contains("/b/ – General", home.Html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
