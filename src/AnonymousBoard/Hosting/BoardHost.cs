@@ -75,7 +75,16 @@ public static class BoardHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            // Limits chosen for a board behind tor: slow circuits are normal, idle ones are not.
+            var limits = kestrel.Limits;
+            limits.MaxRequestBodySize = 1024 * 1024;
+            limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            limits.MaxRequestLineSize = 8 * 1024;
+            limits.RequestHeadersTimeout = TimeSpan.FromSeconds(20);
+            limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
+            limits.MaxConcurrentConnections = 2000;
+            limits.MaxConcurrentUpgradedConnections = 0;
+            limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 100, gracePeriod: TimeSpan.FromSeconds(10));
         });
         if (options.UnixSocket is null)
         {

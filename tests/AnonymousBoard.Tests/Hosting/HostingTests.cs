@@ -61,6 +61,29 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Requests_for_another_host_get_a_plain_400_that_names_no_host()
+    {
+        var server = new BoardServer();
+        await server.InitializeAsync();
+        try
+        {
+            using var client = server.Client();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/b/");
+            request.Headers.Host = "evil.example";
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+            using var onion = new HttpRequestMessage(HttpMethod.Get, "/b/");
+            onion.Headers.Host = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion";
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(onion)).StatusCode);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_fresh_data_directory_gets_a_working_board_b()
     {
         var server = new BoardServer();
