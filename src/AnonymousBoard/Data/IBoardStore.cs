@@ -29,11 +29,27 @@ public interface IBoardStore
     /// <summary>Deletes a post (a whole thread when it is the opening post).</summary>
     DeleteOutcome DeletePost(Board board, long no);
 
+    /// <summary>The message, signature and key of a signed post, or null.</summary>
+    SignedPost? GetSignedPost(long boardId, long no);
+    /// <summary>The newest signed posts of one pseudonym (a key fingerprint), across boards.</summary>
+    IReadOnlyList<PseudonymPost> ListPseudonymPosts(string fingerprint, int count);
+
     /// <summary>Renders again every post stored by an older renderer; returns how many.</summary>
     int RerenderOutdated();
 }
 
-public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, TrustedHtml BodyHtml);
+public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, TrustedHtml BodyHtml)
+{
+    public string? Tripcode { get; init; }
+    /// <summary>The signing key, when the post is signed.</summary>
+    public byte[]? PublicKey { get; init; }
+}
+
+/// <summary>What anyone needs to check a signed post offline.</summary>
+public sealed record SignedPost(string Message, string Signature, byte[] PublicKey);
+
+/// <summary>A signed post listed on its pseudonym's page.</summary>
+public sealed record PseudonymPost(string BoardSlug, StoredPost Post);
 
 public sealed record ThreadSummary(
     long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt);
@@ -50,7 +66,10 @@ public readonly record struct ThreadRef(long BoardId, long ThreadNo);
 /// <summary>A validated post, ready to be written.</summary>
 public sealed record PostDraft(
     long? ThreadNo, string Name, string Subject, string Body, bool Sage, string? DeleteHash, byte[] ContentHash,
-    DateTimeOffset Now, TimeSpan DuplicateWindow);
+    DateTimeOffset Now, TimeSpan DuplicateWindow)
+{
+    public AnonymousBoard.Identity.PostIdentity Identity { get; init; } = AnonymousBoard.Identity.PostIdentity.None;
+}
 
 public abstract record PostOutcome
 {
@@ -60,6 +79,8 @@ public abstract record PostOutcome
     public sealed record Duplicate(long No, long ThreadNo) : PostOutcome;
     public sealed record ThreadNotFound : PostOutcome;
     public sealed record ThreadClosed(string Why) : PostOutcome;
+    /// <summary>This exact signature is already on the board: a copy, not its author.</summary>
+    public sealed record SignatureReused(long No, long ThreadNo) : PostOutcome;
 }
 
 public abstract record PostLookup

@@ -1,6 +1,7 @@
 using System.Net;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
+using AnonymousBoard.Identity;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.DataProtection;
@@ -41,6 +42,7 @@ public static class BoardHost
         services.AddSingleton<IBoardStore, SqliteBoardStore>();
         services.AddSingleton<BoardDirectory>();
         services.AddSingleton<PageCache>();
+        services.AddSingleton<IdentityService>();
         services.AddSingleton<PostingService>();
         services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
         services.AddRazorPages(o =>
@@ -59,6 +61,7 @@ public static class BoardHost
         app.UseExceptionHandler("/error/500");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.MapStyleSheet();
+        app.MapSignedPostFiles();
         app.MapRazorPages();
         return app;
     }

@@ -17,5 +17,8 @@ public sealed class BoardOptions
     /// <summary>An identical post within this many seconds is taken for a resubmit.</summary>
     public int DuplicateWindowSeconds { get; set; } = 120;
 
+    /// <summary>Argon2id derivations (secure tripcodes, passphrase keys) allowed per minute, board-wide.</summary>
+    public int KeyDerivationsPerMinute { get; set; } = 60;
+
     public string DatabasePath => Path.Combine(DataDirectory, "board.db");
 }

@@ -3,6 +3,7 @@ using System.Text;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Identity;
 using AnonymousBoard.Reading;
 using Microsoft.Extensions.Options;
 
@@ -29,19 +30,29 @@ public abstract record DeleteResult
 /// The straight line from a submitted form to a stored post: validate, check limits, write in one
 /// transaction, refresh the prepared pages.
 /// </summary>
-public sealed class PostingService(IBoardStore store, PageCache cache, BoardDirectory boards, TimeProvider time, IOptions<BoardOptions> options)
+public sealed class PostingService(IBoardStore store, PageCache cache, BoardDirectory boards, IdentityService identities, TimeProvider time, IOptions<BoardOptions> options)
 {
     public PostResult Submit(Board board, PostForm form)
     {
-        var (post, errors) = PostRules.Check(form, board.Settings, isNewThread: form.Thread is null);
+        // Tripcode keys are split off the name before it is checked, and never stored.
+        var shown = new PostForm { Name = IdentityService.DisplayName(form.Name), Subject = form.Subject, Body = form.Body, Password = form.Password };
+        var (post, errors) = PostRules.Check(shown, board.Settings, isNewThread: form.Thread is null);
         if (post is null)
         {
             return new PostResult.Rejected(StatusCodes.Status400BadRequest, errors);
         }
+        var (identity, refusal) = identities.Resolve(new IdentityInput(form.Name, form.Passphrase, form.Signature), board.Slug, form.Thread, post.Subject, post.Body);
+        if (identity is null)
+        {
+            return new PostResult.Rejected(StatusCodes.Status400BadRequest, [refusal!]);
+        }
         var draft = new PostDraft(
             form.Thread, post.Name, post.Subject, post.Body, form.IsSage, DeletionPassword.Hash(form.Password),
-            ContentHash(form.Thread, post, form.IsSage), time.GetUtcNow(),
-            TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds));
+            ContentHash(form.Thread, post, form.IsSage, identity), time.GetUtcNow(),
+            TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds))
+        {
+            Identity = identity,
+        };
         switch (store.CreatePost(board, draft))
         {
             case PostOutcome.Created created:
@@ -55,6 +66,9 @@ public sealed class PostingService(IBoardStore store, PageCache cache, BoardDire
                     [$"Thread No. {form.Thread} does not exist on /{board.Slug}/ (it may have been deleted or fallen off the board)."]);
             case PostOutcome.ThreadClosed closed:
                 return new PostResult.Rejected(StatusCodes.Status403Forbidden, [closed.Why]);
+            case PostOutcome.SignatureReused reused:
+                return new PostResult.Rejected(StatusCodes.Status409Conflict,
+                    [$"This signature is already on the board (No. {reused.No}); a signed post can be made only once. Sign again to post again."]);
             default:
                 throw new InvalidOperationException("Unknown post outcome.");
         }
@@ -87,6 +101,8 @@ public sealed class PostingService(IBoardStore store, PageCache cache, BoardDire
     }
 
     /// <summary>Identifies an identical resubmit (a double click, a retried slow circuit).</summary>
-    private static byte[] ContentHash(long? thread, CleanPost post, bool sage) =>
-        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000', thread?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "new", post.Name, post.Subject, post.Body, sage ? "sage" : "")));
+    private static byte[] ContentHash(long? thread, CleanPost post, bool sage, PostIdentity identity) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000',
+            thread?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "new", post.Name, post.Subject, post.Body, sage ? "sage" : "",
+            identity.Tripcode ?? "", identity.Signature ?? "")));
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
+using AnonymousBoard.Identity;
 using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Reading;
@@ -24,7 +25,7 @@ public static class PostHtml
         var w = new HtmlWriter();
         foreach (var post in thread.Posts)
         {
-            Post(w, board, thread, post);
+            Post(w, board.Slug, thread.Backlinks, post);
         }
         return w.ToTrustedHtml();
     }
@@ -40,7 +41,7 @@ public static class PostHtml
         w.Tag("</h2>\n");
         for (var i = 0; i < thread.Posts.Count; i++)
         {
-            Post(w, board, thread, thread.Posts[i]);
+            Post(w, board.Slug, thread.Backlinks, thread.Posts[i]);
             if (i == 0 && thread.OmittedReplies > 0)
             {
                 var s = thread.OmittedReplies == 1 ? "y" : "ies";
@@ -70,6 +71,24 @@ public static class PostHtml
 
     public static string ThreadUrl(string board, long threadNo) => $"/{board}/thread/{threadNo}";
 
+    public static string SignedUrl(string board, long no) => $"/{board}/signed/{no}";
+
+    /// <summary>Tripcodes, and for a signed post its key's fingerprint and where to check it.</summary>
+    private static void Identity(HtmlWriter w, string boardSlug, StoredPost post)
+    {
+        if (post.Tripcode is { } tripcode)
+        {
+            w.Tag(" <span class=\"trip\">").Text(tripcode).Tag("</span>");
+        }
+        if (post.PublicKey is { } key)
+        {
+            var fingerprint = Fingerprint.Of(key);
+            w.Tag(" <a class=\"pseudonym ").Text(string.Join(' ', Fingerprint.ColourClasses(key))).Tag("\" href=\"/pseudonym/")
+                .Text(fingerprint).Tag("\">").Text(fingerprint).Tag("</a> <a class=\"verify\" href=\"")
+                .Text(SignedUrl(boardSlug, post.No)).Tag("\">signed</a>");
+        }
+    }
+
     public static string ThreadTitle(ThreadSummary t) => t.Subject.Length > 0 ? t.Subject : $"Thread No. {t.No}";
 
     private static void ThreadFlags(HtmlWriter w, ThreadSummary t)
@@ -94,25 +113,39 @@ public static class PostHtml
         return flat.Length > 120 ? string.Concat(flat.AsSpan(0, 119), "…") : flat;
     }
 
-    private static void Post(HtmlWriter w, Board board, ThreadContent thread, StoredPost post)
+    /// <summary>Posts from anywhere (a pseudonym's page), each under its board's name.</summary>
+    public static TrustedHtml PostList(IEnumerable<PseudonymPost> posts)
     {
-        var threadUrl = ThreadUrl(board.Slug, post.ThreadNo);
+        var w = new HtmlWriter();
+        foreach (var p in posts)
+        {
+            w.Tag("<p class=\"where\"><a href=\"/").Text(p.BoardSlug).Tag("/\">/").Text(p.BoardSlug).Tag("/</a></p>\n");
+            Post(w, p.BoardSlug, [], p.Post);
+        }
+        return w.ToTrustedHtml();
+    }
+
+    private static void Post(HtmlWriter w, string boardSlug, IReadOnlyList<Backlink> backlinks, StoredPost post)
+    {
+        var threadUrl = ThreadUrl(boardSlug, post.ThreadNo);
         var isOp = post.No == post.ThreadNo;
         w.Tag(isOp ? "<article class=\"post op\" id=\"p" : "<article class=\"post\" id=\"p").Text(post.No).Tag("\">\n<h3 class=\"head\">");
         if (post.Subject.Length > 0)
         {
             w.Tag("<span class=\"subject\">").Text(post.Subject).Tag("</span> ");
         }
-        w.Tag("<span class=\"name\">").Text(post.Name).Tag("</span> <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
+        w.Tag("<span class=\"name\">").Text(post.Name).Tag("</span>");
+        Identity(w, boardSlug, post);
+        w.Tag(" <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
             .Text(FormatTime(post.CreatedAt)).Tag("</time> <a href=\"").Text(threadUrl).Tag("#p").Text(post.No).Tag("\">No. ").Text(post.No)
             .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a></h3>\n")
             .Tag("<div class=\"body\">").Html(post.BodyHtml).Tag("</div>\n");
         var first = true;
-        foreach (var link in thread.Backlinks.Where(b => b.ToNo == post.No))
+        foreach (var link in backlinks.Where(b => b.ToNo == post.No))
         {
             w.Tag(first ? "<p class=\"backlinks\">Replies: " : " ");
             first = false;
-            var label = link.FromBoard == board.Slug ? $">>{link.FromNo}" : $">>>/{link.FromBoard}/{link.FromNo}";
+            var label = link.FromBoard == boardSlug ? $">>{link.FromNo}" : $">>>/{link.FromBoard}/{link.FromNo}";
             w.Tag("<a class=\"ql\" href=\"").Text(ThreadUrl(link.FromBoard, link.FromThreadNo)).Tag("#p").Text(link.FromNo).Tag("\">")
                 .Text(label).Tag("</a>");
         }
