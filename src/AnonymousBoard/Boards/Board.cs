@@ -23,6 +23,12 @@ public sealed record BoardSettings
     public int MaxSubjectChars { get; init; } = 120;
     /// <summary>Threads pushed off the end are kept read-only instead of deleted.</summary>
     public bool ArchivePruned { get; init; }
+    public bool ImagesAllowed { get; init; } = true;
+    /// <summary>A new thread must start with an image.</summary>
+    public bool ImageRequiredForThreads { get; init; }
+    public long MaxImageBytes { get; init; } = 8 * 1024 * 1024;
+    public long MaxImagePixels { get; init; } = 40_000_000;
+    public int MaxImageFrames { get; init; } = 300;
 }
 
 /// <summary>The rules for board names and titles, shared by the command line and the admin page.</summary>
@@ -65,6 +71,9 @@ public static class BoardRules
             ?? Range("max-body", s.MaxBodyChars, 1, 100000)
             ?? Range("max-lines", s.MaxBodyLines, 1, 10000)
             ?? Range("max-name", s.MaxNameChars, 1, 200)
-            ?? Range("max-subject", s.MaxSubjectChars, 1, 500);
+            ?? Range("max-subject", s.MaxSubjectChars, 1, 500)
+            ?? (s.MaxImageBytes is < 1024 or > 64 * 1024 * 1024 ? $"max-image-bytes must be between 1024 and {64 * 1024 * 1024} (was {s.MaxImageBytes})." : null)
+            ?? (s.MaxImagePixels is < 1 or > 200_000_000 ? $"max-image-pixels must be between 1 and 200000000 (was {s.MaxImagePixels})." : null)
+            ?? Range("max-frames", s.MaxImageFrames, 1, 10000);
     }
 }

@@ -22,6 +22,11 @@ public static class BoardsCommand
           --max-name N           characters in a name (default 64)
           --max-subject N        characters in a subject (default 120)
           --archive yes|no       keep threads that fall off, read-only, instead of deleting them
+          --images yes|no        whether posts may carry an image (default yes)
+          --image-required yes|no   a new thread must start with an image (default no)
+          --max-image-bytes N    largest upload (default 8388608)
+          --max-image-pixels N   largest picture, all frames together (default 40000000)
+          --max-frames N         most frames in an animation (default 300)
         """;
 
     public static int Run(CommandContext context, string[] args)
@@ -138,8 +143,15 @@ public static class BoardsCommand
                 case "--max-lines": settings = settings with { MaxBodyLines = Number() }; break;
                 case "--max-name": settings = settings with { MaxNameChars = Number() }; break;
                 case "--max-subject": settings = settings with { MaxSubjectChars = Number() }; break;
-                case "--archive" when value is "yes" or "no": settings = settings with { ArchivePruned = value == "yes" }; break;
-                case "--archive": error = "--archive takes yes or no."; return false;
+                case "--max-image-bytes": settings = settings with { MaxImageBytes = Number() }; break;
+                case "--max-image-pixels": settings = settings with { MaxImagePixels = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var px) ? px : -1 }; break;
+                case "--max-frames": settings = settings with { MaxImageFrames = Number() }; break;
+                case "--archive" or "--images" or "--image-required" when value is not ("yes" or "no"):
+                    error = $"{option} takes yes or no.";
+                    return false;
+                case "--archive": settings = settings with { ArchivePruned = value == "yes" }; break;
+                case "--images": settings = settings with { ImagesAllowed = value == "yes" }; break;
+                case "--image-required": settings = settings with { ImageRequiredForThreads = value == "yes" }; break;
                 default: error = $"unknown option {option}.\n" + Help; return false;
             }
         }

@@ -34,6 +34,13 @@ public interface IBoardStore
     /// <summary>The newest signed posts of one pseudonym (a key fingerprint), across boards.</summary>
     IReadOnlyList<PseudonymPost> ListPseudonymPosts(string fingerprint, int count);
 
+    /// <summary>True when any of these SHA-256 hashes (hex) is on the file ban list.</summary>
+    bool IsFileBanned(IEnumerable<string> hashes);
+    /// <summary>Adds hashes to the file ban list; returns how many were new.</summary>
+    int AddFileBans(IEnumerable<string> hashes, string reason);
+    /// <summary>True when some post still shows the image with this hash.</summary>
+    bool IsFileUsed(string hash);
+
     /// <summary>Renders again every post stored by an older renderer; returns how many.</summary>
     int RerenderOutdated();
 }
@@ -43,6 +50,7 @@ public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt
     public string? Tripcode { get; init; }
     /// <summary>The signing key, when the post is signed.</summary>
     public byte[]? PublicKey { get; init; }
+    public Media.PostFile? File { get; init; }
 }
 
 /// <summary>What anyone needs to check a signed post offline.</summary>
@@ -69,12 +77,15 @@ public sealed record PostDraft(
     DateTimeOffset Now, TimeSpan DuplicateWindow)
 {
     public AnonymousBoard.Identity.PostIdentity Identity { get; init; } = AnonymousBoard.Identity.PostIdentity.None;
+    /// <summary>The post's image, already stored under its hash.</summary>
+    public Media.PostFile? File { get; init; }
 }
 
 public abstract record PostOutcome
 {
     private PostOutcome() { }
-    public sealed record Created(long No, long ThreadNo, IReadOnlyList<ThreadRef> Touched) : PostOutcome;
+    /// <param name="FreedFiles">Image hashes no post uses any more (threads pruned): their files can go.</param>
+    public sealed record Created(long No, long ThreadNo, IReadOnlyList<ThreadRef> Touched, IReadOnlyList<string> FreedFiles) : PostOutcome;
     /// <summary>The same post was just made (a double click): the first one is the answer.</summary>
     public sealed record Duplicate(long No, long ThreadNo) : PostOutcome;
     public sealed record ThreadNotFound : PostOutcome;
@@ -93,6 +104,6 @@ public abstract record PostLookup
 public abstract record DeleteOutcome
 {
     private DeleteOutcome() { }
-    public sealed record Deleted(long ThreadNo, bool WasThread, IReadOnlyList<ThreadRef> Touched) : DeleteOutcome;
+    public sealed record Deleted(long ThreadNo, bool WasThread, IReadOnlyList<ThreadRef> Touched, IReadOnlyList<string> FreedFiles) : DeleteOutcome;
     public sealed record NotFound : DeleteOutcome;
 }

@@ -15,7 +15,8 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     private const string BoardColumns = """
         b.id, b.slug, b.title, b.description, b.bump_limit, b.thread_cap, b.threads_per_page,
         b.previews_per_thread, b.max_body_chars, b.max_body_lines, b.max_name_chars,
-        b.max_subject_chars, b.archive_pruned, b.next_post_no - 1, b.last_post_at
+        b.max_subject_chars, b.archive_pruned, b.next_post_no - 1, b.last_post_at,
+        b.images, b.image_required, b.max_image_bytes, b.max_image_pixels, b.max_image_frames
         """;
 
     public IReadOnlyList<Board> ListBoards()
@@ -44,10 +45,10 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             Execute(connection, null, """
                 INSERT INTO boards (slug, title, description, bump_limit, thread_cap, threads_per_page,
                     previews_per_thread, max_body_chars, max_body_lines, max_name_chars, max_subject_chars,
-                    archive_pruned, created_at)
+                    archive_pruned, images, image_required, max_image_bytes, max_image_pixels, max_image_frames, created_at)
                 VALUES ($slug, $title, $description, $bump_limit, $thread_cap, $threads_per_page,
                     $previews, $max_body_chars, $max_body_lines, $max_name_chars, $max_subject_chars,
-                    $archive, unixepoch())
+                    $archive, $images, $image_required, $max_image_bytes, $max_image_pixels, $max_image_frames, unixepoch())
                 """, [("$slug", slug), ("$title", title), ("$description", description), .. SettingsParameters(settings)]);
         }
         return FindBoard(slug);
@@ -63,7 +64,9 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
                     thread_cap = $thread_cap, threads_per_page = $threads_per_page,
                     previews_per_thread = $previews, max_body_chars = $max_body_chars,
                     max_body_lines = $max_body_lines, max_name_chars = $max_name_chars,
-                    max_subject_chars = $max_subject_chars, archive_pruned = $archive
+                    max_subject_chars = $max_subject_chars, archive_pruned = $archive, images = $images,
+                    image_required = $image_required, max_image_bytes = $max_image_bytes,
+                    max_image_pixels = $max_image_pixels, max_image_frames = $max_image_frames
                 WHERE slug = $slug
                 """, [("$slug", slug), ("$title", title), ("$description", description), .. SettingsParameters(settings)]) == 1;
         }
@@ -74,6 +77,8 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
         ("$bump_limit", s.BumpLimit), ("$thread_cap", s.ThreadCap), ("$threads_per_page", s.ThreadsPerPage),
         ("$previews", s.PreviewsPerThread), ("$max_body_chars", s.MaxBodyChars), ("$max_body_lines", s.MaxBodyLines),
         ("$max_name_chars", s.MaxNameChars), ("$max_subject_chars", s.MaxSubjectChars), ("$archive", s.ArchivePruned ? 1 : 0),
+        ("$images", s.ImagesAllowed ? 1 : 0), ("$image_required", s.ImageRequiredForThreads ? 1 : 0),
+        ("$max_image_bytes", s.MaxImageBytes), ("$max_image_pixels", s.MaxImagePixels), ("$max_image_frames", s.MaxImageFrames),
     ];
 
     public int CountLiveThreads(long boardId)
@@ -103,7 +108,10 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
 
     public ThreadContent? GetThreadPreview(long boardId, long threadNo, int lastReplies) => ReadThread(boardId, threadNo, lastReplies);
 
-    private const string PostColumns = "no, thread_no, created_at, name, subject, body_html, tripcode, public_key";
+    private const string PostColumns = """
+        no, thread_no, created_at, name, subject, body_html, tripcode, public_key,
+        file_hash, file_upload_hash, file_format, file_width, file_height, file_bytes, thumb_width, thumb_height, file_spoiler, file_name
+        """;
 
     private static ThreadContent? ReadThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo, int? lastReplies)
     {
@@ -210,9 +218,13 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             var postId = Query(connection, tx, """
                 INSERT INTO posts (board_id, no, thread_no, created_at, name, subject, body, body_html,
                                    renderer_version, sage, delete_hash, content_hash,
-                                   tripcode, pseudonym, public_key, signature, signed_message)
+                                   tripcode, pseudonym, public_key, signature, signed_message,
+                                   file_hash, file_upload_hash, file_format, file_width, file_height, file_bytes,
+                                   thumb_width, thumb_height, file_spoiler, file_name)
                 VALUES ($b, $no, $t, $now, $name, $subject, $body, $html, $version, $sage, $delete_hash, $hash,
-                        $tripcode, $pseudonym, $public_key, $signature, $signed_message)
+                        $tripcode, $pseudonym, $public_key, $signature, $signed_message,
+                        $file_hash, $file_upload_hash, $file_format, $file_width, $file_height, $file_bytes,
+                        $thumb_width, $thumb_height, $file_spoiler, $file_name)
                 RETURNING id
                 """, r => r.GetInt64(0),
                 ("$b", board.Id), ("$no", no), ("$t", threadNo), ("$now", now), ("$name", draft.Name),
@@ -220,14 +232,19 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
                 ("$version", PostMarkup.Version), ("$sage", draft.Sage ? 1 : 0), ("$delete_hash", draft.DeleteHash),
                 ("$hash", draft.ContentHash), ("$tripcode", draft.Identity.Tripcode), ("$pseudonym", draft.Identity.Pseudonym),
                 ("$public_key", draft.Identity.PublicKey), ("$signature", draft.Identity.Signature),
-                ("$signed_message", draft.Identity.SignedMessage))[0];
+                ("$signed_message", draft.Identity.SignedMessage), ("$file_hash", draft.File?.Hash),
+                ("$file_upload_hash", draft.File?.UploadHash), ("$file_format", draft.File?.Format.Name.ToLowerInvariant()),
+                ("$file_width", draft.File?.Width), ("$file_height", draft.File?.Height), ("$file_bytes", draft.File?.Bytes),
+                ("$thumb_width", draft.File?.ThumbnailWidth), ("$thumb_height", draft.File?.ThumbnailHeight),
+                ("$file_spoiler", draft.File?.Spoiler == true ? 1 : 0), ("$file_name", draft.File?.FileName))[0];
             InsertQuotes(connection, tx, postId, rendered.Quotes);
 
             var touched = new List<ThreadRef> { new(board.Id, threadNo) };
             touched.AddRange(rendered.Quotes.Select(q => new ThreadRef(q.BoardId, q.ThreadNo)));
+            var freed = new List<string>();
             if (draft.ThreadNo is null)
             {
-                touched.AddRange(PruneThreads(connection, tx, board));
+                touched.AddRange(PruneThreads(connection, tx, board, freed));
             }
             else
             {
@@ -239,12 +256,12 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
                     """, [("$bump", bump ? 1 : 0), ("$now", now), ("$no", no), ("$b", board.Id), ("$t", threadNo)]);
             }
             tx.Commit();
-            return new PostOutcome.Created(no, threadNo, touched.Distinct().ToList());
+            return new PostOutcome.Created(no, threadNo, touched.Distinct().ToList(), freed);
         }
     }
 
     /// <summary>Threads past the board's cap fall off the end, oldest bump first; stickies stay.</summary>
-    private static List<ThreadRef> PruneThreads(SqliteConnection connection, SqliteTransaction tx, Board board)
+    private static List<ThreadRef> PruneThreads(SqliteConnection connection, SqliteTransaction tx, Board board, List<string> freed)
     {
         var stickies = Query(connection, tx, "SELECT count(*) FROM threads WHERE board_id = $b AND archived = 0 AND sticky = 1",
             r => r.GetInt32(0), ("$b", board.Id))[0];
@@ -263,7 +280,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             }
             else
             {
-                touched.AddRange(DeleteThread(connection, tx, board.Id, threadNo));
+                touched.AddRange(DeleteThread(connection, tx, board.Id, threadNo, freed));
             }
         }
         return touched;
@@ -291,30 +308,69 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             }
             var threadNo = post[0];
             List<ThreadRef> touched;
+            var freed = new List<string>();
             if (threadNo == no)
             {
-                touched = DeleteThread(connection, tx, board.Id, threadNo);
+                touched = DeleteThread(connection, tx, board.Id, threadNo, freed);
             }
             else
             {
+                var files = FilesOf(connection, tx, "board_id = $b AND no = $t", board.Id, no);
                 Execute(connection, tx, "DELETE FROM posts WHERE board_id = $b AND no = $no", [("$b", board.Id), ("$no", no)]);
+                freed.AddRange(Unused(connection, tx, files));
                 Execute(connection, tx, "UPDATE threads SET reply_count = reply_count - 1 WHERE board_id = $b AND no = $t",
                     [("$b", board.Id), ("$t", threadNo)]);
                 touched = [new ThreadRef(board.Id, threadNo), .. RerenderQuotersOf(connection, tx, board.Id, [no])];
             }
             tx.Commit();
-            return new DeleteOutcome.Deleted(threadNo, threadNo == no, touched.Distinct().ToList());
+            return new DeleteOutcome.Deleted(threadNo, threadNo == no, touched.Distinct().ToList(), freed);
         }
     }
 
     /// <summary>Deletes a thread with its posts, and re-renders posts elsewhere that quoted them.</summary>
-    private static List<ThreadRef> DeleteThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo)
+    private static List<ThreadRef> DeleteThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo, List<string> freed)
     {
         var nos = Query(connection, tx, "SELECT no FROM posts WHERE board_id = $b AND thread_no = $t",
             r => r.GetInt64(0), ("$b", boardId), ("$t", threadNo));
+        var files = FilesOf(connection, tx, "board_id = $b AND thread_no = $t", boardId, threadNo);
         Execute(connection, tx, "DELETE FROM posts WHERE board_id = $b AND thread_no = $t", [("$b", boardId), ("$t", threadNo)]);
         Execute(connection, tx, "DELETE FROM threads WHERE board_id = $b AND no = $t", [("$b", boardId), ("$t", threadNo)]);
+        freed.AddRange(Unused(connection, tx, files));
         return [new ThreadRef(boardId, threadNo), .. RerenderQuotersOf(connection, tx, boardId, nos)];
+    }
+
+    /// <param name="where">A constant condition over $b and $t, written in this class.</param>
+    private static List<string> FilesOf(SqliteConnection connection, SqliteTransaction tx, string where, long boardId, long value) =>
+        Query(connection, tx, $"SELECT DISTINCT file_hash FROM posts WHERE {where} AND file_hash IS NOT NULL",
+            r => r.GetString(0), ("$b", boardId), ("$t", value));
+
+    // An image stays while any post (on any board) still shows it: the same picture is stored once.
+    private static List<string> Unused(SqliteConnection connection, SqliteTransaction tx, List<string> hashes) =>
+        hashes.Where(h => Query(connection, tx, "SELECT 1 FROM posts WHERE file_hash = $h LIMIT 1", r => true, ("$h", h)).Count == 0).ToList();
+
+    public bool IsFileBanned(IEnumerable<string> hashes)
+    {
+        using var connection = database.Open();
+        return hashes.Any(h => Query(connection, null, "SELECT 1 FROM file_bans WHERE hash = $h", r => true, ("$h", h)).Count > 0);
+    }
+
+    public int AddFileBans(IEnumerable<string> hashes, string reason)
+    {
+        lock (_writeLock)
+        {
+            using var connection = database.Open();
+            using var tx = connection.BeginTransaction();
+            var added = hashes.Sum(h => Execute(connection, tx,
+                "INSERT OR IGNORE INTO file_bans (hash, reason, created_at) VALUES ($h, $reason, unixepoch())", [("$h", h), ("$reason", reason)]));
+            tx.Commit();
+            return added;
+        }
+    }
+
+    public bool IsFileUsed(string hash)
+    {
+        using var connection = database.Open();
+        return Query(connection, null, "SELECT 1 FROM posts WHERE file_hash = $h LIMIT 1", r => true, ("$h", hash)).Count > 0;
     }
 
     // A quote of a deleted post must stop linking to it: the posts that quoted it are rendered again.
@@ -352,7 +408,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             .FirstOrDefault();
     }
 
-    private static readonly string PrefixedPostColumns = string.Join(", ", PostColumns.Split(", ").Select(c => "p." + c));
+    private static readonly string PrefixedPostColumns = string.Join(", ", PostColumns.Split(',', StringSplitOptions.TrimEntries).Select(c => "p." + c));
 
     public IReadOnlyList<PseudonymPost> ListPseudonymPosts(string fingerprint, int count)
     {
@@ -417,6 +473,11 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             MaxNameChars = r.GetInt32(10),
             MaxSubjectChars = r.GetInt32(11),
             ArchivePruned = r.GetBoolean(12),
+            ImagesAllowed = r.GetBoolean(15),
+            ImageRequiredForThreads = r.GetBoolean(16),
+            MaxImageBytes = r.GetInt64(17),
+            MaxImagePixels = r.GetInt64(18),
+            MaxImageFrames = r.GetInt32(19),
         },
         r.GetInt64(13),
         r.IsDBNull(14) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(14)));
@@ -433,6 +494,10 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     {
         Tripcode = r.IsDBNull(first + 6) ? null : r.GetString(first + 6),
         PublicKey = r.IsDBNull(first + 7) ? null : (byte[])r.GetValue(first + 7),
+        File = r.IsDBNull(first + 8) ? null : new Media.PostFile(
+            r.GetString(first + 8), r.GetString(first + 9), Media.PostFile.FormatNamed(r.GetString(first + 10)),
+            r.GetInt32(first + 11), r.GetInt32(first + 12), r.GetInt64(first + 13), r.GetInt32(first + 14), r.GetInt32(first + 15),
+            r.GetBoolean(first + 16), r.IsDBNull(first + 17) ? null : r.GetString(first + 17)),
     };
 
     private static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> read,

@@ -2,6 +2,7 @@ using System.Net;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
 using AnonymousBoard.Identity;
+using AnonymousBoard.Media;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.DataProtection;
@@ -43,6 +44,7 @@ public static class BoardHost
         services.AddSingleton<BoardDirectory>();
         services.AddSingleton<PageCache>();
         services.AddSingleton<IdentityService>();
+        services.AddSingleton<MediaService>();
         services.AddSingleton<PostingService>();
         services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
         services.AddRazorPages(o =>
@@ -62,6 +64,7 @@ public static class BoardHost
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.MapStyleSheet();
         app.MapSignedPostFiles();
+        app.Services.GetRequiredService<MediaService>().Map(app);
         app.MapRazorPages();
         return app;
     }
@@ -132,6 +135,7 @@ public static class BoardHost
             store.CreateBoard("b", "General", "Anything that is not against the rules.", new BoardSettings());
         }
         store.RerenderOutdated();
+        services.GetRequiredService<MediaService>().Sweep();
     }
 }
 

@@ -1,4 +1,5 @@
 using AnonymousBoard.Boards;
+using AnonymousBoard.Media;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.Mvc;
@@ -7,39 +8,40 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AnonymousBoard.Pages;
 
 /// <summary>POST /{board}/post: a new thread or a reply. Success is a 303 to the new post.</summary>
-public sealed class PostModel(BoardDirectory boards, PostingService posting) : BoardPageModel(boards)
+// The body is read by PostRequest as it streams (the file only up to the board's limit); this cap
+// is the most any board may allow, plus room for the text fields.
+[RequestSizeLimit(64 * 1024 * 1024 + 1024 * 1024)]
+public sealed class PostModel(BoardDirectory boards, PostingService posting, MediaService media) : BoardPageModel(boards)
 {
-    [BindProperty(Name = "")]
-    public PostForm Form { get; set; } = new();
+    public PostForm Form { get; private set; } = new();
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
     public IActionResult OnGet(string board) => FindBoard(board) ? Redirect($"/{board}/") : NotFound();
 
-    public IActionResult OnPost(string board)
+    public async Task<IActionResult> OnPostAsync(string board, CancellationToken ct)
     {
         if (!FindBoard(board))
         {
             return NotFound();
         }
-        if (!ModelState.IsValid)
+        var (form, upload) = await PostRequest.ReadAsync(Request, media.SpoolDirectory, Board.Settings.MaxImageBytes, ct);
+        using (upload)
         {
-            // Only "thread" can fail to bind (not a number); the form still goes back whole.
-            return Rejected(StatusCodes.Status400BadRequest, ["The thread number is not a number."]);
+            Form = form;
+            var result = await posting.SubmitAsync(Board, form, upload, ct);
+            switch (result)
+            {
+                case PostResult.Accepted a:
+                    return new SeeOtherResult($"{PostHtml.ThreadUrl(Board.Slug, a.ThreadNo)}#p{a.No}");
+                case PostResult.Rejected r:
+                    Errors = upload is null ? r.Errors : [.. r.Errors, "A browser cannot fill in a file for you: choose the image again before posting."];
+                    var page = Page();
+                    page.StatusCode = r.StatusCode;
+                    return page;
+                default:
+                    throw new InvalidOperationException("Unknown post result.");
+            }
         }
-        return posting.Submit(Board, Form) switch
-        {
-            PostResult.Accepted a => new SeeOtherResult($"{PostHtml.ThreadUrl(Board.Slug, a.ThreadNo)}#p{a.No}"),
-            PostResult.Rejected r => Rejected(r.StatusCode, r.Errors),
-            _ => throw new InvalidOperationException("Unknown post result."),
-        };
-    }
-
-    private PageResult Rejected(int status, IReadOnlyList<string> errors)
-    {
-        Errors = errors;
-        var page = Page();
-        page.StatusCode = status;
-        return page;
     }
 }

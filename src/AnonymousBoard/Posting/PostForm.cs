@@ -1,8 +1,11 @@
+using System.Globalization;
+
 namespace AnonymousBoard.Posting;
 
 /// <summary>
 /// The posting form exactly as a person (or a script with curl) sent it. These field names are a
-/// public interface: name, subject, body, thread, sage, password.
+/// public interface: name, subject, body, thread, sage, password, passphrase, signature, and with an
+/// image: file, spoiler, keep_filename.
 /// </summary>
 public sealed class PostForm
 {
@@ -11,6 +14,8 @@ public sealed class PostForm
     public string? Body { get; set; }
     /// <summary>The thread replied to; absent for a new thread.</summary>
     public long? Thread { get; set; }
+    /// <summary>Set when "thread" was sent but is not a post number.</summary>
+    public string? BadThread { get; set; }
     /// <summary>A checkbox: any value means ticked ("on" from a browser, "1" or "on" from curl).</summary>
     public string? Sage { get; set; }
     public string? Password { get; set; }
@@ -18,6 +23,43 @@ public sealed class PostForm
     public string? Passphrase { get; set; }
     /// <summary>Optional: an OpenSSH signature (ssh-keygen -Y sign -n anonboard) of the post's message.</summary>
     public string? Signature { get; set; }
+    public string? Spoiler { get; set; }
+    public string? KeepFileName { get; set; }
 
-    public bool IsSage => !string.IsNullOrEmpty(Sage) && Sage != "0" && !Sage.Equals("false", StringComparison.OrdinalIgnoreCase);
+    public bool IsSage => Ticked(Sage);
+    public bool IsSpoiler => Ticked(Spoiler);
+    public bool KeepsFileName => Ticked(KeepFileName);
+
+    private static bool Ticked(string? value) =>
+        !string.IsNullOrEmpty(value) && value != "0" && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The form from its fields, by their public names; unknown fields are ignored.</summary>
+    public static PostForm FromFields(IReadOnlyDictionary<string, string> fields)
+    {
+        string? Get(string name) => fields.TryGetValue(name, out var value) ? value : null;
+        var form = new PostForm
+        {
+            Name = Get("name"),
+            Subject = Get("subject"),
+            Body = Get("body"),
+            Sage = Get("sage"),
+            Password = Get("password"),
+            Passphrase = Get("passphrase"),
+            Signature = Get("signature"),
+            Spoiler = Get("spoiler"),
+            KeepFileName = Get("keep_filename"),
+        };
+        if (Get("thread") is { Length: > 0 } thread)
+        {
+            if (long.TryParse(thread, NumberStyles.None, CultureInfo.InvariantCulture, out var no) && no > 0)
+            {
+                form.Thread = no;
+            }
+            else
+            {
+                form.BadThread = thread;
+            }
+        }
+        return form;
+    }
 }

@@ -15,7 +15,7 @@ public static class PostRules
 {
     public const string DefaultName = "Anonymous";
 
-    public static (CleanPost? Post, IReadOnlyList<string> Errors) Check(PostForm form, BoardSettings limits, bool isNewThread)
+    public static (CleanPost? Post, IReadOnlyList<string> Errors) Check(PostForm form, BoardSettings limits, bool isNewThread, bool hasImage = false)
     {
         var errors = new List<string>();
         var name = CleanLine(form.Name, "name", errors);
@@ -25,9 +25,13 @@ public static class PostRules
         name = RemoveInvisible(name).Trim();
         subject = RemoveInvisible(subject).Trim();
 
-        if (body.Length == 0)
+        if (isNewThread && limits.ImageRequiredForThreads && !hasImage)
         {
-            errors.Add(isNewThread ? "A new thread needs a comment." : "A reply needs a comment.");
+            errors.Add("A new thread on this board needs an image.");
+        }
+        if (body.Length == 0 && (isNewThread || !hasImage))
+        {
+            errors.Add(isNewThread ? "A new thread needs a comment." : "A reply needs a comment or an image.");
         }
         CheckLength("comment", body, limits.MaxBodyChars, errors);
         CheckLength("name", name, limits.MaxNameChars, errors);

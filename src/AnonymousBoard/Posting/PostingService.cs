@@ -4,6 +4,7 @@ using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Identity;
+using AnonymousBoard.Media;
 using AnonymousBoard.Reading;
 using Microsoft.Extensions.Options;
 
@@ -30,16 +31,31 @@ public abstract record DeleteResult
 /// The straight line from a submitted form to a stored post: validate, check limits, write in one
 /// transaction, refresh the prepared pages.
 /// </summary>
-public sealed class PostingService(IBoardStore store, PageCache cache, BoardDirectory boards, IdentityService identities, TimeProvider time, IOptions<BoardOptions> options)
+public sealed class PostingService(
+    IBoardStore store, PageCache cache, BoardDirectory boards, IdentityService identities, MediaService media, TimeProvider time,
+    IOptions<BoardOptions> options)
 {
-    public PostResult Submit(Board board, PostForm form)
+    public async Task<PostResult> SubmitAsync(Board board, PostForm form, SpooledUpload? upload, CancellationToken ct)
     {
+        if (form.BadThread is { } bad)
+        {
+            return new PostResult.Rejected(StatusCodes.Status400BadRequest, [$"\"{bad}\" is not a thread number."]);
+        }
         // Tripcode keys are split off the name before it is checked, and never stored.
         var shown = new PostForm { Name = IdentityService.DisplayName(form.Name), Subject = form.Subject, Body = form.Body, Password = form.Password };
-        var (post, errors) = PostRules.Check(shown, board.Settings, isNewThread: form.Thread is null);
+        var (post, errors) = PostRules.Check(shown, board.Settings, isNewThread: form.Thread is null, hasImage: upload is not null);
         if (post is null)
         {
             return new PostResult.Rejected(StatusCodes.Status400BadRequest, errors);
+        }
+        ProcessedImage? image = null;
+        if (upload is not null)
+        {
+            (image, var refused) = await media.ProcessAsync(board, upload, ct);
+            if (image is null)
+            {
+                return new PostResult.Rejected(StatusCodes.Status422UnprocessableEntity, [refused!]);
+            }
         }
         var (identity, refusal) = identities.Resolve(new IdentityInput(form.Name, form.Passphrase, form.Signature), board.Slug, form.Thread, post.Subject, post.Body);
         if (identity is null)
@@ -53,11 +69,27 @@ public sealed class PostingService(IBoardStore store, PageCache cache, BoardDire
         {
             Identity = identity,
         };
-        switch (store.CreatePost(board, draft))
+        PostOutcome outcome;
+        lock (media.FilesLock)
+        {
+            // The file is in place before the post that shows it is written; a crash between the two
+            // leaves only a file that the start-up sweep removes.
+            if (image is not null)
+            {
+                draft = draft with { File = media.Store(image, form.IsSpoiler, form.KeepsFileName ? upload!.FileName : null) };
+            }
+            outcome = store.CreatePost(board, draft);
+        }
+        if (image is not null && outcome is not PostOutcome.Created)
+        {
+            media.Release([image.ContentHash]);
+        }
+        switch (outcome)
         {
             case PostOutcome.Created created:
                 cache.Invalidate(created.Touched);
                 boards.Invalidate();
+                media.Release(created.FreedFiles);
                 return new PostResult.Accepted(created.No, created.ThreadNo);
             case PostOutcome.Duplicate duplicate:
                 return new PostResult.Accepted(duplicate.No, duplicate.ThreadNo);
@@ -94,6 +126,7 @@ public sealed class PostingService(IBoardStore store, PageCache cache, BoardDire
             case DeleteOutcome.Deleted deleted:
                 cache.Invalidate(deleted.Touched);
                 boards.Invalidate();
+                media.Release(deleted.FreedFiles);
                 return new DeleteResult.Deleted(deleted.ThreadNo, deleted.WasThread);
             default:
                 return new DeleteResult.Refused(StatusCodes.Status404NotFound, $"There is no post No. {no} on /{board.Slug}/.");

@@ -73,6 +73,27 @@ public static class PostHtml
 
     public static string SignedUrl(string board, long no) => $"/{board}/signed/{no}";
 
+    /// <summary>
+    /// A post's image: its thumbnail with width and height (the page does not reflow), linking to the
+    /// full image; a spoilered one shows only a plain placeholder link until followed.
+    /// </summary>
+    private static void File(HtmlWriter w, long no, Media.PostFile file)
+    {
+        var info = string.Create(CultureInfo.InvariantCulture, $"{file.Format.Name}, {file.Width}×{file.Height}, {file.Bytes / 1024.0:0.#} KiB");
+        w.Tag("<div class=\"file\"><p class=\"file-info\"><a href=\"").Text(file.Url).Tag("\">").Text(file.FileName ?? $"{no}.{file.Format.Extension}")
+            .Tag("</a> (").Text(info).Tag(")</p>");
+        if (file.Spoiler)
+        {
+            w.Tag("<a class=\"spoiler-file\" href=\"").Text(file.Url).Tag("\">Spoiler image: follow to view</a>");
+        }
+        else
+        {
+            w.Tag("<a href=\"").Text(file.Url).Tag("\"><img src=\"").Text(file.ThumbnailUrl).Tag("\" width=\"").Text(file.ThumbnailWidth)
+                .Tag("\" height=\"").Text(file.ThumbnailHeight).Tag("\" alt=\"Image of post No. ").Text(no).Tag(", ").Text(info).Tag("\"></a>");
+        }
+        w.Tag("</div>\n");
+    }
+
     /// <summary>Tripcodes, and for a signed post its key's fingerprint and where to check it.</summary>
     private static void Identity(HtmlWriter w, string boardSlug, StoredPost post)
     {
@@ -138,8 +159,12 @@ public static class PostHtml
         Identity(w, boardSlug, post);
         w.Tag(" <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
             .Text(FormatTime(post.CreatedAt)).Tag("</time> <a href=\"").Text(threadUrl).Tag("#p").Text(post.No).Tag("\">No. ").Text(post.No)
-            .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a></h3>\n")
-            .Tag("<div class=\"body\">").Html(post.BodyHtml).Tag("</div>\n");
+            .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a></h3>\n");
+        if (post.File is { } file)
+        {
+            File(w, post.No, file);
+        }
+        w.Tag("<div class=\"body\">").Html(post.BodyHtml).Tag("</div>\n");
         var first = true;
         foreach (var link in backlinks.Where(b => b.ToNo == post.No))
         {

@@ -1,0 +1,169 @@
+using System.Text.RegularExpressions;
+using AnonymousBoard.Boards;
+using AnonymousBoard.Data;
+using AnonymousBoard.Hosting;
+using AnonymousBoard.Posting;
+using Microsoft.Extensions.Options;
+
+namespace AnonymousBoard.Media;
+
+/// <summary>
+/// Images on the board: every upload goes through <see cref="ImagePipeline"/> (decoded and
+/// re-encoded in a contained child process) before anything is stored, files are kept once per
+/// content hash and removed when no post shows them, and only stored files are ever served.
+/// </summary>
+public sealed partial class MediaService : IDisposable
+{
+    private readonly ImagePipeline _pipeline;
+    private readonly MediaStore _files;
+    private readonly IBoardStore _store;
+    private readonly ILogger<MediaService> _log;
+    // Decoding is CPU- and memory-heavy and the board is small: one image at a time.
+    private readonly SemaphoreSlim _oneAtATime = new(1);
+
+    public MediaService(IOptions<BoardOptions> options, IBoardStore store, ILogger<MediaService> log)
+    {
+        _store = store;
+        _log = log;
+        _files = new MediaStore(options.Value.DataDirectory);
+        SpoolDirectory = Path.Combine(options.Value.DataDirectory, "uploads");
+        var runner = VipsRunner.Create(new VipsSettings { TempDirectory = SpoolDirectory });
+        _pipeline = new ImagePipeline(runner);
+        if (runner.UnavailableReason is { } reason)
+        {
+            LogUnavailable(log, reason);
+        }
+        LogNetwork(log, runner.NetworkNote);
+    }
+
+    /// <summary>Held while a file is stored and its post written, and while unused files are removed.</summary>
+    public Lock FilesLock { get; } = new();
+
+    public string SpoolDirectory { get; }
+
+    public bool IsAvailable => _pipeline.IsAvailable;
+
+    /// <summary>Why image posting is off, in words for the form; null when it works.</summary>
+    public string? UnavailableReason => _pipeline.UnavailableReason is { } reason
+        ? $"Image posting is disabled on this board ({reason}); text posts work as usual."
+        : null;
+
+    /// <summary>Runs an upload through the pipeline and the ban list; the image is not stored yet.</summary>
+    public async Task<(ProcessedImage? Image, string? Error)> ProcessAsync(Board board, SpooledUpload upload, CancellationToken ct)
+    {
+        var s = board.Settings;
+        if (!s.ImagesAllowed)
+        {
+            return (null, $"/{board.Slug}/ does not take images. Post without the file.");
+        }
+        if (UnavailableReason is { } unavailable)
+        {
+            return (null, unavailable);
+        }
+        var limits = new ImageLimits { MaxBytes = s.MaxImageBytes, MaxPixels = s.MaxImagePixels, MaxFrames = s.MaxImageFrames };
+        if (upload.TooLarge)
+        {
+            return (null, $"Image refused: {limits.TooLarge()}.");
+        }
+        await _oneAtATime.WaitAsync(ct);
+        try
+        {
+            await using var stream = upload.OpenRead();
+            switch (await _pipeline.ProcessAsync(stream, limits, ct))
+            {
+                case ImageRejected rejected:
+                    return (null, $"Image refused: {rejected.Reason}. Your text is kept; choose another file or post without one.");
+                case ImageAccepted { Image: var image } when _store.IsFileBanned([image.UploadHash, image.ContentHash]):
+                    return (null, "This image is on the board's list of banned files.");
+                case ImageAccepted accepted:
+                    return (accepted.Image, null);
+                default:
+                    throw new InvalidOperationException("Unknown image outcome.");
+            }
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>Stores the processed image under its hash; call with <see cref="FilesLock"/> held.</summary>
+    public PostFile Store(ProcessedImage image, bool spoiler, string? fileName)
+    {
+        _files.Save(image);
+        return new PostFile(image.ContentHash, image.UploadHash, image.Format, image.Width, image.Height, image.ByteSize,
+            image.ThumbnailWidth, image.ThumbnailHeight, spoiler, fileName);
+    }
+
+    /// <summary>Removes the files of these hashes unless a post still shows them.</summary>
+    public void Release(IEnumerable<string> hashes)
+    {
+        lock (FilesLock)
+        {
+            foreach (var hash in hashes.Where(h => !_store.IsFileUsed(h)))
+            {
+                _files.Delete(hash);
+            }
+        }
+    }
+
+    /// <summary>
+    /// At start-up: files that no post shows (a crash between storing a file and writing its post)
+    /// and uploads spooled by requests that never finished.
+    /// </summary>
+    public int Sweep()
+    {
+        if (Directory.Exists(SpoolDirectory))
+        {
+            foreach (var leftover in Directory.EnumerateFileSystemEntries(SpoolDirectory))
+            {
+                if (Directory.Exists(leftover))
+                {
+                    Directory.Delete(leftover, recursive: true);
+                }
+                else
+                {
+                    File.Delete(leftover);
+                }
+            }
+        }
+        var orphans = _files.ListHashes().Where(h => !_store.IsFileUsed(h)).ToList();
+        Release(orphans);
+        return orphans.Count;
+    }
+
+    [GeneratedRegex("^[0-9a-f]{2}/[0-9a-f]{64}(\\.(jpg|png|gif|webp)|-thumb\\.webp)$", RegexOptions.CultureInvariant)]
+    private static partial Regex MediaName();
+
+    /// <summary>/media/ab/abcd….jpg and its thumbnail: only names the store itself makes, never a path from a request.</summary>
+    public IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/media/{shard}/{name}", (string shard, string name, HttpContext context) =>
+        {
+            var relative = $"{shard}/{name}";
+            if (!MediaName().IsMatch(relative))
+            {
+                return Results.NotFound();
+            }
+            var path = Path.Combine(_files.MediaDirectory, shard, name);
+            if (!File.Exists(path))
+            {
+                return Results.NotFound();
+            }
+            // Content-addressed: the bytes under a name never change. No ETag or Last-Modified, which
+            // would reveal file system times.
+            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            var type = ImageFormat.All.FirstOrDefault(f => name.EndsWith("." + f.Extension, StringComparison.Ordinal))?.ContentType ?? "image/webp";
+            return Results.Bytes(File.ReadAllBytes(path), type);
+        });
+        return endpoints;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Note}")]
+    private static partial void LogNetwork(ILogger logger, string note);
+
+    public void Dispose() => _oneAtATime.Dispose();
+}

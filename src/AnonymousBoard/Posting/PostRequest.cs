@@ -1,0 +1,105 @@
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace AnonymousBoard.Posting;
+
+/// <summary>An uploaded file spooled to a temporary file, at most one byte past the board's limit.</summary>
+public sealed class SpooledUpload(string path, string? fileName, long length, bool tooLarge) : IDisposable
+{
+    public string? FileName => fileName;
+    public long Length => length;
+    /// <summary>The upload went past the limit; the rest of it was read and thrown away, never stored.</summary>
+    public bool TooLarge => tooLarge;
+
+    public Stream OpenRead() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
+
+    public void Dispose() => File.Delete(path);
+}
+
+/// <summary>
+/// Reads a posting request (url-encoded, or multipart with a file) as it streams in. Text fields are
+/// kept in memory up to a cap; a file is written to disk only up to the image limit, so a huge upload
+/// is refused while streaming and the text typed beside it still comes back in the form.
+/// </summary>
+public static class PostRequest
+{
+    private const int MaxFieldChars = 256 * 1024;
+
+    public static async Task<(PostForm Form, SpooledUpload? Upload)> ReadAsync(HttpRequest request, string spoolDirectory, long maxFileBytes, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+        {
+            return (new PostForm(), null);
+        }
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            var form = await request.ReadFormAsync(ct);
+            return (PostForm.FromFields(form.ToDictionary(f => f.Key, f => f.Value.ToString())), null);
+        }
+        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value ?? "";
+        var reader = new MultipartReader(boundary, request.Body);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        SpooledUpload? upload = null;
+        try
+        {
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || disposition.Name.Value is not { } name)
+                {
+                    continue;
+                }
+                if (disposition.IsFileDisposition())
+                {
+                    var fileName = disposition.FileNameStar.Value ?? disposition.FileName.Value;
+                    if (name == "file" && upload is null && !string.IsNullOrEmpty(fileName))
+                    {
+                        upload = await SpoolAsync(section.Body, spoolDirectory, fileName, maxFileBytes, ct);
+                    }
+                    continue; // any other file part is read past, never stored
+                }
+                using var text = new StreamReader(section.Body, Encoding.UTF8);
+                var buffer = new char[MaxFieldChars];
+                var read = await text.ReadBlockAsync(buffer, ct);
+                fields[name] = new string(buffer, 0, read);
+            }
+        }
+        catch
+        {
+            upload?.Dispose();
+            throw;
+        }
+        // A browser sends an empty file part when nothing was chosen.
+        if (upload is { Length: 0, TooLarge: false })
+        {
+            upload.Dispose();
+            upload = null;
+        }
+        return (PostForm.FromFields(fields), upload);
+    }
+
+    private static async Task<SpooledUpload> SpoolAsync(Stream body, string directory, string fileName, long maxBytes, CancellationToken ct)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".upload");
+        long written = 0;
+        var tooLarge = false;
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                if (tooLarge)
+                {
+                    continue;
+                }
+                var keep = (int)Math.Min(read, maxBytes + 1 - written);
+                await file.WriteAsync(buffer.AsMemory(0, keep), ct);
+                written += keep;
+                tooLarge = written > maxBytes;
+            }
+        }
+        return new SpooledUpload(path, Path.GetFileName(fileName.Replace('\\', '/')), written, tooLarge);
+    }
+}

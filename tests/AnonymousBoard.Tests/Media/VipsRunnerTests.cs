@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using AnonymousBoard.Media;
+
+namespace AnonymousBoard.Tests.Media;
+
+/// <summary>
+/// The box vips runs in. Scripts stand in for vips where a real decoder cannot be made to misbehave
+/// on purpose; the runner takes the executable's path for that.
+/// </summary>
+public sealed class VipsRunnerTests : IDisposable
+{
+    private readonly MediaScratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    private string Script(string name, string body)
+    {
+        var path = _scratch.PathOf(name);
+        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+        Tools.Run("chmod", _scratch.Root, "u+x", path);
+        return path;
+    }
+
+    private static MemoryStream Upload(string file) => new(File.ReadAllBytes(file));
+
+    [Fact]
+    public async Task Without_vips_image_posting_is_disabled_and_says_what_to_install()
+    {
+        var runner = VipsRunner.Create(new VipsSettings { VipsPath = "/nonexistent/vips", TempDirectory = _scratch.JobsDirectory });
+        var pipeline = new ImagePipeline(runner);
+
+        Assert.False(pipeline.IsAvailable);
+        Assert.Equal("image posting is disabled: install libvips-tools", pipeline.UnavailableReason);
+        var outcome = await pipeline.ProcessAsync(new MemoryStream([0xFF, 0xD8, 0xFF]), new ImageLimits(), CancellationToken.None);
+        Assert.Equal(new ImageRejected("image posting is disabled: install libvips-tools"), outcome);
+    }
+
+    [Fact]
+    public async Task A_decoder_that_hangs_is_killed_with_its_children_at_the_time_limit()
+    {
+        var sleeperPid = _scratch.PathOf("sleeper.pid");
+        var hanging = Script("hanging-vipsheader", $"sleep 300 &\necho $! > {sleeperPid}\nwait");
+        var pipeline = new ImagePipeline(_scratch.Runner(timeLimit: TimeSpan.FromSeconds(1), vipsHeaderPath: hanging));
+        var jpeg = TestImages.Marked(_scratch, "marked.jpg");
+
+        var clock = Stopwatch.StartNew();
+        var outcome = await pipeline.ProcessAsync(Upload(jpeg), new ImageLimits(), CancellationToken.None);
+
+        Assert.Equal(new ImageRejected("the image took too long to decode"), outcome);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        var pid = File.ReadAllText(sleeperPid).Trim();
+        Assert.False(IsRunning(pid), $"the decoder's child {pid} outlived the time limit");
+        _scratch.AssertNoJobLeft();
+    }
+
+    /// <summary>Running unless gone or a zombie (killed, waiting for its parent to reap it).</summary>
+    private static bool IsRunning(string pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        return File.Exists(stat) && File.ReadAllText(stat).Split(") ")[1][0] != 'Z';
+    }
+
+    [Fact]
+    public async Task A_real_decode_that_passes_the_time_limit_is_stopped()
+    {
+        var big = Photo("slow.jpg");
+        var pipeline = new ImagePipeline(_scratch.Runner(timeLimit: TimeSpan.FromMilliseconds(50)));
+
+        var outcome = await pipeline.ProcessAsync(Upload(big), new ImageLimits { MaxBytes = 64 * 1024 * 1024 }, CancellationToken.None);
+
+        Assert.Equal(new ImageRejected("the image took too long to decode"), outcome);
+        _scratch.AssertNoJobLeft();
+    }
+
+    [Fact]
+    public async Task A_decode_that_needs_more_memory_than_allowed_fails_with_a_reason()
+    {
+        var big = Photo("big.jpg");
+        // Enough to start vips (its libraries map about 110 MB) and read the header, not to decode 12 megapixels.
+        var pipeline = new ImagePipeline(_scratch.Runner(memoryLimitBytes: 150L * 1024 * 1024));
+
+        var outcome = await pipeline.ProcessAsync(Upload(big), new ImageLimits { MaxBytes = 64 * 1024 * 1024 }, CancellationToken.None);
+
+        Assert.Equal(new ImageRejected("the image needs more memory to decode than the board allows"), outcome);
+        _scratch.AssertNoJobLeft();
+    }
+
+    /// <summary>A 4000×3000 (12 megapixel) noisy JPEG.</summary>
+    private string Photo(string name)
+    {
+        TestImages.Noise(_scratch, "photo.png", 4000, 3000);
+        Tools.Vips(_scratch.Root, "colourspace", "photo.png", name, "srgb");
+        return _scratch.PathOf(name);
+    }
+
+    [Fact]
+    public async Task Vips_runs_with_a_clean_environment_a_memory_limit_no_network_in_its_own_directory()
+    {
+        var probe = Script("probe-vips", """
+            echo "cwd=$(pwd)"
+            env
+            cat /proc/self/limits
+            echo "interfaces: $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' ')"
+            """);
+        var runner = VipsRunner.Create(new VipsSettings { VipsPath = probe, TempDirectory = _scratch.JobsDirectory, MemoryLimitBytes = 123_456_789 });
+
+        string output;
+        using (var job = runner.CreateJob())
+        {
+            var run = await job.VipsAsync([], CancellationToken.None);
+            Assert.True(run.Succeeded, run.Reason);
+            output = run.Output;
+            Assert.Contains($"cwd={job.WorkingDirectory}\n", output, StringComparison.Ordinal);
+            Assert.Contains($"TMPDIR={job.WorkingDirectory}\n", output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("VIPS_BLOCK_UNTRUSTED=1\n", output, StringComparison.Ordinal);
+        var variables = output.Split('\n').Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith("cwd=", StringComparison.Ordinal)).Select(l => l.Split('=')[0]);
+        Assert.All(variables, v => Assert.Contains(v, (string[])["PATH", "VIPS_BLOCK_UNTRUSTED", "VIPSHOME", "MALLOC_ARENA_MAX", "TMPDIR", "HOME", "LC_ALL", "PWD", "SHLVL", "_", "OLDPWD"]));
+        Assert.Matches(@"Max address space\s+123456789\s+123456789\s+bytes", output);
+        // In a network namespace of its own there is only a loopback interface.
+        Assert.Contains("interfaces: lo \n", output, StringComparison.Ordinal);
+        Assert.StartsWith("vips runs without network access (unshare", runner.NetworkNote, StringComparison.Ordinal);
+        _scratch.AssertNoJobLeft();
+    }
+
+    [Fact]
+    public async Task Output_past_the_cap_is_dropped_without_blocking_the_child()
+    {
+        var chatty = Script("chatty-vips", "head -c 5000000 /dev/zero | tr '\\0' x\necho oops >&2\nexit 3");
+        var runner = VipsRunner.Create(new VipsSettings { VipsPath = chatty, TempDirectory = _scratch.JobsDirectory, OutputLimitBytes = 1000 });
+
+        using var job = runner.CreateJob();
+        var run = await job.VipsAsync([], CancellationToken.None);
+
+        Assert.Equal(new string('x', 1000), run.Output);
+        Assert.Equal("the image could not be decoded: oops", run.Reason);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_request_kills_the_decoder_too()
+    {
+        var sleeperPid = _scratch.PathOf("cancelled.pid");
+        var hanging = Script("hanging-vips", $"echo $$ > {sleeperPid}\nexec sleep 300");
+        var runner = VipsRunner.Create(new VipsSettings { VipsPath = hanging, TempDirectory = _scratch.JobsDirectory });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        using (var job = runner.CreateJob())
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => job.VipsAsync([], cancel.Token));
+        }
+
+        Assert.False(IsRunning(File.ReadAllText(sleeperPid).Trim()));
+        _scratch.AssertNoJobLeft();
+    }
+
+    [Theory]
+    [InlineData(1, "\n(vips:6894): VIPS-WARNING **: 11:46:37.021: error in tile 0 x 32\n\nVipsJpeg: Premature end of input file\n", "the image could not be decoded: VipsJpeg: Premature end of input file")]
+    [InlineData(1, "(vips:7619): VIPS-WARNING **: out of memory --- size == 34MB\nvips_tracked: out of memory --- size == 34MB\n", "the image needs more memory to decode than the board allows")]
+    [InlineData(1, "VipsJpeg: Insufficient memory (case 4)\n", "the image needs more memory to decode than the board allows")]
+    [InlineData(1, "glib: Error creating thread: Resource temporarily unavailable\n", "the image needs more memory to decode than the board allows")]
+    [InlineData(139, "", "the image could not be decoded: the decoder crashed")]
+    [InlineData(2, "", "the image could not be decoded (exit code 2)")]
+    public void What_vips_printed_becomes_a_reason_a_poster_can_read(int exitCode, string stderr, string reason)
+    {
+        Assert.Equal(reason, VipsRunner.DescribeFailure(exitCode, stderr));
+    }
+}
