@@ -33,10 +33,14 @@ public interface IBoardStore
     int RerenderOutdated();
 }
 
-public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, TrustedHtml BodyHtml);
+/// <param name="Hidden">Hidden pending review (reports, a filter): readers see a notice instead of the text.</param>
+/// <param name="BannedMark">Staff marked it "USER WAS BANNED FOR THIS POST".</param>
+public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, TrustedHtml BodyHtml,
+    bool Hidden = false, bool BannedMark = false);
 
 public sealed record ThreadSummary(
-    long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt);
+    long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt,
+    bool BumpLocked = false);
 
 /// <summary>Post <see cref="FromNo"/> (on board <see cref="FromBoard"/>) quotes post <see cref="ToNo"/>.</summary>
 public sealed record Backlink(long ToNo, string FromBoard, long FromNo, long FromThreadNo);
@@ -50,7 +54,7 @@ public readonly record struct ThreadRef(long BoardId, long ThreadNo);
 /// <summary>A validated post, ready to be written.</summary>
 public sealed record PostDraft(
     long? ThreadNo, string Name, string Subject, string Body, bool Sage, string? DeleteHash, byte[] ContentHash,
-    DateTimeOffset Now, TimeSpan DuplicateWindow);
+    DateTimeOffset Now, TimeSpan DuplicateWindow, bool Held = false);
 
 public abstract record PostOutcome
 {

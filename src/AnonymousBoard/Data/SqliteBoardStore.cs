@@ -8,9 +8,8 @@ namespace AnonymousBoard.Data;
 /// <summary>The board's data in one SQLite file. All of the board's SQL is in this class.</summary>
 public sealed class SqliteBoardStore(Database database) : IBoardStore
 {
-    // One writer at a time inside the process: SQLite allows one anyway, and waiting on a lock is
-    // cheaper and fairer than retrying on SQLITE_BUSY.
-    private readonly Lock _writeLock = new();
+    // One writer at a time inside the process, shared with the moderation store (see Database.WriteLock).
+    private readonly Lock _writeLock = database.WriteLock;
 
     private const string BoardColumns = """
         b.id, b.slug, b.title, b.description, b.bump_limit, b.thread_cap, b.threads_per_page,
@@ -84,7 +83,8 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     }
 
     private const string ThreadSummarySelect = """
-        SELECT t.no, op.subject, substr(op.body, 1, 160), t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at
+        SELECT t.no, CASE WHEN op.hidden THEN '' ELSE op.subject END, CASE WHEN op.hidden THEN '' ELSE substr(op.body, 1, 160) END,
+               t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at, t.bump_locked
         FROM threads t JOIN posts op ON op.board_id = t.board_id AND op.no = t.no
         """;
 
@@ -103,7 +103,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
 
     public ThreadContent? GetThreadPreview(long boardId, long threadNo, int lastReplies) => ReadThread(boardId, threadNo, lastReplies);
 
-    private const string PostColumns = "no, thread_no, created_at, name, subject, body_html";
+    private const string PostColumns = "no, thread_no, created_at, name, subject, body_html, hidden, banned_mark";
 
     private static ThreadContent? ReadThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo, int? lastReplies)
     {
@@ -169,8 +169,9 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             var bump = false;
             if (draft.ThreadNo is { } replyTo)
             {
-                var thread = Query(connection, tx, "SELECT reply_count, locked, archived FROM threads WHERE board_id = $b AND no = $t",
-                    r => (Replies: r.GetInt32(0), Locked: r.GetBoolean(1), Archived: r.GetBoolean(2)), ("$b", board.Id), ("$t", replyTo));
+                var thread = Query(connection, tx, "SELECT reply_count, locked, archived, bump_locked FROM threads WHERE board_id = $b AND no = $t",
+                    r => (Replies: r.GetInt32(0), Locked: r.GetBoolean(1), Archived: r.GetBoolean(2), BumpLocked: r.GetBoolean(3)),
+                    ("$b", board.Id), ("$t", replyTo));
                 if (thread.Count == 0)
                 {
                     return new PostOutcome.ThreadNotFound();
@@ -183,7 +184,8 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
                 {
                     return new PostOutcome.ThreadClosed("This thread is locked: no more replies.");
                 }
-                bump = Bumping.Bumps(thread[0].Replies, board.Settings.BumpLimit, draft.Sage);
+                // A bump-locked thread (autosage, set by staff) takes replies but never rises.
+                bump = !thread[0].BumpLocked && Bumping.Bumps(thread[0].Replies, board.Settings.BumpLimit, draft.Sage);
             }
 
             var no = Query(connection, tx, """
@@ -200,14 +202,14 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             var rendered = PostMarkup.Render(draft.Body, board.Slug, threadNo, new Resolver(connection, tx));
             var postId = Query(connection, tx, """
                 INSERT INTO posts (board_id, no, thread_no, created_at, name, subject, body, body_html,
-                                   renderer_version, sage, delete_hash, content_hash)
-                VALUES ($b, $no, $t, $now, $name, $subject, $body, $html, $version, $sage, $delete_hash, $hash)
+                                   renderer_version, sage, delete_hash, content_hash, hidden)
+                VALUES ($b, $no, $t, $now, $name, $subject, $body, $html, $version, $sage, $delete_hash, $hash, $hidden)
                 RETURNING id
                 """, r => r.GetInt64(0),
                 ("$b", board.Id), ("$no", no), ("$t", threadNo), ("$now", now), ("$name", draft.Name),
                 ("$subject", draft.Subject), ("$body", draft.Body), ("$html", rendered.Html.Value),
                 ("$version", PostMarkup.Version), ("$sage", draft.Sage ? 1 : 0), ("$delete_hash", draft.DeleteHash),
-                ("$hash", draft.ContentHash))[0];
+                ("$hash", draft.ContentHash), ("$hidden", draft.Held ? 1 : 0))[0];
             InsertQuotes(connection, tx, postId, rendered.Quotes);
 
             var touched = new List<ThreadRef> { new(board.Id, threadNo) };
@@ -295,7 +297,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     }
 
     /// <summary>Deletes a thread with its posts, and re-renders posts elsewhere that quoted them.</summary>
-    private static List<ThreadRef> DeleteThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo)
+    internal static List<ThreadRef> DeleteThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo)
     {
         var nos = Query(connection, tx, "SELECT no FROM posts WHERE board_id = $b AND thread_no = $t",
             r => r.GetInt64(0), ("$b", boardId), ("$t", threadNo));
@@ -305,7 +307,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     }
 
     // A quote of a deleted post must stop linking to it: the posts that quoted it are rendered again.
-    private static List<ThreadRef> RerenderQuotersOf(SqliteConnection connection, SqliteTransaction tx, long boardId, IReadOnlyList<long> deletedNos)
+    internal static List<ThreadRef> RerenderQuotersOf(SqliteConnection connection, SqliteTransaction tx, long boardId, IReadOnlyList<long> deletedNos)
     {
         var quoters = new HashSet<long>();
         foreach (var no in deletedNos)
@@ -316,7 +318,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
         return quoters.Select(id => Rerender(connection, tx, id)).ToList();
     }
 
-    private static ThreadRef Rerender(SqliteConnection connection, SqliteTransaction tx, long postId)
+    internal static ThreadRef Rerender(SqliteConnection connection, SqliteTransaction tx, long postId)
     {
         var post = Query(connection, tx, """
             SELECT p.board_id, b.slug, p.thread_no, p.body FROM posts p JOIN boards b ON b.id = p.board_id WHERE p.id = $id
@@ -356,12 +358,21 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     }
 
     /// <summary>Resolves quote links inside the writing transaction, so they see what it sees.</summary>
-    private sealed class Resolver(SqliteConnection connection, SqliteTransaction tx) : IQuoteResolver
+    internal sealed class Resolver(SqliteConnection connection, SqliteTransaction tx) : IQuoteResolver
     {
+        // A post of a thread moved to another board is found where it went (post_moves), so quotes
+        // of it keep working.
         public QuoteTarget? FindPost(string boardSlug, long no) =>
             Query(connection, tx, """
                 SELECT b.id, b.slug, p.no, p.thread_no FROM posts p JOIN boards b ON b.id = p.board_id
                 WHERE b.slug = $slug AND p.no = $no
+                UNION ALL
+                SELECT tb.id, tb.slug, p.no, p.thread_no FROM post_moves m
+                JOIN boards fb ON fb.id = m.from_board
+                JOIN boards tb ON tb.id = m.to_board
+                JOIN posts p ON p.board_id = m.to_board AND p.no = m.to_no
+                WHERE fb.slug = $slug AND m.from_no = $no
+                LIMIT 1
                 """, r => new QuoteTarget(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)),
                 ("$slug", boardSlug), ("$no", no)).FirstOrDefault();
 
@@ -388,13 +399,13 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
 
     private static ThreadSummary ReadThreadSummary(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6),
-        DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(7)));
+        DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(7)), r.GetBoolean(8));
 
     private static StoredPost ReadPost(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(2)), r.GetString(3), r.GetString(4),
-        TrustedHtml.FromStoredRendering(r.GetString(5)));
+        TrustedHtml.FromStoredRendering(r.GetString(5)), r.GetBoolean(6), r.GetBoolean(7));
 
-    private static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> read,
+    internal static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> read,
         params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, tx, sql, parameters);
@@ -407,7 +418,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
         return rows;
     }
 
-    private static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, (string Name, object? Value)[] parameters)
+    internal static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, tx, sql, parameters);
         return command.ExecuteNonQuery();

@@ -1,5 +1,6 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
+using AnonymousBoard.Moderation;
 
 namespace AnonymousBoard.Hosting;
 
@@ -9,6 +10,8 @@ public static class Commands
     private static readonly Dictionary<string, Func<CommandContext, string[], int>> All = new(StringComparer.Ordinal)
     {
         ["boards"] = BoardsCommand.Run,
+        ["staff"] = AnonymousBoard.Moderation.StaffCommand.Run,
+        ["modlog"] = AnonymousBoard.Moderation.ModLogCommand.Run,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && (All.ContainsKey(args[0]) || args[0] is "help" or "--help" or "-h");
@@ -40,6 +43,12 @@ public static class Commands
             stderr.WriteLine($"error: {options.DatabasePath}: {e.Message}");
             return 1;
         }
+        catch (InvalidOperationException e)
+        {
+            // libsodium missing, for instance: the message says what to install.
+            stderr.WriteLine($"error: {e.Message}");
+            return 1;
+        }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
             stderr.WriteLine($"error: {options.DatabasePath}: {e.Message}");
@@ -58,6 +67,15 @@ public sealed record CommandContext(BoardOptions Options, TextWriter Out, TextWr
         var database = new Database(Options.DatabasePath);
         database.Migrate();
         return new SqliteBoardStore(database);
+    }
+
+    /// <summary>The moderation store, with the board's log key (made on first use).</summary>
+    public IModerationStore OpenModerationStore()
+    {
+        Directory.CreateDirectory(Options.DataDirectory);
+        var database = new Database(Options.DatabasePath);
+        database.Migrate();
+        return new SqliteModerationStore(database, ModLogKey.LoadOrCreate(Options.DataDirectory), TimeProvider.System);
     }
 
     /// <summary>Prints a usage error and returns the exit code for it.</summary>

@@ -1,4 +1,5 @@
 using AnonymousBoard.Boards;
+using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +14,9 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting) : B
     public PostForm Form { get; set; } = new();
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    /// <summary>The ban that refused this post, shown with everything typed.</summary>
+    public Ban? Ban { get; private set; }
 
     public IActionResult OnGet(string board) => FindBoard(board) ? Redirect($"/{board}/") : NotFound();
 
@@ -31,8 +35,15 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting) : B
         {
             PostResult.Accepted a => new SeeOtherResult($"{PostHtml.ThreadUrl(Board.Slug, a.ThreadNo)}#p{a.No}"),
             PostResult.Rejected r => Rejected(r.StatusCode, r.Errors),
+            PostResult.Banned b => Banned(b.Ban),
             _ => throw new InvalidOperationException("Unknown post result."),
         };
+    }
+
+    private PageResult Banned(Ban ban)
+    {
+        Ban = ban;
+        return Rejected(StatusCodes.Status403Forbidden, [$"You are banned from posting on {ban.Scope}."]);
     }
 
     private PageResult Rejected(int status, IReadOnlyList<string> errors)

@@ -3,6 +3,7 @@ using System.Text;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Moderation;
 using AnonymousBoard.Reading;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,8 @@ public abstract record PostResult
     public sealed record Accepted(long No, long ThreadNo) : PostResult;
     /// <summary>Not written; the form goes back with these messages and everything typed.</summary>
     public sealed record Rejected(int StatusCode, IReadOnlyList<string> Errors) : PostResult;
+    /// <summary>A ban applies; the form goes back with the ban's reason, expiry and id, and everything typed.</summary>
+    public sealed record Banned(Ban Ban) : PostResult;
 }
 
 public abstract record DeleteResult
@@ -29,7 +32,8 @@ public abstract record DeleteResult
 /// The straight line from a submitted form to a stored post: validate, check limits, write in one
 /// transaction, refresh the prepared pages.
 /// </summary>
-public sealed class PostingService(IBoardStore store, PageCache cache, BoardDirectory boards, TimeProvider time, IOptions<BoardOptions> options)
+public sealed class PostingService(IBoardStore store, PageCache cache, BoardDirectory boards, TimeProvider time, IOptions<BoardOptions> options,
+    Bans bans, Filters filters, IModerationStore moderation)
 {
     public PostResult Submit(Board board, PostForm form)
     {
@@ -38,13 +42,37 @@ public sealed class PostingService(IBoardStore store, PageCache cache, BoardDire
         {
             return new PostResult.Rejected(StatusCodes.Status400BadRequest, errors);
         }
+        // Identity, gate and media will fill in tripcode, pseudonym, circuit and file hashes here.
+        var identity = new PostIdentity($"{post.Name}\n{post.Subject}\n{post.Body}");
+        if (bans.Find(board, identity) is { } ban)
+        {
+            return new PostResult.Banned(ban);
+        }
+        bool held;
+        switch (filters.Apply(board, post.Name, post.Subject, post.Body))
+        {
+            case FilterVerdict.Rejected rejected:
+                return new PostResult.Rejected(StatusCodes.Status403Forbidden, [rejected.Message]);
+            case FilterVerdict.Pass pass:
+                post = new CleanPost(pass.Name, pass.Subject, pass.Body);
+                held = pass.Held;
+                break;
+            default:
+                throw new InvalidOperationException("Unknown filter verdict.");
+        }
         var draft = new PostDraft(
             form.Thread, post.Name, post.Subject, post.Body, form.IsSage, DeletionPassword.Hash(form.Password),
             ContentHash(form.Thread, post, form.IsSage), time.GetUtcNow(),
-            TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds));
+            TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds), held);
         switch (store.CreatePost(board, draft))
         {
             case PostOutcome.Created created:
+                moderation.RecordIdentity(board.Id, created.No, identity, draft.Now);
+                if (held)
+                {
+                    // A held post waits in the report queue like a reported one.
+                    moderation.AddReport(board, created.No, "other", "Held for review by a filter.", 0, draft.Now);
+                }
                 cache.Invalidate(created.Touched);
                 boards.Invalidate();
                 return new PostResult.Accepted(created.No, created.ThreadNo);

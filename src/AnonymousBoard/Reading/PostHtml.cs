@@ -19,12 +19,16 @@ public static class PostHtml
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Every post of a thread, for the thread page.</summary>
-    public static TrustedHtml Thread(Board board, ThreadContent thread)
+    /// <param name="staffBase">
+    /// Only for the staff view ("/mod"): each post gets a "mod" link and hidden posts show their text.
+    /// Such HTML is never put in the shared cache.
+    /// </param>
+    public static TrustedHtml Thread(Board board, ThreadContent thread, string? staffBase = null)
     {
         var w = new HtmlWriter();
         foreach (var post in thread.Posts)
         {
-            Post(w, board, thread, post);
+            Post(w, board, thread, post, staffBase);
         }
         return w.ToTrustedHtml();
     }
@@ -36,7 +40,7 @@ public static class PostHtml
         var t = thread.Thread;
         w.Tag("<section class=\"thread\" aria-labelledby=\"t").Text(t.No).Tag("\">\n<h2 id=\"t").Text(t.No).Tag("\">")
             .Tag("<a href=\"").Text(ThreadUrl(board.Slug, t.No)).Tag("\">").Text(ThreadTitle(t)).Tag("</a>");
-        ThreadFlags(w, t);
+        ThreadMarks(w, t);
         w.Tag("</h2>\n");
         for (var i = 0; i < thread.Posts.Count; i++)
         {
@@ -60,7 +64,7 @@ public static class PostHtml
         foreach (var t in threads)
         {
             w.Tag("<li><a href=\"").Text(ThreadUrl(board.Slug, t.No)).Tag("\"><strong>").Text(ThreadTitle(t)).Tag("</strong></a>");
-            ThreadFlags(w, t);
+            ThreadMarks(w, t);
             w.Tag("<br><span class=\"count\">").Text(t.ReplyCount).Tag(t.ReplyCount == 1 ? " reply" : " replies")
                 .Tag("</span><br><span class=\"excerpt\">").Text(Excerpt(t.Excerpt)).Tag("</span></li>\n");
         }
@@ -72,7 +76,7 @@ public static class PostHtml
 
     public static string ThreadTitle(ThreadSummary t) => t.Subject.Length > 0 ? t.Subject : $"Thread No. {t.No}";
 
-    private static void ThreadFlags(HtmlWriter w, ThreadSummary t)
+    private static void ThreadMarks(HtmlWriter w, ThreadSummary t)
     {
         if (t.Sticky)
         {
@@ -86,6 +90,10 @@ public static class PostHtml
         {
             w.Tag(" <span class=\"flag\">[Archived]</span>");
         }
+        if (t.BumpLocked)
+        {
+            w.Tag(" <span class=\"flag\">[Bump-locked]</span>");
+        }
     }
 
     private static string Excerpt(string text)
@@ -94,19 +102,41 @@ public static class PostHtml
         return flat.Length > 120 ? string.Concat(flat.AsSpan(0, 119), "…") : flat;
     }
 
-    private static void Post(HtmlWriter w, Board board, ThreadContent thread, StoredPost post)
+    private static void Post(HtmlWriter w, Board board, ThreadContent thread, StoredPost post, string? staffBase = null)
     {
         var threadUrl = ThreadUrl(board.Slug, post.ThreadNo);
         var isOp = post.No == post.ThreadNo;
         w.Tag(isOp ? "<article class=\"post op\" id=\"p" : "<article class=\"post\" id=\"p").Text(post.No).Tag("\">\n<h3 class=\"head\">");
-        if (post.Subject.Length > 0)
+        var hide = post.Hidden && staffBase is null;
+        if (post.Subject.Length > 0 && !hide)
         {
             w.Tag("<span class=\"subject\">").Text(post.Subject).Tag("</span> ");
         }
         w.Tag("<span class=\"name\">").Text(post.Name).Tag("</span> <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
             .Text(FormatTime(post.CreatedAt)).Tag("</time> <a href=\"").Text(threadUrl).Tag("#p").Text(post.No).Tag("\">No. ").Text(post.No)
-            .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a></h3>\n")
-            .Tag("<div class=\"body\">").Html(post.BodyHtml).Tag("</div>\n");
+            .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a>")
+            .Tag(" <a class=\"report-link\" href=\"/").Text(board.Slug).Tag("/report/").Text(post.No).Tag("\">Report</a>");
+        if (staffBase is not null)
+        {
+            w.Tag(" <a class=\"mod-link\" href=\"").Text(staffBase).Tag("/post/").Text(board.Slug).Tag("/").Text(post.No).Tag("\">mod</a>");
+            if (post.Hidden)
+            {
+                w.Tag(" <span class=\"flag\">[hidden pending review]</span>");
+            }
+        }
+        w.Tag("</h3>\n");
+        if (hide)
+        {
+            w.Tag("<p class=\"notice\">This post is hidden pending review.</p>\n");
+        }
+        else
+        {
+            w.Tag("<div class=\"body\">").Html(post.BodyHtml).Tag("</div>\n");
+        }
+        if (post.BannedMark)
+        {
+            w.Tag("<p class=\"banned-mark\">(USER WAS BANNED FOR THIS POST)</p>\n");
+        }
         var first = true;
         foreach (var link in thread.Backlinks.Where(b => b.ToNo == post.No))
         {
