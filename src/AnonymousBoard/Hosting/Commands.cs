@@ -26,7 +26,8 @@ public static class Commands
         }
         // Configuration options (--Board:DataDirectory=...) may stand anywhere; the rest are the command's own.
         var settings = args.Where(a => a.StartsWith("--Board:", StringComparison.OrdinalIgnoreCase)).ToArray();
-        var rest = args.Skip(1).Except(settings).ToArray();
+        // Not Except(): that is a set operation and would drop a repeated word ("staff add jan --handle jan").
+        var rest = args.Skip(1).Where(a => !settings.Contains(a)).ToArray();
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()

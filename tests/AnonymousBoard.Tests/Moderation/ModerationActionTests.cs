@@ -183,7 +183,7 @@ public sealed class ModerationActionTests : IAsyncLifetime
         var preview = await staff.Get("/mod/purge?kind=tripcode&value=!troll");
         Assert.Contains("2 post(s) would be deleted", preview.Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await _server.Browser().Get($"/b/thread/{a}")).Status);
-        var (response, _) = await staff.Submit(preview, "/mod/purge", Fields(("reason", "troll")));
+        var (response, _) = await staff.Submit(preview, "/mod/purge?confirm=1", Fields(("reason", "troll")));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _server.Browser().Get($"/b/thread/{a}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await _server.Browser().Get($"/tech/thread/{d}")).Status);
