@@ -29,6 +29,11 @@ public interface IBoardStore
     /// <summary>Deletes a post (a whole thread when it is the opening post).</summary>
     DeleteOutcome DeletePost(Board board, long no);
 
+    /// <summary>The message, signature and key of a signed post, or null.</summary>
+    SignedPost? GetSignedPost(long boardId, long no);
+    /// <summary>The newest signed posts of one pseudonym (a key fingerprint), across boards.</summary>
+    IReadOnlyList<PseudonymPost> ListPseudonymPosts(string fingerprint, int count);
+
     /// <summary>Renders again every post stored by an older renderer; returns how many.</summary>
     int RerenderOutdated();
 }
@@ -36,7 +41,18 @@ public interface IBoardStore
 /// <param name="Hidden">Hidden pending review (reports, a filter): readers see a notice instead of the text.</param>
 /// <param name="BannedMark">Staff marked it "USER WAS BANNED FOR THIS POST".</param>
 public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, TrustedHtml BodyHtml,
-    bool Hidden = false, bool BannedMark = false);
+    bool Hidden = false, bool BannedMark = false)
+{
+    public string? Tripcode { get; init; }
+    /// <summary>The signing key, when the post is signed.</summary>
+    public byte[]? PublicKey { get; init; }
+}
+
+/// <summary>What anyone needs to check a signed post offline.</summary>
+public sealed record SignedPost(string Message, string Signature, byte[] PublicKey);
+
+/// <summary>A signed post listed on its pseudonym's page.</summary>
+public sealed record PseudonymPost(string BoardSlug, StoredPost Post);
 
 public sealed record ThreadSummary(
     long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt,
@@ -54,7 +70,10 @@ public readonly record struct ThreadRef(long BoardId, long ThreadNo);
 /// <summary>A validated post, ready to be written.</summary>
 public sealed record PostDraft(
     long? ThreadNo, string Name, string Subject, string Body, bool Sage, string? DeleteHash, byte[] ContentHash,
-    DateTimeOffset Now, TimeSpan DuplicateWindow, bool Held = false);
+    DateTimeOffset Now, TimeSpan DuplicateWindow, bool Held = false)
+{
+    public AnonymousBoard.Identity.PostIdentity Identity { get; init; } = AnonymousBoard.Identity.PostIdentity.None;
+}
 
 public abstract record PostOutcome
 {
@@ -64,6 +83,8 @@ public abstract record PostOutcome
     public sealed record Duplicate(long No, long ThreadNo) : PostOutcome;
     public sealed record ThreadNotFound : PostOutcome;
     public sealed record ThreadClosed(string Why) : PostOutcome;
+    /// <summary>This exact signature is already on the board: a copy, not its author.</summary>
+    public sealed record SignatureReused(long No, long ThreadNo) : PostOutcome;
 }
 
 public abstract record PostLookup

@@ -103,7 +103,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
 
     public ThreadContent? GetThreadPreview(long boardId, long threadNo, int lastReplies) => ReadThread(boardId, threadNo, lastReplies);
 
-    private const string PostColumns = "no, thread_no, created_at, name, subject, body_html, hidden, banned_mark";
+    private const string PostColumns = "no, thread_no, created_at, name, subject, body_html, tripcode, public_key, hidden, banned_mark";
 
     private static ThreadContent? ReadThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo, int? lastReplies)
     {
@@ -165,6 +165,15 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             {
                 return duplicate[0];
             }
+            if (draft.Identity.Signature is { } signature)
+            {
+                var reused = Query(connection, tx, "SELECT no, thread_no FROM posts WHERE signature = $sig",
+                    r => new PostOutcome.SignatureReused(r.GetInt64(0), r.GetInt64(1)), ("$sig", signature));
+                if (reused.Count > 0)
+                {
+                    return reused[0];
+                }
+            }
 
             var bump = false;
             if (draft.ThreadNo is { } replyTo)
@@ -202,14 +211,18 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             var rendered = PostMarkup.Render(draft.Body, board.Slug, threadNo, new Resolver(connection, tx));
             var postId = Query(connection, tx, """
                 INSERT INTO posts (board_id, no, thread_no, created_at, name, subject, body, body_html,
-                                   renderer_version, sage, delete_hash, content_hash, hidden)
-                VALUES ($b, $no, $t, $now, $name, $subject, $body, $html, $version, $sage, $delete_hash, $hash, $hidden)
+                                   renderer_version, sage, delete_hash, content_hash,
+                                   tripcode, pseudonym, public_key, signature, signed_message, hidden)
+                VALUES ($b, $no, $t, $now, $name, $subject, $body, $html, $version, $sage, $delete_hash, $hash,
+                        $tripcode, $pseudonym, $public_key, $signature, $signed_message, $hidden)
                 RETURNING id
                 """, r => r.GetInt64(0),
                 ("$b", board.Id), ("$no", no), ("$t", threadNo), ("$now", now), ("$name", draft.Name),
                 ("$subject", draft.Subject), ("$body", draft.Body), ("$html", rendered.Html.Value),
                 ("$version", PostMarkup.Version), ("$sage", draft.Sage ? 1 : 0), ("$delete_hash", draft.DeleteHash),
-                ("$hash", draft.ContentHash), ("$hidden", draft.Held ? 1 : 0))[0];
+                ("$hash", draft.ContentHash), ("$tripcode", draft.Identity.Tripcode), ("$pseudonym", draft.Identity.Pseudonym),
+                ("$public_key", draft.Identity.PublicKey), ("$signature", draft.Identity.Signature),
+                ("$signed_message", draft.Identity.SignedMessage), ("$hidden", draft.Held ? 1 : 0))[0];
             InsertQuotes(connection, tx, postId, rendered.Quotes);
 
             var touched = new List<ThreadRef> { new(board.Id, threadNo) };
@@ -331,6 +344,28 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
         return new ThreadRef(post.BoardId, post.ThreadNo);
     }
 
+    public SignedPost? GetSignedPost(long boardId, long no)
+    {
+        using var connection = database.Open();
+        return Query(connection, null, """
+            SELECT signed_message, signature, public_key FROM posts
+            WHERE board_id = $b AND no = $no AND signature IS NOT NULL
+            """, r => new SignedPost(r.GetString(0), r.GetString(1), (byte[])r.GetValue(2)), ("$b", boardId), ("$no", no))
+            .FirstOrDefault();
+    }
+
+    private static readonly string PrefixedPostColumns = string.Join(", ", PostColumns.Split(", ").Select(c => "p." + c));
+
+    public IReadOnlyList<PseudonymPost> ListPseudonymPosts(string fingerprint, int count)
+    {
+        using var connection = database.Open();
+        return Query(connection, null, $"""
+            SELECT b.slug, {PrefixedPostColumns}
+            FROM posts p JOIN boards b ON b.id = p.board_id
+            WHERE p.pseudonym = $fp ORDER BY p.created_at DESC, p.id DESC LIMIT $count
+            """, r => new PseudonymPost(r.GetString(0), ReadPost(r, 1)), ("$fp", fingerprint), ("$count", count));
+    }
+
     public int RerenderOutdated()
     {
         lock (_writeLock)
@@ -401,9 +436,15 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6),
         DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(7)), r.GetBoolean(8));
 
-    private static StoredPost ReadPost(SqliteDataReader r) => new(
-        r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(2)), r.GetString(3), r.GetString(4),
-        TrustedHtml.FromStoredRendering(r.GetString(5)), r.GetBoolean(6), r.GetBoolean(7));
+    private static StoredPost ReadPost(SqliteDataReader r) => ReadPost(r, 0);
+
+    private static StoredPost ReadPost(SqliteDataReader r, int first) => new(
+        r.GetInt64(first), r.GetInt64(first + 1), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(first + 2)), r.GetString(first + 3),
+        r.GetString(first + 4), TrustedHtml.FromStoredRendering(r.GetString(first + 5)), r.GetBoolean(first + 8), r.GetBoolean(first + 9))
+    {
+        Tripcode = r.IsDBNull(first + 6) ? null : r.GetString(first + 6),
+        PublicKey = r.IsDBNull(first + 7) ? null : (byte[])r.GetValue(first + 7),
+    };
 
     internal static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> read,
         params (string Name, object? Value)[] parameters)

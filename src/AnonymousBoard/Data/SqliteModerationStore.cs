@@ -261,7 +261,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             WHERE p.board_id = $b AND p.no = $no
             """, r => new StaffPostView(r.GetInt64(0), boardId, r.GetInt64(1), r.GetInt64(2), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(3)),
                 r.GetString(4), r.GetString(5), r.GetString(6), r.GetBoolean(7), r.GetBoolean(8), r.GetBoolean(9), r.GetBoolean(10),
-                r.GetBoolean(11), [], new PostIdentity(r.GetString(6), NullableString(r, 12), NullableString(r, 13), NullableString(r, 14))),
+                r.GetBoolean(11), [], new PosterIdentity(r.GetString(6), NullableString(r, 12), NullableString(r, 13), NullableString(r, 14))),
             ("$b", boardId), ("$no", no)).FirstOrDefault();
         return post is null ? null : post with { Reports = ReportsOf(connection, tx, post.Id) };
     }
@@ -683,7 +683,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     // ---------------------------------------------------------------- identities
 
-    public void RecordIdentity(long boardId, long no, PostIdentity identity, DateTimeOffset now)
+    public void RecordIdentity(long boardId, long no, PosterIdentity identity, DateTimeOffset now)
     {
         if (identity.Tripcode is null && identity.PseudonymFingerprint is null && identity.CircuitId is null)
         {

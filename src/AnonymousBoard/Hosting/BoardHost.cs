@@ -1,6 +1,7 @@
 using System.Net;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
+using AnonymousBoard.Identity;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
@@ -42,6 +43,7 @@ public static class BoardHost
         services.AddSingleton<IBoardStore, SqliteBoardStore>();
         services.AddSingleton<BoardDirectory>();
         services.AddSingleton<PageCache>();
+        services.AddSingleton<IdentityService>();
         services.AddSingleton<PostingService>();
         ModLogKey logKey;
         try
@@ -111,6 +113,7 @@ public static class BoardHost
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseStaffSessions();
         app.MapStyleSheet();
+        app.MapSignedPostFiles();
         app.MapModLogExport();
         app.MapRazorPages();
         return app;

@@ -17,6 +17,9 @@ public sealed class BoardOptions
     /// <summary>An identical post within this many seconds is taken for a resubmit.</summary>
     public int DuplicateWindowSeconds { get; set; } = 120;
 
+    /// <summary>Argon2id derivations (secure tripcodes, passphrase keys) allowed per minute, board-wide.</summary>
+    public int KeyDerivationsPerMinute { get; set; } = 60;
+
     public string DatabasePath => Path.Combine(DataDirectory, "board.db");
 
     /// <summary>The "Board:Moderation" settings: staff pages, sessions, sign-in limits.</summary>

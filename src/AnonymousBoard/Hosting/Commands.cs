@@ -1,5 +1,6 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
+using AnonymousBoard.Identity;
 using AnonymousBoard.Moderation;
 
 namespace AnonymousBoard.Hosting;
@@ -14,14 +15,21 @@ public static class Commands
         ["modlog"] = AnonymousBoard.Moderation.ModLogCommand.Run,
     };
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && (All.ContainsKey(args[0]) || args[0] is "help" or "--help" or "-h");
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (All.ContainsKey(args[0]) || IdentityCommands.Names.Contains(args[0]) || args[0] is "help" or "--help" or "-h");
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
+        // keygen, message, sign, verify, derive: a poster's tools, which need no board.
+        if (IdentityCommands.Names.Contains(args[0]))
+        {
+            return IdentityCommands.Run(args, stdout, stderr, stdin);
+        }
         if (!All.TryGetValue(args[0], out var command))
         {
             stdout.WriteLine("Usage: AnonymousBoard [--urls URL] [--Board:DataDirectory=DIR]   run the board");
             stdout.WriteLine("       AnonymousBoard " + string.Join(" | ", All.Keys) + " ...        operator commands");
+            stdout.WriteLine("       AnonymousBoard " + string.Join(" | ", IdentityCommands.Names) + " ...   signing tools for posters");
             return 0;
         }
         // Configuration options (--Board:DataDirectory=...) may stand anywhere; the rest are the command's own.

@@ -23,11 +23,11 @@ public enum BanKind
 /// What the posting path knows about a post when it checks bans. Today only <see cref="Text"/> is
 /// filled in; identity, gate and media provide the others when they land.
 /// </summary>
-public sealed record PostIdentity(
+public sealed record PosterIdentity(
     string Text, string? Tripcode = null, string? PseudonymFingerprint = null, string? CircuitId = null,
     IReadOnlyList<string>? FileHashes = null)
 {
-    public static readonly PostIdentity None = new("");
+    public static readonly PosterIdentity None = new("");
 }
 
 public sealed record BanDraft(long? BoardId, BanKind Kind, string Value, string Reason, DateTimeOffset Now, DateTimeOffset? Expires, long? StaffId);
@@ -91,7 +91,7 @@ public static class BanKinds
     }
 
     /// <summary>Whether <paramref name="ban"/> applies to a post with <paramref name="identity"/>.</summary>
-    public static bool Matches(Ban ban, PostIdentity identity)
+    public static bool Matches(Ban ban, PosterIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(ban);
         ArgumentNullException.ThrowIfNull(identity);
@@ -109,7 +109,7 @@ public static class BanKinds
 /// <summary>The ban check the posting handler calls: the first active ban that applies, or null.</summary>
 public sealed class Bans(IModerationStore store, TimeProvider time)
 {
-    public Ban? Find(Board board, PostIdentity identity)
+    public Ban? Find(Board board, PosterIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(board);
         return store.ActiveBans(board.Id, time.GetUtcNow()).FirstOrDefault(b => BanKinds.Matches(b, identity));

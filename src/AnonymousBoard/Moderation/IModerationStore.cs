@@ -68,7 +68,7 @@ public interface IModerationStore
     void SetPolicy(long boardId, BoardPolicy policy);
 
     // Who posted what, as far as the posting path tells
-    void RecordIdentity(long boardId, long no, PostIdentity identity, DateTimeOffset now);
+    void RecordIdentity(long boardId, long no, PosterIdentity identity, DateTimeOffset now);
     /// <summary>Forgets circuit ids older than <paramref name="before"/>; returns how many.</summary>
     int ForgetCircuits(DateTimeOffset before);
     IReadOnlyList<PurgeItem> FindByIdentity(BanKind kind, string value, IReadOnlyList<long>? boardIds);
@@ -90,7 +90,7 @@ public enum ThreadMark
 /// <summary>A post as staff see it: its text, its marks, its thread's flags, its reports.</summary>
 public sealed record StaffPostView(
     long Id, long BoardId, long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, string Body,
-    bool Hidden, bool BannedMark, bool Sticky, bool Locked, bool BumpLocked, IReadOnlyList<Report> Reports, PostIdentity Identity)
+    bool Hidden, bool BannedMark, bool Sticky, bool Locked, bool BumpLocked, IReadOnlyList<Report> Reports, PosterIdentity Identity)
 {
     public bool IsThread => No == ThreadNo;
 }

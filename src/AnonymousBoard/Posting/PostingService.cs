@@ -3,6 +3,7 @@ using System.Text;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Identity;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Reading;
 using Microsoft.Extensions.Options;
@@ -32,21 +33,17 @@ public abstract record DeleteResult
 /// The straight line from a submitted form to a stored post: validate, check limits, write in one
 /// transaction, refresh the prepared pages.
 /// </summary>
-public sealed class PostingService(IBoardStore store, PageCache cache, BoardDirectory boards, TimeProvider time, IOptions<BoardOptions> options,
-    Bans bans, Filters filters, IModerationStore moderation)
+public sealed class PostingService(IBoardStore store, PageCache cache, BoardDirectory boards, IdentityService identities, TimeProvider time,
+    IOptions<BoardOptions> options, Bans bans, Filters filters, IModerationStore moderation)
 {
     public PostResult Submit(Board board, PostForm form)
     {
-        var (post, errors) = PostRules.Check(form, board.Settings, isNewThread: form.Thread is null);
+        // Tripcode keys are split off the name before it is checked, and never stored.
+        var shown = new PostForm { Name = IdentityService.DisplayName(form.Name), Subject = form.Subject, Body = form.Body, Password = form.Password };
+        var (post, errors) = PostRules.Check(shown, board.Settings, isNewThread: form.Thread is null);
         if (post is null)
         {
             return new PostResult.Rejected(StatusCodes.Status400BadRequest, errors);
-        }
-        // Identity, gate and media will fill in tripcode, pseudonym, circuit and file hashes here.
-        var identity = new PostIdentity($"{post.Name}\n{post.Subject}\n{post.Body}");
-        if (bans.Find(board, identity) is { } ban)
-        {
-            return new PostResult.Banned(ban);
         }
         bool held;
         switch (filters.Apply(board, post.Name, post.Subject, post.Body))
@@ -60,14 +57,28 @@ public sealed class PostingService(IBoardStore store, PageCache cache, BoardDire
             default:
                 throw new InvalidOperationException("Unknown filter verdict.");
         }
+        var (identity, refusal) = identities.Resolve(new IdentityInput(form.Name, form.Passphrase, form.Signature), board.Slug, form.Thread, post.Subject, post.Body);
+        if (identity is null)
+        {
+            return new PostResult.Rejected(StatusCodes.Status400BadRequest, [refusal!]);
+        }
+        // Gate and media will add the circuit and file hashes here.
+        var poster = new PosterIdentity($"{post.Name}\n{post.Subject}\n{post.Body}", identity.Tripcode, identity.Pseudonym);
+        if (bans.Find(board, poster) is { } ban)
+        {
+            return new PostResult.Banned(ban);
+        }
         var draft = new PostDraft(
             form.Thread, post.Name, post.Subject, post.Body, form.IsSage, DeletionPassword.Hash(form.Password),
-            ContentHash(form.Thread, post, form.IsSage), time.GetUtcNow(),
-            TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds), held);
+            ContentHash(form.Thread, post, form.IsSage, identity), time.GetUtcNow(),
+            TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds), held)
+        {
+            Identity = identity,
+        };
         switch (store.CreatePost(board, draft))
         {
             case PostOutcome.Created created:
-                moderation.RecordIdentity(board.Id, created.No, identity, draft.Now);
+                moderation.RecordIdentity(board.Id, created.No, poster, draft.Now);
                 if (held)
                 {
                     // A held post waits in the report queue like a reported one.
@@ -83,6 +94,9 @@ public sealed class PostingService(IBoardStore store, PageCache cache, BoardDire
                     [$"Thread No. {form.Thread} does not exist on /{board.Slug}/ (it may have been deleted or fallen off the board)."]);
             case PostOutcome.ThreadClosed closed:
                 return new PostResult.Rejected(StatusCodes.Status403Forbidden, [closed.Why]);
+            case PostOutcome.SignatureReused reused:
+                return new PostResult.Rejected(StatusCodes.Status409Conflict,
+                    [$"This signature is already on the board (No. {reused.No}); a signed post can be made only once. Sign again to post again."]);
             default:
                 throw new InvalidOperationException("Unknown post outcome.");
         }
@@ -115,6 +129,8 @@ public sealed class PostingService(IBoardStore store, PageCache cache, BoardDire
     }
 
     /// <summary>Identifies an identical resubmit (a double click, a retried slow circuit).</summary>
-    private static byte[] ContentHash(long? thread, CleanPost post, bool sage) =>
-        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000', thread?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "new", post.Name, post.Subject, post.Body, sage ? "sage" : "")));
+    private static byte[] ContentHash(long? thread, CleanPost post, bool sage, PostIdentity identity) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000',
+            thread?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "new", post.Name, post.Subject, post.Body, sage ? "sage" : "",
+            identity.Tripcode ?? "", identity.Signature ?? "")));
 }

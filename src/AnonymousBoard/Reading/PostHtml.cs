@@ -1,6 +1,7 @@
 using System.Globalization;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
+using AnonymousBoard.Identity;
 using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Reading;
@@ -28,7 +29,7 @@ public static class PostHtml
         var w = new HtmlWriter();
         foreach (var post in thread.Posts)
         {
-            Post(w, board, thread, post, staffBase);
+            Post(w, board.Slug, thread.Backlinks, post, staffBase);
         }
         return w.ToTrustedHtml();
     }
@@ -40,11 +41,11 @@ public static class PostHtml
         var t = thread.Thread;
         w.Tag("<section class=\"thread\" aria-labelledby=\"t").Text(t.No).Tag("\">\n<h2 id=\"t").Text(t.No).Tag("\">")
             .Tag("<a href=\"").Text(ThreadUrl(board.Slug, t.No)).Tag("\">").Text(ThreadTitle(t)).Tag("</a>");
-        ThreadMarks(w, t);
+        ThreadFlags(w, t);
         w.Tag("</h2>\n");
         for (var i = 0; i < thread.Posts.Count; i++)
         {
-            Post(w, board, thread, thread.Posts[i]);
+            Post(w, board.Slug, thread.Backlinks, thread.Posts[i]);
             if (i == 0 && thread.OmittedReplies > 0)
             {
                 var s = thread.OmittedReplies == 1 ? "y" : "ies";
@@ -64,7 +65,7 @@ public static class PostHtml
         foreach (var t in threads)
         {
             w.Tag("<li><a href=\"").Text(ThreadUrl(board.Slug, t.No)).Tag("\"><strong>").Text(ThreadTitle(t)).Tag("</strong></a>");
-            ThreadMarks(w, t);
+            ThreadFlags(w, t);
             w.Tag("<br><span class=\"count\">").Text(t.ReplyCount).Tag(t.ReplyCount == 1 ? " reply" : " replies")
                 .Tag("</span><br><span class=\"excerpt\">").Text(Excerpt(t.Excerpt)).Tag("</span></li>\n");
         }
@@ -74,9 +75,27 @@ public static class PostHtml
 
     public static string ThreadUrl(string board, long threadNo) => $"/{board}/thread/{threadNo}";
 
+    public static string SignedUrl(string board, long no) => $"/{board}/signed/{no}";
+
+    /// <summary>Tripcodes, and for a signed post its key's fingerprint and where to check it.</summary>
+    private static void Identity(HtmlWriter w, string boardSlug, StoredPost post)
+    {
+        if (post.Tripcode is { } tripcode)
+        {
+            w.Tag(" <span class=\"trip\">").Text(tripcode).Tag("</span>");
+        }
+        if (post.PublicKey is { } key)
+        {
+            var fingerprint = Fingerprint.Of(key);
+            w.Tag(" <a class=\"pseudonym ").Text(string.Join(' ', Fingerprint.ColourClasses(key))).Tag("\" href=\"/pseudonym/")
+                .Text(fingerprint).Tag("\">").Text(fingerprint).Tag("</a> <a class=\"verify\" href=\"")
+                .Text(SignedUrl(boardSlug, post.No)).Tag("\">signed</a>");
+        }
+    }
+
     public static string ThreadTitle(ThreadSummary t) => t.Subject.Length > 0 ? t.Subject : $"Thread No. {t.No}";
 
-    private static void ThreadMarks(HtmlWriter w, ThreadSummary t)
+    private static void ThreadFlags(HtmlWriter w, ThreadSummary t)
     {
         if (t.Sticky)
         {
@@ -102,9 +121,21 @@ public static class PostHtml
         return flat.Length > 120 ? string.Concat(flat.AsSpan(0, 119), "…") : flat;
     }
 
-    private static void Post(HtmlWriter w, Board board, ThreadContent thread, StoredPost post, string? staffBase = null)
+    /// <summary>Posts from anywhere (a pseudonym's page), each under its board's name.</summary>
+    public static TrustedHtml PostList(IEnumerable<PseudonymPost> posts)
     {
-        var threadUrl = ThreadUrl(board.Slug, post.ThreadNo);
+        var w = new HtmlWriter();
+        foreach (var p in posts)
+        {
+            w.Tag("<p class=\"where\"><a href=\"/").Text(p.BoardSlug).Tag("/\">/").Text(p.BoardSlug).Tag("/</a></p>\n");
+            Post(w, p.BoardSlug, [], p.Post);
+        }
+        return w.ToTrustedHtml();
+    }
+
+    private static void Post(HtmlWriter w, string boardSlug, IReadOnlyList<Backlink> backlinks, StoredPost post, string? staffBase = null)
+    {
+        var threadUrl = ThreadUrl(boardSlug, post.ThreadNo);
         var isOp = post.No == post.ThreadNo;
         w.Tag(isOp ? "<article class=\"post op\" id=\"p" : "<article class=\"post\" id=\"p").Text(post.No).Tag("\">\n<h3 class=\"head\">");
         var hide = post.Hidden && staffBase is null;
@@ -112,13 +143,15 @@ public static class PostHtml
         {
             w.Tag("<span class=\"subject\">").Text(post.Subject).Tag("</span> ");
         }
-        w.Tag("<span class=\"name\">").Text(post.Name).Tag("</span> <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
+        w.Tag("<span class=\"name\">").Text(post.Name).Tag("</span>");
+        Identity(w, boardSlug, post);
+        w.Tag(" <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
             .Text(FormatTime(post.CreatedAt)).Tag("</time> <a href=\"").Text(threadUrl).Tag("#p").Text(post.No).Tag("\">No. ").Text(post.No)
             .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a>")
-            .Tag(" <a class=\"report-link\" href=\"/").Text(board.Slug).Tag("/report/").Text(post.No).Tag("\">Report</a>");
+            .Tag(" <a class=\"report-link\" href=\"/").Text(boardSlug).Tag("/report/").Text(post.No).Tag("\">Report</a>");
         if (staffBase is not null)
         {
-            w.Tag(" <a class=\"mod-link\" href=\"").Text(staffBase).Tag("/post/").Text(board.Slug).Tag("/").Text(post.No).Tag("\">mod</a>");
+            w.Tag(" <a class=\"mod-link\" href=\"").Text(staffBase).Tag("/post/").Text(boardSlug).Tag("/").Text(post.No).Tag("\">mod</a>");
             if (post.Hidden)
             {
                 w.Tag(" <span class=\"flag\">[hidden pending review]</span>");
@@ -138,11 +171,11 @@ public static class PostHtml
             w.Tag("<p class=\"banned-mark\">(USER WAS BANNED FOR THIS POST)</p>\n");
         }
         var first = true;
-        foreach (var link in thread.Backlinks.Where(b => b.ToNo == post.No))
+        foreach (var link in backlinks.Where(b => b.ToNo == post.No))
         {
             w.Tag(first ? "<p class=\"backlinks\">Replies: " : " ");
             first = false;
-            var label = link.FromBoard == board.Slug ? $">>{link.FromNo}" : $">>>/{link.FromBoard}/{link.FromNo}";
+            var label = link.FromBoard == boardSlug ? $">>{link.FromNo}" : $">>>/{link.FromBoard}/{link.FromNo}";
             w.Tag("<a class=\"ql\" href=\"").Text(ThreadUrl(link.FromBoard, link.FromThreadNo)).Tag("#p").Text(link.FromNo).Tag("\">")
                 .Text(label).Tag("</a>");
         }

@@ -99,14 +99,14 @@ public sealed class BanTests : IAsyncLifetime
         var bans = _server.Services.GetRequiredService<Bans>();
         var b = _server.Services.GetRequiredService<AnonymousBoard.Boards.BoardDirectory>().Find("b")!;
         var tech = _server.Services.GetRequiredService<AnonymousBoard.Boards.BoardDirectory>().Find("tech")!;
-        Assert.Equal("trip", bans.Find(b, new PostIdentity("hi", Tripcode: "!!SecureTrip"))?.Reason);
-        Assert.Null(bans.Find(b, new PostIdentity("hi", Tripcode: "!!OtherTrip")));
-        Assert.Null(bans.Find(tech, new PostIdentity("hi", Tripcode: "!!SecureTrip")));
-        Assert.Equal("pseudonym", bans.Find(tech, new PostIdentity("hi", PseudonymFingerprint: "eh7ddx-5bksrg-cytl7b-kai36s"))?.Reason);
-        Assert.Equal("circuit", bans.Find(b, new PostIdentity("hi", CircuitId: "4242"))?.Reason);
-        Assert.Null(bans.Find(b, new PostIdentity("hi", CircuitId: "4243")));
-        Assert.Equal("file", bans.Find(tech, new PostIdentity("hi", FileHashes: [new string('b', 64), hash]))?.Reason);
-        Assert.Null(bans.Find(b, new PostIdentity("hi")));
+        Assert.Equal("trip", bans.Find(b, new PosterIdentity("hi", Tripcode: "!!SecureTrip"))?.Reason);
+        Assert.Null(bans.Find(b, new PosterIdentity("hi", Tripcode: "!!OtherTrip")));
+        Assert.Null(bans.Find(tech, new PosterIdentity("hi", Tripcode: "!!SecureTrip")));
+        Assert.Equal("pseudonym", bans.Find(tech, new PosterIdentity("hi", PseudonymFingerprint: "eh7ddx-5bksrg-cytl7b-kai36s"))?.Reason);
+        Assert.Equal("circuit", bans.Find(b, new PosterIdentity("hi", CircuitId: "4242"))?.Reason);
+        Assert.Null(bans.Find(b, new PosterIdentity("hi", CircuitId: "4243")));
+        Assert.Equal("file", bans.Find(tech, new PosterIdentity("hi", FileHashes: [new string('b', 64), hash]))?.Reason);
+        Assert.Null(bans.Find(b, new PosterIdentity("hi")));
     }
 
     [Fact]

@@ -177,8 +177,8 @@ public sealed class ModerationActionTests : IAsyncLifetime
         var c = await Post(_server, "b", "by someone else");
         var d = await Post(_server, "tech", "by the troll two");
         // The posting path does not yet compute tripcodes (identity does); record them as it will.
-        store.RecordIdentity(1, a, new PostIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
-        store.RecordIdentity(2, d, new PostIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
+        store.RecordIdentity(1, a, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
+        store.RecordIdentity(2, d, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
 
         var preview = await staff.Get("/mod/purge?kind=tripcode&value=!troll");
         Assert.Contains("2 post(s) would be deleted", preview.Html, StringComparison.Ordinal);

@@ -14,7 +14,21 @@ public sealed class BoardServer : IAsyncLifetime
 {
     private WebApplication? _app;
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "anonboard-test-" + Guid.NewGuid().ToString("N"));
+    public BoardServer()
+        : this(Path.Combine(Path.GetTempPath(), "anonboard-test-" + Guid.NewGuid().ToString("N")))
+    {
+    }
+
+    /// <summary>A board over an existing data directory: a restart of an earlier one. It deletes nothing it did not make.</summary>
+    public BoardServer(string dataDirectory)
+    {
+        DataDirectory = dataDirectory;
+        _ownsData = !Directory.Exists(dataDirectory);
+    }
+
+    private readonly bool _ownsData;
+
+    public string DataDirectory { get; }
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
@@ -68,6 +82,10 @@ public sealed class BoardServer : IAsyncLifetime
             await _app.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsData)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

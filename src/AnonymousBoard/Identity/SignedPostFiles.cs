@@ -1,0 +1,39 @@
+using AnonymousBoard.Boards;
+using AnonymousBoard.Data;
+
+namespace AnonymousBoard.Identity;
+
+/// <summary>
+/// The three files that let anyone check a signed post offline with the standard tool:
+/// <c>ssh-keygen -Y verify -f allowed_signers -I anonboard -n anonboard -s message.txt.sig &lt; message.txt</c>.
+/// </summary>
+public static class SignedPostFiles
+{
+    /// <summary>The principal named in allowed_signers and in the verify command.</summary>
+    public const string Principal = "anonboard";
+
+    public static string VerifyCommand =>
+        $"ssh-keygen -Y verify -f allowed_signers -I {Principal} -n {SshSignature.Namespace} -s message.txt.sig < message.txt";
+
+    public static IEndpointRouteBuilder MapSignedPostFiles(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/{board:slug}/signed/{no:long}/{file}", (string board, long no, string file, BoardDirectory boards, IBoardStore store) =>
+        {
+            if (boards.Find(board) is not { } found || store.GetSignedPost(found.Id, no) is not { } signed)
+            {
+                return Results.NotFound();
+            }
+            return file switch
+            {
+                "message.txt" => Text(signed.Message),
+                "message.txt.sig" => Text(signed.Signature.TrimEnd() + "\n"),
+                "allowed_signers" => Text(OpenSshKeys.FormatAllowedSigner(Principal, signed.PublicKey) + "\n"),
+                _ => Results.NotFound(),
+            };
+        });
+        return endpoints;
+    }
+
+    // Exact bytes, UTF-8, no BOM: the signature covers them as they are.
+    private static IResult Text(string text) => Results.Bytes(System.Text.Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
+}
