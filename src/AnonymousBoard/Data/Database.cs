@@ -26,6 +26,12 @@ public sealed class Database
 
     public string Path { get; }
 
+    /// <summary>
+    /// One writer at a time inside the process, shared by every store on this file: SQLite allows
+    /// one anyway, and waiting on a lock is cheaper and fairer than retrying on SQLITE_BUSY.
+    /// </summary>
+    internal Lock WriteLock { get; } = new();
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

@@ -45,7 +45,10 @@ public interface IBoardStore
     int RerenderOutdated();
 }
 
-public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, TrustedHtml BodyHtml)
+/// <param name="Hidden">Hidden pending review (reports, a filter): readers see a notice instead of the text.</param>
+/// <param name="BannedMark">Staff marked it "USER WAS BANNED FOR THIS POST".</param>
+public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, TrustedHtml BodyHtml,
+    bool Hidden = false, bool BannedMark = false)
 {
     public string? Tripcode { get; init; }
     /// <summary>The signing key, when the post is signed.</summary>
@@ -60,7 +63,8 @@ public sealed record SignedPost(string Message, string Signature, byte[] PublicK
 public sealed record PseudonymPost(string BoardSlug, StoredPost Post);
 
 public sealed record ThreadSummary(
-    long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt);
+    long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt,
+    bool BumpLocked = false);
 
 /// <summary>Post <see cref="FromNo"/> (on board <see cref="FromBoard"/>) quotes post <see cref="ToNo"/>.</summary>
 public sealed record Backlink(long ToNo, string FromBoard, long FromNo, long FromThreadNo);
@@ -74,7 +78,7 @@ public readonly record struct ThreadRef(long BoardId, long ThreadNo);
 /// <summary>A validated post, ready to be written.</summary>
 public sealed record PostDraft(
     long? ThreadNo, string Name, string Subject, string Body, bool Sage, string? DeleteHash, byte[] ContentHash,
-    DateTimeOffset Now, TimeSpan DuplicateWindow)
+    DateTimeOffset Now, TimeSpan DuplicateWindow, bool Held = false)
 {
     public AnonymousBoard.Identity.PostIdentity Identity { get; init; } = AnonymousBoard.Identity.PostIdentity.None;
     /// <summary>The post's image, already stored under its hash.</summary>

@@ -8,9 +8,8 @@ namespace AnonymousBoard.Data;
 /// <summary>The board's data in one SQLite file. All of the board's SQL is in this class.</summary>
 public sealed class SqliteBoardStore(Database database) : IBoardStore
 {
-    // One writer at a time inside the process: SQLite allows one anyway, and waiting on a lock is
-    // cheaper and fairer than retrying on SQLITE_BUSY.
-    private readonly Lock _writeLock = new();
+    // One writer at a time inside the process, shared with the moderation store (see Database.WriteLock).
+    private readonly Lock _writeLock = database.WriteLock;
 
     private const string BoardColumns = """
         b.id, b.slug, b.title, b.description, b.bump_limit, b.thread_cap, b.threads_per_page,
@@ -89,7 +88,8 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     }
 
     private const string ThreadSummarySelect = """
-        SELECT t.no, op.subject, substr(op.body, 1, 160), t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at
+        SELECT t.no, CASE WHEN op.hidden THEN '' ELSE op.subject END, CASE WHEN op.hidden THEN '' ELSE substr(op.body, 1, 160) END,
+               t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at, t.bump_locked
         FROM threads t JOIN posts op ON op.board_id = t.board_id AND op.no = t.no
         """;
 
@@ -110,7 +110,8 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
 
     private const string PostColumns = """
         no, thread_no, created_at, name, subject, body_html, tripcode, public_key,
-        file_hash, file_upload_hash, file_format, file_width, file_height, file_bytes, thumb_width, thumb_height, file_spoiler, file_name
+        file_hash, file_upload_hash, file_format, file_width, file_height, file_bytes, thumb_width, thumb_height, file_spoiler, file_name,
+        hidden, banned_mark
         """;
 
     private static ThreadContent? ReadThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo, int? lastReplies)
@@ -186,8 +187,9 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             var bump = false;
             if (draft.ThreadNo is { } replyTo)
             {
-                var thread = Query(connection, tx, "SELECT reply_count, locked, archived FROM threads WHERE board_id = $b AND no = $t",
-                    r => (Replies: r.GetInt32(0), Locked: r.GetBoolean(1), Archived: r.GetBoolean(2)), ("$b", board.Id), ("$t", replyTo));
+                var thread = Query(connection, tx, "SELECT reply_count, locked, archived, bump_locked FROM threads WHERE board_id = $b AND no = $t",
+                    r => (Replies: r.GetInt32(0), Locked: r.GetBoolean(1), Archived: r.GetBoolean(2), BumpLocked: r.GetBoolean(3)),
+                    ("$b", board.Id), ("$t", replyTo));
                 if (thread.Count == 0)
                 {
                     return new PostOutcome.ThreadNotFound();
@@ -200,7 +202,8 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
                 {
                     return new PostOutcome.ThreadClosed("This thread is locked: no more replies.");
                 }
-                bump = Bumping.Bumps(thread[0].Replies, board.Settings.BumpLimit, draft.Sage);
+                // A bump-locked thread (autosage, set by staff) takes replies but never rises.
+                bump = !thread[0].BumpLocked && Bumping.Bumps(thread[0].Replies, board.Settings.BumpLimit, draft.Sage);
             }
 
             var no = Query(connection, tx, """
@@ -220,11 +223,11 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
                                    renderer_version, sage, delete_hash, content_hash,
                                    tripcode, pseudonym, public_key, signature, signed_message,
                                    file_hash, file_upload_hash, file_format, file_width, file_height, file_bytes,
-                                   thumb_width, thumb_height, file_spoiler, file_name)
+                                   thumb_width, thumb_height, file_spoiler, file_name, hidden)
                 VALUES ($b, $no, $t, $now, $name, $subject, $body, $html, $version, $sage, $delete_hash, $hash,
                         $tripcode, $pseudonym, $public_key, $signature, $signed_message,
                         $file_hash, $file_upload_hash, $file_format, $file_width, $file_height, $file_bytes,
-                        $thumb_width, $thumb_height, $file_spoiler, $file_name)
+                        $thumb_width, $thumb_height, $file_spoiler, $file_name, $hidden)
                 RETURNING id
                 """, r => r.GetInt64(0),
                 ("$b", board.Id), ("$no", no), ("$t", threadNo), ("$now", now), ("$name", draft.Name),
@@ -236,7 +239,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
                 ("$file_upload_hash", draft.File?.UploadHash), ("$file_format", draft.File?.Format.Name.ToLowerInvariant()),
                 ("$file_width", draft.File?.Width), ("$file_height", draft.File?.Height), ("$file_bytes", draft.File?.Bytes),
                 ("$thumb_width", draft.File?.ThumbnailWidth), ("$thumb_height", draft.File?.ThumbnailHeight),
-                ("$file_spoiler", draft.File?.Spoiler == true ? 1 : 0), ("$file_name", draft.File?.FileName))[0];
+                ("$file_spoiler", draft.File?.Spoiler == true ? 1 : 0), ("$file_name", draft.File?.FileName), ("$hidden", draft.Held ? 1 : 0))[0];
             InsertQuotes(connection, tx, postId, rendered.Quotes);
 
             var touched = new List<ThreadRef> { new(board.Id, threadNo) };
@@ -328,7 +331,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     }
 
     /// <summary>Deletes a thread with its posts, and re-renders posts elsewhere that quoted them.</summary>
-    private static List<ThreadRef> DeleteThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo, List<string> freed)
+    internal static List<ThreadRef> DeleteThread(SqliteConnection connection, SqliteTransaction tx, long boardId, long threadNo, List<string> freed)
     {
         var nos = Query(connection, tx, "SELECT no FROM posts WHERE board_id = $b AND thread_no = $t",
             r => r.GetInt64(0), ("$b", boardId), ("$t", threadNo));
@@ -340,12 +343,12 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     }
 
     /// <param name="where">A constant condition over $b and $t, written in this class.</param>
-    private static List<string> FilesOf(SqliteConnection connection, SqliteTransaction tx, string where, long boardId, long value) =>
+    internal static List<string> FilesOf(SqliteConnection connection, SqliteTransaction tx, string where, long boardId, long value) =>
         Query(connection, tx, $"SELECT DISTINCT file_hash FROM posts WHERE {where} AND file_hash IS NOT NULL",
             r => r.GetString(0), ("$b", boardId), ("$t", value));
 
     // An image stays while any post (on any board) still shows it: the same picture is stored once.
-    private static List<string> Unused(SqliteConnection connection, SqliteTransaction tx, List<string> hashes) =>
+    internal static List<string> Unused(SqliteConnection connection, SqliteTransaction tx, List<string> hashes) =>
         hashes.Where(h => Query(connection, tx, "SELECT 1 FROM posts WHERE file_hash = $h LIMIT 1", r => true, ("$h", h)).Count == 0).ToList();
 
     public bool IsFileBanned(IEnumerable<string> hashes)
@@ -374,7 +377,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     }
 
     // A quote of a deleted post must stop linking to it: the posts that quoted it are rendered again.
-    private static List<ThreadRef> RerenderQuotersOf(SqliteConnection connection, SqliteTransaction tx, long boardId, IReadOnlyList<long> deletedNos)
+    internal static List<ThreadRef> RerenderQuotersOf(SqliteConnection connection, SqliteTransaction tx, long boardId, IReadOnlyList<long> deletedNos)
     {
         var quoters = new HashSet<long>();
         foreach (var no in deletedNos)
@@ -385,7 +388,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
         return quoters.Select(id => Rerender(connection, tx, id)).ToList();
     }
 
-    private static ThreadRef Rerender(SqliteConnection connection, SqliteTransaction tx, long postId)
+    internal static ThreadRef Rerender(SqliteConnection connection, SqliteTransaction tx, long postId)
     {
         var post = Query(connection, tx, """
             SELECT p.board_id, b.slug, p.thread_no, p.body FROM posts p JOIN boards b ON b.id = p.board_id WHERE p.id = $id
@@ -447,12 +450,21 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     }
 
     /// <summary>Resolves quote links inside the writing transaction, so they see what it sees.</summary>
-    private sealed class Resolver(SqliteConnection connection, SqliteTransaction tx) : IQuoteResolver
+    internal sealed class Resolver(SqliteConnection connection, SqliteTransaction tx) : IQuoteResolver
     {
+        // A post of a thread moved to another board is found where it went (post_moves), so quotes
+        // of it keep working.
         public QuoteTarget? FindPost(string boardSlug, long no) =>
             Query(connection, tx, """
                 SELECT b.id, b.slug, p.no, p.thread_no FROM posts p JOIN boards b ON b.id = p.board_id
                 WHERE b.slug = $slug AND p.no = $no
+                UNION ALL
+                SELECT tb.id, tb.slug, p.no, p.thread_no FROM post_moves m
+                JOIN boards fb ON fb.id = m.from_board
+                JOIN boards tb ON tb.id = m.to_board
+                JOIN posts p ON p.board_id = m.to_board AND p.no = m.to_no
+                WHERE fb.slug = $slug AND m.from_no = $no
+                LIMIT 1
                 """, r => new QuoteTarget(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)),
                 ("$slug", boardSlug), ("$no", no)).FirstOrDefault();
 
@@ -484,13 +496,13 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
 
     private static ThreadSummary ReadThreadSummary(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6),
-        DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(7)));
+        DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(7)), r.GetBoolean(8));
 
     private static StoredPost ReadPost(SqliteDataReader r) => ReadPost(r, 0);
 
     private static StoredPost ReadPost(SqliteDataReader r, int first) => new(
         r.GetInt64(first), r.GetInt64(first + 1), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(first + 2)), r.GetString(first + 3),
-        r.GetString(first + 4), TrustedHtml.FromStoredRendering(r.GetString(first + 5)))
+        r.GetString(first + 4), TrustedHtml.FromStoredRendering(r.GetString(first + 5)), r.GetBoolean(first + 18), r.GetBoolean(first + 19))
     {
         Tripcode = r.IsDBNull(first + 6) ? null : r.GetString(first + 6),
         PublicKey = r.IsDBNull(first + 7) ? null : (byte[])r.GetValue(first + 7),
@@ -500,7 +512,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             r.GetBoolean(first + 16), r.IsDBNull(first + 17) ? null : r.GetString(first + 17)),
     };
 
-    private static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> read,
+    internal static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> read,
         params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, tx, sql, parameters);
@@ -513,7 +525,7 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
         return rows;
     }
 
-    private static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, (string Name, object? Value)[] parameters)
+    internal static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, tx, sql, parameters);
         return command.ExecuteNonQuery();

@@ -3,6 +3,7 @@ using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
+using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.DataProtection;
@@ -46,14 +47,64 @@ public static class BoardHost
         services.AddSingleton<IdentityService>();
         services.AddSingleton<MediaService>();
         services.AddSingleton<PostingService>();
+        ModLogKey logKey;
+        try
+        {
+            logKey = ModLogKey.LoadOrCreate(options.DataDirectory);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException(e.Message);
+        }
+        services.AddSingleton(logKey);
+        services.AddSingleton<IModerationStore, SqliteModerationStore>();
+        services.AddSingleton<ModPaths>();
+        services.AddSingleton<StaffSessions>();
+        var mod = options.Moderation;
+        services.AddSingleton(sp => new SignInThrottle(sp.GetRequiredService<TimeProvider>(), mod.SignInFailuresPerAccount,
+            mod.SignInFailuresGlobal, TimeSpan.FromMinutes(mod.SignInWindowMinutes)));
+        services.AddSingleton<Bans>();
+        services.AddSingleton<Filters>();
+        services.AddSingleton<BoardPolicies>();
+        services.AddSingleton<ModerationService>();
+        var modSegment = new ModPaths(Microsoft.Extensions.Options.Options.Create(options)).Segment;
         services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
         services.AddRazorPages(o =>
         {
             // Public forms carry no antiforgery cookie: a cookie would let the server link one
-            // reader's posts together. Staff forms opt back in.
-            o.Conventions.ConfigureFilter(new IgnoreAntiforgeryTokenAttribute());
+            // reader's posts together. Staff pages (Pages/Mod) keep Razor Pages' own antiforgery
+            // validation, and their forms carry the token.
+            o.Conventions.AddFolderApplicationModelConvention("/", model =>
+            {
+                if (!model.ViewEnginePath.StartsWith("/Mod/", StringComparison.Ordinal))
+                {
+                    model.Filters.Add(new IgnoreAntiforgeryTokenAttribute());
+                }
+            });
+            // The staff pages are written as "/mod/..." and served wherever Board:Moderation:Path says.
+            o.Conventions.AddFolderRouteModelConvention("/Mod", model =>
+            {
+                foreach (var selector in model.Selectors)
+                {
+                    if (selector.AttributeRouteModel?.Template is { } template && template.TrimStart('/').StartsWith("mod", StringComparison.Ordinal))
+                    {
+                        selector.AttributeRouteModel.Template = modSegment + template.TrimStart('/')[3..];
+                    }
+                }
+            });
             o.Conventions.AddPageRoute("/BoardIndex", "/{board:slug}/");
         }).AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+        services.AddAntiforgery(o =>
+        {
+            // Sent only to the staff pages, never cross-site, never readable by a page.
+            o.Cookie.Name = "ab_staff_af";
+            o.Cookie.Path = "/" + modSegment;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.FormFieldName = "__staff_token";
+            o.SuppressXFrameOptionsHeader = true; // SecurityHeaders sends DENY on every response
+        });
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "keys")));
 
         var app = builder.Build();
@@ -62,9 +113,11 @@ public static class BoardHost
         app.UseSecurityHeaders();
         app.UseExceptionHandler("/error/500");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseStaffSessions();
         app.MapStyleSheet();
         app.MapSignedPostFiles();
         app.Services.GetRequiredService<MediaService>().Map(app);
+        app.MapModLogExport();
         app.MapRazorPages();
         return app;
     }
@@ -113,6 +166,11 @@ public static class BoardHost
         });
     }
 
+    private static readonly Action<ILogger, string, Exception?> NoStaffYet = LoggerMessage.Define<string>(LogLevel.Warning, new EventId(1, "NoStaff"),
+        "This board has no staff yet. Add the first admin with: AnonymousBoard staff add NAME --role admin --password-stdin "
+        + "(e.g. `printf '%s\\n' \"$PASSWORD\" | dotnet run --project src/AnonymousBoard -- staff add alice --role admin --password-stdin`), "
+        + "then sign in at {ModPath}/login.");
+
     /// <summary>Opens the database (creating it and board /b/ on first start) before any request.</summary>
     private static void Start(IServiceProvider services, BoardOptions options)
     {
@@ -136,6 +194,15 @@ public static class BoardHost
         }
         store.RerenderOutdated();
         services.GetRequiredService<MediaService>().Sweep();
+
+        var moderation = services.GetRequiredService<IModerationStore>();
+        moderation.ForgetCircuits(DateTimeOffset.UtcNow - TimeSpan.FromHours(options.Moderation.CircuitRetentionHours));
+        if (moderation.CountStaff() == 0)
+        {
+            // Said at every start until there is someone to moderate the board.
+            NoStaffYet(services.GetRequiredService<ILoggerFactory>().CreateLogger("AnonymousBoard.Moderation"),
+                new ModPaths(Microsoft.Extensions.Options.Options.Create(options)).Base, null);
+        }
     }
 }
 

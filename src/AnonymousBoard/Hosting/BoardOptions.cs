@@ -21,4 +21,30 @@ public sealed class BoardOptions
     public int KeyDerivationsPerMinute { get; set; } = 60;
 
     public string DatabasePath => Path.Combine(DataDirectory, "board.db");
+
+    /// <summary>The "Board:Moderation" settings: staff pages, sessions, sign-in limits.</summary>
+    public ModerationOptions Moderation { get; set; } = new();
+}
+
+public sealed class ModerationOptions
+{
+    /// <summary>Where the staff pages live; one path segment, e.g. "/mod" or "/staff-7f3a".</summary>
+    public string Path { get; set; } = "/mod";
+
+    /// <summary>A staff session not used for this long is over.</summary>
+    public int SessionIdleMinutes { get; set; } = 30;
+
+    /// <summary>A staff session ends this long after sign-in however busy it is.</summary>
+    public int SessionMaxHours { get; set; } = 12;
+
+    /// <summary>Failed sign-ins one account name may have in the window before it is refused.</summary>
+    public int SignInFailuresPerAccount { get; set; } = 5;
+
+    /// <summary>Failed sign-ins the whole board may have in the window before every sign-in waits.</summary>
+    public int SignInFailuresGlobal { get; set; } = 20;
+
+    public int SignInWindowMinutes { get; set; } = 15;
+
+    /// <summary>How long a post's circuit id is kept for circuit bans and "delete everything by circuit".</summary>
+    public int CircuitRetentionHours { get; set; } = 6;
 }

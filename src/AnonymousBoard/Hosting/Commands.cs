@@ -1,6 +1,7 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
 using AnonymousBoard.Identity;
+using AnonymousBoard.Moderation;
 
 namespace AnonymousBoard.Hosting;
 
@@ -10,6 +11,8 @@ public static class Commands
     private static readonly Dictionary<string, Func<CommandContext, string[], int>> All = new(StringComparer.Ordinal)
     {
         ["boards"] = BoardsCommand.Run,
+        ["staff"] = AnonymousBoard.Moderation.StaffCommand.Run,
+        ["modlog"] = AnonymousBoard.Moderation.ModLogCommand.Run,
     };
 
     public static bool IsCommand(string[] args) =>
@@ -31,7 +34,8 @@ public static class Commands
         }
         // Configuration options (--Board:DataDirectory=...) may stand anywhere; the rest are the command's own.
         var settings = args.Where(a => a.StartsWith("--Board:", StringComparison.OrdinalIgnoreCase)).ToArray();
-        var rest = args.Skip(1).Except(settings).ToArray();
+        // Not Except(): that is a set operation and would drop a repeated word ("staff add jan --handle jan").
+        var rest = args.Skip(1).Where(a => !settings.Contains(a)).ToArray();
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
@@ -46,6 +50,12 @@ public static class Commands
         catch (InvalidDataException e)
         {
             stderr.WriteLine($"error: {options.DatabasePath}: {e.Message}");
+            return 1;
+        }
+        catch (InvalidOperationException e)
+        {
+            // libsodium missing, for instance: the message says what to install.
+            stderr.WriteLine($"error: {e.Message}");
             return 1;
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
@@ -66,6 +76,15 @@ public sealed record CommandContext(BoardOptions Options, TextWriter Out, TextWr
         var database = new Database(Options.DatabasePath);
         database.Migrate();
         return new SqliteBoardStore(database);
+    }
+
+    /// <summary>The moderation store, with the board's log key (made on first use).</summary>
+    public IModerationStore OpenModerationStore()
+    {
+        Directory.CreateDirectory(Options.DataDirectory);
+        var database = new Database(Options.DatabasePath);
+        database.Migrate();
+        return new SqliteModerationStore(database, ModLogKey.LoadOrCreate(Options.DataDirectory), TimeProvider.System);
     }
 
     /// <summary>Prints a usage error and returns the exit code for it.</summary>

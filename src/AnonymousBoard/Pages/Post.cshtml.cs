@@ -1,5 +1,6 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Media;
+using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.Mvc;
@@ -17,6 +18,9 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
+    /// <summary>The ban that refused this post, shown with everything typed.</summary>
+    public Ban? Ban { get; private set; }
+
     public IActionResult OnGet(string board) => FindBoard(board) ? Redirect($"/{board}/") : NotFound();
 
     public async Task<IActionResult> OnPostAsync(string board, CancellationToken ct)
@@ -30,18 +34,27 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
         {
             Form = form;
             var result = await posting.SubmitAsync(Board, form, upload, ct);
+            var fileNote = upload is null ? [] : new[] { "A browser cannot fill in a file for you: choose the image again before posting." };
             switch (result)
             {
                 case PostResult.Accepted a:
                     return new SeeOtherResult($"{PostHtml.ThreadUrl(Board.Slug, a.ThreadNo)}#p{a.No}");
                 case PostResult.Rejected r:
-                    Errors = upload is null ? r.Errors : [.. r.Errors, "A browser cannot fill in a file for you: choose the image again before posting."];
-                    var page = Page();
-                    page.StatusCode = r.StatusCode;
-                    return page;
+                    return Rejected(r.StatusCode, [.. r.Errors, .. fileNote]);
+                case PostResult.Banned b:
+                    Ban = b.Ban;
+                    return Rejected(StatusCodes.Status403Forbidden, [$"You are banned from posting on {b.Ban.Scope}."]);
                 default:
                     throw new InvalidOperationException("Unknown post result.");
             }
         }
+    }
+
+    private PageResult Rejected(int status, IReadOnlyList<string> errors)
+    {
+        Errors = errors;
+        var page = Page();
+        page.StatusCode = status;
+        return page;
     }
 }

@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages;
 
 /// <summary>/{board}/thread/{no}: the whole thread, and the reply form.</summary>
-public sealed class ThreadModel(BoardDirectory boards, IBoardStore store, PageCache cache) : BoardPageModel(boards)
+public sealed class ThreadModel(BoardDirectory boards, IBoardStore store, PageCache cache, AnonymousBoard.Moderation.IModerationStore moderation)
+    : BoardPageModel(boards)
 {
     public PreparedThread Thread { get; private set; } = null!;
     public PostForm Form { get; } = new();
@@ -28,8 +29,13 @@ public sealed class ThreadModel(BoardDirectory boards, IBoardStore store, PageCa
         if (ReferenceEquals(prepared, Missing) || prepared.Summary.No != no)
         {
             // A reply's number is not a thread: send the reader to the thread that holds it.
-            return store.FindPost(Board.Id, no) is PostLookup.Found found && found.ThreadNo != no
-                ? Redirect($"{PostHtml.ThreadUrl(Board.Slug, found.ThreadNo)}#p{no}")
+            if (store.FindPost(Board.Id, no) is PostLookup.Found found && found.ThreadNo != no)
+            {
+                return Redirect($"{PostHtml.ThreadUrl(Board.Slug, found.ThreadNo)}#p{no}");
+            }
+            // A thread moved by staff: its old address leads to where it went.
+            return moderation.FindMoved(Board.Id, no) is { } moved
+                ? Redirect($"{PostHtml.ThreadUrl(moved.Board, moved.ThreadNo)}#p{moved.No}")
                 : NotFound();
         }
         Thread = prepared;

@@ -5,6 +5,7 @@ using AnonymousBoard.Data;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
+using AnonymousBoard.Moderation;
 using AnonymousBoard.Reading;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,8 @@ public abstract record PostResult
     public sealed record Accepted(long No, long ThreadNo) : PostResult;
     /// <summary>Not written; the form goes back with these messages and everything typed.</summary>
     public sealed record Rejected(int StatusCode, IReadOnlyList<string> Errors) : PostResult;
+    /// <summary>A ban applies; the form goes back with the ban's reason, expiry and id, and everything typed.</summary>
+    public sealed record Banned(Ban Ban) : PostResult;
 }
 
 public abstract record DeleteResult
@@ -33,7 +36,7 @@ public abstract record DeleteResult
 /// </summary>
 public sealed class PostingService(
     IBoardStore store, PageCache cache, BoardDirectory boards, IdentityService identities, MediaService media, TimeProvider time,
-    IOptions<BoardOptions> options)
+    IOptions<BoardOptions> options, Bans bans, Filters filters, IModerationStore moderation)
 {
     public async Task<PostResult> SubmitAsync(Board board, PostForm form, SpooledUpload? upload, CancellationToken ct)
     {
@@ -48,6 +51,29 @@ public sealed class PostingService(
         {
             return new PostResult.Rejected(StatusCodes.Status400BadRequest, errors);
         }
+        bool held;
+        switch (filters.Apply(board, post.Name, post.Subject, post.Body))
+        {
+            case FilterVerdict.Rejected rejected:
+                return new PostResult.Rejected(StatusCodes.Status403Forbidden, [rejected.Message]);
+            case FilterVerdict.Pass pass:
+                post = new CleanPost(pass.Name, pass.Subject, pass.Body);
+                held = pass.Held;
+                break;
+            default:
+                throw new InvalidOperationException("Unknown filter verdict.");
+        }
+        var (identity, refusal) = identities.Resolve(new IdentityInput(form.Name, form.Passphrase, form.Signature), board.Slug, form.Thread, post.Subject, post.Body);
+        if (identity is null)
+        {
+            return new PostResult.Rejected(StatusCodes.Status400BadRequest, [refusal!]);
+        }
+        // The gate will add the circuit here.
+        var poster = new PosterIdentity($"{post.Name}\n{post.Subject}\n{post.Body}", identity.Tripcode, identity.Pseudonym);
+        if (bans.Find(board, poster) is { } ban)
+        {
+            return new PostResult.Banned(ban);
+        }
         ProcessedImage? image = null;
         if (upload is not null)
         {
@@ -56,16 +82,16 @@ public sealed class PostingService(
             {
                 return new PostResult.Rejected(StatusCodes.Status422UnprocessableEntity, [refused!]);
             }
-        }
-        var (identity, refusal) = identities.Resolve(new IdentityInput(form.Name, form.Passphrase, form.Signature), board.Slug, form.Thread, post.Subject, post.Body);
-        if (identity is null)
-        {
-            return new PostResult.Rejected(StatusCodes.Status400BadRequest, [refusal!]);
+            poster = poster with { FileHashes = [image.UploadHash, image.ContentHash] };
+            if (bans.Find(board, poster) is { } fileBan)
+            {
+                return new PostResult.Banned(fileBan);
+            }
         }
         var draft = new PostDraft(
             form.Thread, post.Name, post.Subject, post.Body, form.IsSage, DeletionPassword.Hash(form.Password),
             ContentHash(form.Thread, post, form.IsSage, identity), time.GetUtcNow(),
-            TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds))
+            TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds), held)
         {
             Identity = identity,
         };
@@ -87,6 +113,12 @@ public sealed class PostingService(
         switch (outcome)
         {
             case PostOutcome.Created created:
+                moderation.RecordIdentity(board.Id, created.No, poster, draft.Now);
+                if (held)
+                {
+                    // A held post waits in the report queue like a reported one.
+                    moderation.AddReport(board, created.No, "other", "Held for review by a filter.", 0, draft.Now);
+                }
                 cache.Invalidate(created.Touched);
                 boards.Invalidate();
                 media.Release(created.FreedFiles);

@@ -20,12 +20,16 @@ public static class PostHtml
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Every post of a thread, for the thread page.</summary>
-    public static TrustedHtml Thread(Board board, ThreadContent thread)
+    /// <param name="staffBase">
+    /// Only for the staff view ("/mod"): each post gets a "mod" link and hidden posts show their text.
+    /// Such HTML is never put in the shared cache.
+    /// </param>
+    public static TrustedHtml Thread(Board board, ThreadContent thread, string? staffBase = null)
     {
         var w = new HtmlWriter();
         foreach (var post in thread.Posts)
         {
-            Post(w, board.Slug, thread.Backlinks, post);
+            Post(w, board.Slug, thread.Backlinks, post, staffBase);
         }
         return w.ToTrustedHtml();
     }
@@ -126,6 +130,10 @@ public static class PostHtml
         {
             w.Tag(" <span class=\"flag\">[Archived]</span>");
         }
+        if (t.BumpLocked)
+        {
+            w.Tag(" <span class=\"flag\">[Bump-locked]</span>");
+        }
     }
 
     private static string Excerpt(string text)
@@ -146,12 +154,13 @@ public static class PostHtml
         return w.ToTrustedHtml();
     }
 
-    private static void Post(HtmlWriter w, string boardSlug, IReadOnlyList<Backlink> backlinks, StoredPost post)
+    private static void Post(HtmlWriter w, string boardSlug, IReadOnlyList<Backlink> backlinks, StoredPost post, string? staffBase = null)
     {
         var threadUrl = ThreadUrl(boardSlug, post.ThreadNo);
         var isOp = post.No == post.ThreadNo;
         w.Tag(isOp ? "<article class=\"post op\" id=\"p" : "<article class=\"post\" id=\"p").Text(post.No).Tag("\">\n<h3 class=\"head\">");
-        if (post.Subject.Length > 0)
+        var hide = post.Hidden && staffBase is null;
+        if (post.Subject.Length > 0 && !hide)
         {
             w.Tag("<span class=\"subject\">").Text(post.Subject).Tag("</span> ");
         }
@@ -159,12 +168,33 @@ public static class PostHtml
         Identity(w, boardSlug, post);
         w.Tag(" <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
             .Text(FormatTime(post.CreatedAt)).Tag("</time> <a href=\"").Text(threadUrl).Tag("#p").Text(post.No).Tag("\">No. ").Text(post.No)
-            .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a></h3>\n");
-        if (post.File is { } file)
+            .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a>")
+            .Tag(" <a class=\"report-link\" href=\"/").Text(boardSlug).Tag("/report/").Text(post.No).Tag("\">Report</a>");
+        if (staffBase is not null)
         {
-            File(w, post.No, file);
+            w.Tag(" <a class=\"mod-link\" href=\"").Text(staffBase).Tag("/post/").Text(boardSlug).Tag("/").Text(post.No).Tag("\">mod</a>");
+            if (post.Hidden)
+            {
+                w.Tag(" <span class=\"flag\">[hidden pending review]</span>");
+            }
         }
-        w.Tag("<div class=\"body\">").Html(post.BodyHtml).Tag("</div>\n");
+        w.Tag("</h3>\n");
+        if (hide)
+        {
+            w.Tag("<p class=\"notice\">This post is hidden pending review.</p>\n");
+        }
+        else
+        {
+            if (post.File is { } file)
+            {
+                File(w, post.No, file);
+            }
+            w.Tag("<div class=\"body\">").Html(post.BodyHtml).Tag("</div>\n");
+        }
+        if (post.BannedMark)
+        {
+            w.Tag("<p class=\"banned-mark\">(USER WAS BANNED FOR THIS POST)</p>\n");
+        }
         var first = true;
         foreach (var link in backlinks.Where(b => b.ToNo == post.No))
         {

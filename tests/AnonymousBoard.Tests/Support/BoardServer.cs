@@ -48,6 +48,22 @@ public sealed class BoardServer : IAsyncLifetime
 
     public WebBrowser Browser() => new(Client());
 
+    /// <summary>A browser that keeps cookies, as a staff member's does (public pages must not need one).</summary>
+    public WebBrowser StaffBrowser() =>
+        new(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = BaseAddress,
+        });
+
+    /// <summary>Runs a subcommand with <paramref name="input"/> on its standard input (e.g. --password-stdin).</summary>
+    public (int Code, string Output) RunCliWithInput(string input, params string[] args)
+    {
+        var output = new StringWriter();
+        var code = Commands.Run([.. args, $"--Board:DataDirectory={DataDirectory}"], output, output, new StringReader(input));
+        Services.GetRequiredService<AnonymousBoard.Boards.BoardDirectory>().Invalidate();
+        return (code, output.ToString());
+    }
+
     /// <summary>Runs a command-line subcommand against this board's data directory, as an operator would.</summary>
     public (int Code, string Output) RunCli(params string[] args)
     {

@@ -54,6 +54,15 @@ public sealed class WebBrowser(HttpClient client)
             }
             switch (element)
             {
+                case IHtmlInputElement { Type: "radio" } radio:
+                    if (fill.TryGetValue(name, out var chosen) ? chosen == radio.Value : radio.IsChecked)
+                    {
+                        fields.Add(new(name, radio.Value));
+                    }
+                    break;
+                case IHtmlSelectElement select:
+                    fields.Add(new(name, fill.TryGetValue(name, out var option) ? option ?? "" : select.Value ?? ""));
+                    break;
                 case IHtmlInputElement { Type: "checkbox" } box:
                     var ticked = fill.TryGetValue(name, out var want) ? want is not null : box.IsChecked;
                     if (ticked)
@@ -75,7 +84,7 @@ public sealed class WebBrowser(HttpClient client)
             throw new InvalidOperationException($"The form has no field(s) {string.Join(", ", missing)}.");
         }
         using var content = new FormUrlEncodedContent(fields);
-        var response = await client.PostAsync(new Uri(action, UriKind.Relative), content);
+        var response = await client.PostAsync(new Uri(System.Net.WebUtility.HtmlDecode(action), UriKind.Relative), content);
         if (response.StatusCode == HttpStatusCode.SeeOther)
         {
             var location = response.Headers.Location!.OriginalString;

@@ -1,0 +1,24 @@
+using AnonymousBoard.Boards;
+using AnonymousBoard.Moderation;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AnonymousBoard.Pages.StaffPages;
+
+/// <summary>The staff start page: open a post by number, and the report queue for the member's boards.</summary>
+public sealed class ModIndexModel(IModerationStore store, BoardDirectory boards) : StaffPageModel
+{
+    public IReadOnlyList<Board> Boards { get; private set; } = [];
+    public IReadOnlyList<ReportGroup> Queue { get; private set; } = [];
+
+    public IActionResult OnGet(string? board, string? no)
+    {
+        if (board is not null && long.TryParse(no?.Trim().TrimStart('#', 'p', '>'), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return new SeeOtherResult(Paths.Post(board, number));
+        }
+        Boards = boards.All.Where(b => Staff.Covers(b.Id)).ToList();
+        Queue = store.ReportQueue().Where(g => Staff.May(StaffRight.HandleReports, g.BoardId)).ToList();
+        return Page();
+    }
+}
