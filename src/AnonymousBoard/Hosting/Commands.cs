@@ -11,6 +11,7 @@ public static class Commands
     private static readonly Dictionary<string, Func<CommandContext, string[], int>> All = new(StringComparer.Ordinal)
     {
         ["boards"] = BoardsCommand.Run,
+        ["files"] = Media.FilesCommand.Run,
         ["staff"] = AnonymousBoard.Moderation.StaffCommand.Run,
         ["modlog"] = AnonymousBoard.Moderation.ModLogCommand.Run,
     };

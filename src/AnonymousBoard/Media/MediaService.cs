@@ -49,21 +49,23 @@ public sealed partial class MediaService : IDisposable
         : null;
 
     /// <summary>Runs an upload through the pipeline and the ban list; the image is not stored yet.</summary>
-    public async Task<(ProcessedImage? Image, string? Error)> ProcessAsync(Board board, SpooledUpload upload, CancellationToken ct)
+    /// <returns>The image, or the HTTP status and the reason to show with the form.</returns>
+    public async Task<(ProcessedImage? Image, int Status, string? Error)> ProcessAsync(Board board, SpooledUpload upload, CancellationToken ct)
     {
         var s = board.Settings;
+        const int Refused = StatusCodes.Status422UnprocessableEntity;
         if (!s.ImagesAllowed)
         {
-            return (null, $"/{board.Slug}/ does not take images. Post without the file.");
+            return (null, Refused, $"Image refused: /{board.Slug}/ does not take images. Post without the file.");
         }
         if (UnavailableReason is { } unavailable)
         {
-            return (null, unavailable);
+            return (null, StatusCodes.Status503ServiceUnavailable, unavailable);
         }
         var limits = new ImageLimits { MaxBytes = s.MaxImageBytes, MaxPixels = s.MaxImagePixels, MaxFrames = s.MaxImageFrames };
         if (upload.TooLarge)
         {
-            return (null, $"Image refused: {limits.TooLarge()}.");
+            return (null, Refused, $"Image refused: {limits.TooLarge()}.");
         }
         await _oneAtATime.WaitAsync(ct);
         try
@@ -72,11 +74,11 @@ public sealed partial class MediaService : IDisposable
             switch (await _pipeline.ProcessAsync(stream, limits, ct))
             {
                 case ImageRejected rejected:
-                    return (null, $"Image refused: {rejected.Reason}. Your text is kept; choose another file or post without one.");
+                    return (null, Refused, $"Image refused: {rejected.Reason}. Your text is kept; choose another file or post without one.");
                 case ImageAccepted { Image: var image } when _store.IsFileBanned([image.UploadHash, image.ContentHash]):
-                    return (null, "This image is on the board's list of banned files.");
+                    return (null, StatusCodes.Status403Forbidden, "This image is on the board's list of banned files.");
                 case ImageAccepted accepted:
-                    return (accepted.Image, null);
+                    return (accepted.Image, StatusCodes.Status200OK, null);
                 default:
                     throw new InvalidOperationException("Unknown image outcome.");
             }

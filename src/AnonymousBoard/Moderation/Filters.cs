@@ -66,6 +66,8 @@ public sealed class Filters(IModerationStore store)
                 }
                 catch (RegexMatchTimeoutException)
                 {
+                    // Undecided is not innocent: text that makes a filter run out of time waits for a person.
+                    held = true;
                     continue;
                 }
                 if (!isMatch)

@@ -23,8 +23,12 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
 
     public IActionResult OnGet(string board) => FindBoard(board) ? Redirect($"/{board}/") : NotFound();
 
-    public async Task<IActionResult> OnPostAsync(string board, CancellationToken ct)
+    // No bound parameters at all: binding any would make MVC read (and buffer) the whole form
+    // before PostRequest could stream it.
+    public async Task<IActionResult> OnPostAsync()
     {
+        var board = (string)RouteData.Values["board"]!;
+        var ct = HttpContext.RequestAborted;
         if (!FindBoard(board))
         {
             return NotFound();

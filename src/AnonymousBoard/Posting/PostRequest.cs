@@ -58,7 +58,7 @@ public static class PostRequest
                     }
                     continue; // any other file part is read past, never stored
                 }
-                using var text = new StreamReader(section.Body, Encoding.UTF8);
+                using var text = new StreamReader(section.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
                 var buffer = new char[MaxFieldChars];
                 var read = await text.ReadBlockAsync(buffer, ct);
                 fields[name] = new string(buffer, 0, read);

@@ -77,10 +77,10 @@ public sealed class PostingService(
         ProcessedImage? image = null;
         if (upload is not null)
         {
-            (image, var refused) = await media.ProcessAsync(board, upload, ct);
+            (image, var status, var refused) = await media.ProcessAsync(board, upload, ct);
             if (image is null)
             {
-                return new PostResult.Rejected(StatusCodes.Status422UnprocessableEntity, [refused!]);
+                return new PostResult.Rejected(status, [refused!]);
             }
             poster = poster with { FileHashes = [image.UploadHash, image.ContentHash] };
             if (bans.Find(board, poster) is { } fileBan)
