@@ -34,6 +34,9 @@ public interface IBoardStore
     /// <summary>The newest signed posts of one pseudonym (a key fingerprint), across boards.</summary>
     IReadOnlyList<PseudonymPost> ListPseudonymPosts(string fingerprint, int count);
 
+    /// <summary>The newest post with this content hash made since <paramref name="since"/>, or null.</summary>
+    PostOutcome.Duplicate? FindRecentDuplicate(long boardId, byte[] contentHash, DateTimeOffset since);
+
     /// <summary>True when any of these SHA-256 hashes (hex) is on the file ban list.</summary>
     bool IsFileBanned(IEnumerable<string> hashes);
     /// <summary>Adds hashes to the file ban list; returns how many were new.</summary>

@@ -164,15 +164,9 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
             using var tx = connection.BeginTransaction();
             var now = draft.Now.ToUnixTimeSeconds();
 
-            var duplicate = Query(connection, tx, """
-                SELECT no, thread_no FROM posts
-                WHERE board_id = $b AND content_hash = $hash AND created_at >= $since
-                ORDER BY no DESC LIMIT 1
-                """, r => new PostOutcome.Duplicate(r.GetInt64(0), r.GetInt64(1)),
-                ("$b", board.Id), ("$hash", draft.ContentHash), ("$since", now - (long)draft.DuplicateWindow.TotalSeconds));
-            if (duplicate.Count > 0)
+            if (FindDuplicate(connection, tx, board.Id, draft.ContentHash, now - (long)draft.DuplicateWindow.TotalSeconds) is { } duplicate)
             {
-                return duplicate[0];
+                return duplicate;
             }
             if (draft.Identity.Signature is { } signature)
             {
@@ -350,6 +344,20 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
     // An image stays while any post (on any board) still shows it: the same picture is stored once.
     internal static List<string> Unused(SqliteConnection connection, SqliteTransaction tx, List<string> hashes) =>
         hashes.Where(h => Query(connection, tx, "SELECT 1 FROM posts WHERE file_hash = $h LIMIT 1", r => true, ("$h", h)).Count == 0).ToList();
+
+    public PostOutcome.Duplicate? FindRecentDuplicate(long boardId, byte[] contentHash, DateTimeOffset since)
+    {
+        using var connection = database.Open();
+        return FindDuplicate(connection, null, boardId, contentHash, since.ToUnixTimeSeconds());
+    }
+
+    private static PostOutcome.Duplicate? FindDuplicate(SqliteConnection connection, SqliteTransaction? tx, long boardId, byte[] contentHash, long since) =>
+        Query(connection, tx, """
+            SELECT no, thread_no FROM posts
+            WHERE board_id = $b AND content_hash = $hash AND created_at >= $since
+            ORDER BY no DESC LIMIT 1
+            """, r => new PostOutcome.Duplicate(r.GetInt64(0), r.GetInt64(1)), ("$b", boardId), ("$hash", contentHash), ("$since", since))
+            .FirstOrDefault();
 
     public bool IsFileBanned(IEnumerable<string> hashes)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
+using AnonymousBoard.Gate;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
@@ -45,6 +46,15 @@ public static class BoardHost
         services.AddSingleton<BoardDirectory>();
         services.AddSingleton<PageCache>();
         services.AddSingleton<IdentityService>();
+        var gateOptions = options.Gate.ToOptions();
+        var fixedLevel = options.Gate.FixedLevel();
+        services.AddSingleton(sp =>
+        {
+            var gate = new AdmissionGate(gateOptions, sp.GetRequiredService<TimeProvider>());
+            gate.ForceLevel(fixedLevel);
+            return gate;
+        });
+        services.AddSingleton(sp => new CircuitRateLimiter(new RateLimiterOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MediaService>();
         services.AddSingleton<PostingService>();
         ModLogKey logKey;
@@ -111,6 +121,7 @@ public static class BoardHost
         Start(app.Services, options);
 
         app.UseSecurityHeaders();
+        app.UseCircuitRateLimit();
         app.UseExceptionHandler("/error/500");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseStaffSessions();
@@ -156,7 +167,8 @@ public static class BoardHost
         {
             Directory.CreateDirectory(Path.GetDirectoryName(socket)!);
             File.Delete(socket); // left over from a previous run; Kestrel will not bind over it
-            kestrel.ListenUnixSocket(socket);
+            // tor starts every connection with a PROXY line naming its circuit: the gate's per-circuit part.
+            kestrel.ListenUnixSocket(socket, listen => listen.UseTorCircuitId(requireHeader: options.Gate.RequireCircuitHeader));
             foreach (var url in urls)
             {
                 var uri = new Uri(url);

@@ -20,6 +20,9 @@ public sealed class BoardOptions
     /// <summary>Argon2id derivations (secure tripcodes, passphrase keys) allowed per minute, board-wide.</summary>
     public int KeyDerivationsPerMinute { get; set; } = 60;
 
+    /// <summary>The anti-flood gate: tickets, time locks, proof of work, budgets.</summary>
+    public Gate.GateSettings Gate { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDirectory, "board.db");
 
     /// <summary>The "Board:Moderation" settings: staff pages, sessions, sign-in limits.</summary>

@@ -12,6 +12,7 @@ public static class Commands
     {
         ["boards"] = BoardsCommand.Run,
         ["files"] = Media.FilesCommand.Run,
+        ["pow"] = Gate.PowCommand.Run,
         ["staff"] = AnonymousBoard.Moderation.StaffCommand.Run,
         ["modlog"] = AnonymousBoard.Moderation.ModLogCommand.Run,
     };

@@ -4,7 +4,8 @@ using AnonymousBoard.Posting;
 namespace AnonymousBoard.Pages;
 
 /// <summary>The posting form as drawn: where it posts, what was typed, what was wrong with it.</summary>
-public sealed record PostFormView(Board Board, long? ThreadNo, PostForm Values, IReadOnlyList<string> Errors);
+/// <param name="Ticket">The gate's ticket when it chose one (a place in the queue); otherwise the form gets a fresh one.</param>
+public sealed record PostFormView(Board Board, long? ThreadNo, PostForm Values, IReadOnlyList<string> Errors, Gate.TicketOffer? Ticket = null);
 
 /// <summary>The self-deletion form as drawn.</summary>
 public sealed record DeleteFormView(Board Board, string? No, string? Error);

@@ -1,4 +1,5 @@
 using AnonymousBoard.Boards;
+using AnonymousBoard.Gate;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
@@ -17,6 +18,9 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
     public PostForm Form { get; private set; } = new();
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    /// <summary>The ticket the gate gave for the form that goes back (a queued place), if any.</summary>
+    public TicketOffer? Ticket { get; private set; }
 
     /// <summary>The ban that refused this post, shown with everything typed.</summary>
     public Ban? Ban { get; private set; }
@@ -37,13 +41,14 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
         using (upload)
         {
             Form = form;
-            var result = await posting.SubmitAsync(Board, form, upload, ct);
+            var result = await posting.SubmitAsync(Board, form, upload, HttpContext.GetCircuitId(), ct);
             var fileNote = upload is null ? [] : new[] { "A browser cannot fill in a file for you: choose the image again before posting." };
             switch (result)
             {
                 case PostResult.Accepted a:
                     return new SeeOtherResult($"{PostHtml.ThreadUrl(Board.Slug, a.ThreadNo)}#p{a.No}");
                 case PostResult.Rejected r:
+                    Ticket = r.Ticket;
                     return Rejected(r.StatusCode, [.. r.Errors, .. fileNote]);
                 case PostResult.Banned b:
                     Ban = b.Ban;

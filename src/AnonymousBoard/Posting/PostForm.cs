@@ -23,6 +23,10 @@ public sealed class PostForm
     public string? Passphrase { get; set; }
     /// <summary>Optional: an OpenSSH signature (ssh-keygen -Y sign -n anonboard) of the post's message.</summary>
     public string? Signature { get; set; }
+    /// <summary>The gate's ticket, from the hidden field of the form.</summary>
+    public string? Ticket { get; set; }
+    /// <summary>A hashcash stamp paying the work the form asked for (optional when calm).</summary>
+    public string? Stamp { get; set; }
     public string? Spoiler { get; set; }
     public string? KeepFileName { get; set; }
 
@@ -46,6 +50,8 @@ public sealed class PostForm
             Password = Get("password"),
             Passphrase = Get("passphrase"),
             Signature = Get("signature"),
+            Ticket = Get("ticket"),
+            Stamp = Get("stamp"),
             Spoiler = Get("spoiler"),
             KeepFileName = Get("keep_filename"),
         };

@@ -3,6 +3,7 @@ using System.Text;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Gate;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
@@ -18,7 +19,8 @@ public abstract record PostResult
     /// <summary>Written (or found already written, for an identical resubmit).</summary>
     public sealed record Accepted(long No, long ThreadNo) : PostResult;
     /// <summary>Not written; the form goes back with these messages and everything typed.</summary>
-    public sealed record Rejected(int StatusCode, IReadOnlyList<string> Errors) : PostResult;
+    /// <param name="Ticket">The ticket for the form that goes back, when the gate chose it (a place in the queue).</param>
+    public sealed record Rejected(int StatusCode, IReadOnlyList<string> Errors, TicketOffer? Ticket = null) : PostResult;
     /// <summary>A ban applies; the form goes back with the ban's reason, expiry and id, and everything typed.</summary>
     public sealed record Banned(Ban Ban) : PostResult;
 }
@@ -36,9 +38,10 @@ public abstract record DeleteResult
 /// </summary>
 public sealed class PostingService(
     IBoardStore store, PageCache cache, BoardDirectory boards, IdentityService identities, MediaService media, TimeProvider time,
-    IOptions<BoardOptions> options, Bans bans, Filters filters, IModerationStore moderation)
+    IOptions<BoardOptions> options, Bans bans, Filters filters, IModerationStore moderation, AdmissionGate gate)
 {
-    public async Task<PostResult> SubmitAsync(Board board, PostForm form, SpooledUpload? upload, CancellationToken ct)
+    /// <param name="circuit">The tor circuit the request came on, when the listener knows it.</param>
+    public async Task<PostResult> SubmitAsync(Board board, PostForm form, SpooledUpload? upload, uint? circuit, CancellationToken ct)
     {
         if (form.BadThread is { } bad)
         {
@@ -62,6 +65,22 @@ public sealed class PostingService(
                 break;
             default:
                 throw new InvalidOperationException("Unknown filter verdict.");
+        }
+        // The gate comes before anything expensive (key derivation, image decoding) and spends the ticket.
+        var admission = gate.Admit(form.Ticket, board.Slug, circuit, form.Stamp);
+        switch (admission.Outcome)
+        {
+            case AdmissionOutcome.Admitted:
+                break;
+            case AdmissionOutcome.AlreadyPosted:
+                // The same form sent twice (a double click, a retried circuit): answer with the first post.
+                var hash = ContentHash(form.Thread, post, form.IsSage, null);
+                return store.FindRecentDuplicate(board.Id, hash, time.GetUtcNow() - TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds)) is { } first
+                    ? new PostResult.Accepted(first.No, first.ThreadNo)
+                    : new PostResult.Rejected(StatusCodes.Status409Conflict, ["This form was already sent once. Check the thread; to post again, send the form below."]);
+            default:
+                return new PostResult.Rejected(admission.Outcome == AdmissionOutcome.Queued ? StatusCodes.Status202Accepted : StatusCodes.Status429TooManyRequests,
+                    [GateMessage(admission)], admission.NextTicket);
         }
         var (identity, refusal) = identities.Resolve(new IdentityInput(form.Name, form.Passphrase, form.Signature), board.Slug, form.Thread, post.Subject, post.Body);
         if (identity is null)
@@ -90,7 +109,7 @@ public sealed class PostingService(
         }
         var draft = new PostDraft(
             form.Thread, post.Name, post.Subject, post.Body, form.IsSage, DeletionPassword.Hash(form.Password),
-            ContentHash(form.Thread, post, form.IsSage, identity), time.GetUtcNow(),
+            ContentHash(form.Thread, post, form.IsSage, identity.Tripcode), time.GetUtcNow(),
             TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds), held)
         {
             Identity = identity,
@@ -166,8 +185,20 @@ public sealed class PostingService(
     }
 
     /// <summary>Identifies an identical resubmit (a double click, a retried slow circuit).</summary>
-    private static byte[] ContentHash(long? thread, CleanPost post, bool sage, PostIdentity identity) =>
+    // The tripcode counts (two people may post the same words); the signature does not, since a
+    // passphrase signature differs from try to try only if the text does.
+    private static byte[] ContentHash(long? thread, CleanPost post, bool sage, string? tripcode) =>
         SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000',
             thread?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "new", post.Name, post.Subject, post.Body, sage ? "sage" : "",
-            identity.Tripcode ?? "", identity.Signature ?? "")));
+            tripcode ?? "")));
+
+    /// <summary>The gate's refusal in words, with when to try again in UTC (no script counts down).</summary>
+    private static string GateMessage(AdmissionDecision decision)
+    {
+        var when = decision.RetryAt is { } at ? $" You can send it from {PostHtml.FormatTime(at)}." : "";
+        var reason = decision.Reason ?? "the board is not taking this post right now";
+        return decision.Outcome == AdmissionOutcome.Queued
+            ? $"Your post has a place in the queue ({reason}).{when} Everything you typed is below; send the form again then."
+            : $"Not posted: {char.ToUpperInvariant(reason[0])}{reason[1..]}.{when}";
+    }
 }

@@ -162,7 +162,7 @@ public sealed class PostingWorksWithoutJsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, archived.Status);
         Assert.Contains("archived", archived.Document.QuerySelector(".notice")!.TextContent, StringComparison.Ordinal);
         Assert.Empty(archived.Document.QuerySelectorAll("form[action='/b/post']"));
-        using var late = new FormUrlEncodedContent([new("thread", a.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("body", "too late")]);
+        using var late = new FormUrlEncodedContent([new("thread", a.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("body", "too late"), new("ticket", await _server.Ticket())]);
         var response = await browser.Client.PostAsync(new Uri("/b/post", UriKind.Relative), late);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("too late", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -271,7 +271,7 @@ public sealed class PostingWorksWithoutJsTests : IAsyncLifetime
     public async Task Replying_to_a_thread_that_does_not_exist_keeps_the_text()
     {
         var browser = _server.Browser();
-        using var form = new FormUrlEncodedContent([new("thread", "4242"), new("body", "lost reply?")]);
+        using var form = new FormUrlEncodedContent([new("thread", "4242"), new("body", "lost reply?"), new("ticket", await _server.Ticket())]);
         var response = await browser.Client.PostAsync(new Uri("/b/post", UriKind.Relative), form);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var page = await WebBrowser.Read(response, "/b/post");

@@ -40,17 +40,27 @@ public sealed class HostingTests
         {
             using var handler = new SocketsHttpHandler
             {
+                // As tor does with HiddenServiceExportCircuitID haproxy: the circuit first, then HTTP.
                 ConnectCallback = async (_, token) =>
                 {
                     var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                     await s.ConnectAsync(new UnixDomainSocketEndPoint(socket), token);
-                    return new NetworkStream(s, ownsSocket: true);
+                    var stream = new NetworkStream(s, ownsSocket: true);
+                    await stream.WriteAsync("PROXY TCP6 fc00:dead:beef:4dad::0:84 ::1 132 80\r\n"u8.ToArray(), token);
+                    return stream;
                 },
             };
             using var client = new HttpClient(handler);
             var response = await client.GetAsync(new Uri("http://board.onion/b/"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("/b/ – General", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // Without tor's PROXY line the socket answers nothing at all.
+            using var bare = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await bare.ConnectAsync(new UnixDomainSocketEndPoint(socket));
+            await bare.SendAsync("GET /b/ HTTP/1.1\r\nHost: board.onion\r\n\r\n"u8.ToArray());
+            var buffer = new byte[256];
+            Assert.Equal(0, await bare.ReceiveAsync(buffer));
         }
         finally
         {

@@ -116,7 +116,7 @@ public sealed class XssCorpusTests
         foreach (var payload in Payloads)
         {
             var name = payload.Replace('\n', ' ');
-            using var form = new FormUrlEncodedContent([new("name", name.Length > 64 ? name[..64] : name), new("subject", name.Length > 120 ? name[..120] : name), new("body", payload)]);
+            using var form = new FormUrlEncodedContent([new("name", name.Length > 64 ? name[..64] : name), new("subject", name.Length > 120 ? name[..120] : name), new("body", payload), new("ticket", await server.Board.Ticket())]);
             var response = await client.PostAsync(new Uri("/b/post", UriKind.Relative), form);
             Assert.Equal(System.Net.HttpStatusCode.SeeOther, response.StatusCode);
         }

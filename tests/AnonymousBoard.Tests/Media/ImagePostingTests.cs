@@ -16,6 +16,7 @@ public sealed class ImagePostingTests : IAsyncLifetime, IDisposable
     private async Task<HttpResponseMessage> PostWithFile(string path, byte[] file, string fileName, params (string Name, string Value)[] fields)
     {
         using var form = new MultipartFormDataContent();
+        form.Add(new StringContent(await _server.Ticket(path.Split('/')[1])), "ticket");
         foreach (var (name, value) in fields)
         {
             form.Add(new StringContent(value), name);
@@ -172,7 +173,7 @@ public sealed class ImagePostingTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.DoesNotContain("type=\"file\"", await (await _server.Client().GetAsync(new Uri("/txt/", UriKind.Relative))).Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var noImage = new FormUrlEncodedContent([new("body", "no picture")]);
+        using var noImage = new FormUrlEncodedContent([new("body", "no picture"), new("ticket", await _server.Ticket("pics"))]);
         var response = await _server.Client().PostAsync(new Uri("/pics/post", UriKind.Relative), noImage);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("needs an image", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -34,7 +34,7 @@ public sealed class ModerationActionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, await Act(staff, "b", thread, "lock", "heated"));
         var refused = await _server.Client().PostAsync(new Uri("/b/post", UriKind.Relative),
-            new FormUrlEncodedContent([new("thread", thread.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("body", "more")]));
+            new FormUrlEncodedContent([new("thread", thread.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("body", "more"), new("ticket", await _server.Ticket())]));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await Act(staff, "b", thread, "unlock", "calmer"));
 

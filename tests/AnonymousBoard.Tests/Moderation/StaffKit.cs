@@ -65,7 +65,7 @@ public static class StaffKit
     /// <summary>Posts through the public form without cookies; returns the new post's number.</summary>
     public static async Task<long> Post(BoardServer server, string board, string body, long? thread = null)
     {
-        var fields = new List<KeyValuePair<string, string>> { new("body", body) };
+        var fields = new List<KeyValuePair<string, string>> { new("body", body), new("ticket", await server.Ticket(board)) };
         if (thread is { } t)
         {
             fields.Add(new("thread", t.ToString(CultureInfo.InvariantCulture)));

@@ -37,7 +37,9 @@ public sealed class BoardServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = BoardHost.Build(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={DataDirectory}", "--Logging:LogLevel:Default=Warning", .. Settings]);
+        // The gate stays on (tickets, budgets), held at calm with no time lock so tests need not wait.
+        _app = BoardHost.Build(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={DataDirectory}", "--Logging:LogLevel:Default=Warning",
+            "--Board:Gate:TimeLock=false", "--Board:Gate:Level=calm", "--Board:Gate:CalmPostsPerMinute=100000", .. Settings]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
@@ -47,6 +49,13 @@ public sealed class BoardServer : IAsyncLifetime
     public HttpClient Client() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress };
 
     public WebBrowser Browser() => new(Client());
+
+    /// <summary>A fresh posting ticket for <paramref name="board"/>, as a script gets one: from the form.</summary>
+    public async Task<string> Ticket(string board = "b")
+    {
+        var page = await Browser().Get($"/{board}/");
+        return page.Field($"/{board}/post", "ticket") ?? throw new InvalidOperationException("The form has no ticket.");
+    }
 
     /// <summary>A browser that keeps cookies, as a staff member's does (public pages must not need one).</summary>
     public WebBrowser StaffBrowser() =>
