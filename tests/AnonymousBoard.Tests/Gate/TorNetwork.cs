@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using AnonymousBoard.Gate;
+using AnonymousBoard.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -23,28 +26,51 @@ namespace AnonymousBoard.Tests.Gate;
 public class TorNetworkTests(ITestOutputHelper output)
 {
     [RequiresToolsFact("tor", "tor-gencert", "curl")]
-    public async Task Onion_request_reaches_Kestrel_with_its_circuit_id_and_isolated_SOCKS_users_get_different_circuits()
+    public async Task Posts_through_tor_reach_the_board_with_their_circuit_and_each_circuit_has_its_own_budget()
     {
         var directory = Directory.CreateTempSubdirectory("tornet-");
         var socket = Path.Combine(directory.FullName, "board.sock");
-        await using var board = await UnixSocketBoard.StartAsync(socket);
+        // The real board on its onion socket, PROXY line required; no time lock, so the budgets show at once.
+        await using var board = BoardHost.Build([$"--Board:UnixSocket={socket}", $"--Board:DataDirectory={Path.Combine(directory.FullName, "data")}",
+            "--Board:Gate:TimeLock=false", "--Board:Gate:Level=calm", "--Logging:LogLevel:Default=Warning"]);
+        await board.StartAsync();
         await using var network = new PrivateTorNetwork(directory, socket, output.WriteLine);
         var passed = false;
         try
         {
             var upIn = await network.StartAsync(TimeSpan.FromMinutes(3));
             output.WriteLine($"network up (first answer through the onion) after {upIn.TotalSeconds:0.0} s");
+            var gate = board.Services.GetRequiredService<AdmissionGate>();
 
-            var a = await network.FetchAsync("a:x");
-            var b = await network.FetchAsync("b:y");
-            var aAgain = await network.FetchAsync("a:x");
-            output.WriteLine($"a:x -> {a}, b:y -> {b}, a:x again -> {aAgain}");
+            // Each form's ticket names the circuit the board saw; two SOCKS users are two circuits.
+            async Task<(uint? Circuit, string Ticket)> Form(string user)
+            {
+                var page = await network.FetchAsync(user, "/b/");
+                var ticket = Regex.Match(page, "name=\"ticket\" value=\"([^\"]+)\"").Groups[1].Value;
+                return (PostingTicket.Read(ticket, gate.Keys, DateTimeOffset.UtcNow).Ticket?.CircuitId, ticket);
+            }
+            async Task<int> Post(string user, string body)
+            {
+                var (_, ticket) = await Form(user);
+                return await network.PostAsync(user, "/b/post", ("body", body), ("ticket", ticket));
+            }
 
-            Assert.Matches("^circuit=[0-9]+;$", a);
-            Assert.Matches("^circuit=[0-9]+;$", b);
-            Assert.NotEqual(a, b);
-            Assert.Equal(a, aAgain);
-            Assert.Equal(0, board.ConnectionsWithoutCircuit);
+            var a = await Form("a:x");
+            var b = await Form("b:y");
+            output.WriteLine($"circuits seen by the board: a:x -> {a.Circuit}, b:y -> {b.Circuit}");
+            Assert.NotNull(a.Circuit);
+            Assert.NotNull(b.Circuit);
+            Assert.NotEqual(a.Circuit, b.Circuit);
+
+            // Calm allows a circuit a burst of three posts, then one per 20 seconds.
+            var codes = new List<int>();
+            for (var i = 0; i < 4; i++)
+            {
+                codes.Add(await Post("a:x", $"post {i} through tor"));
+            }
+            output.WriteLine($"a:x posts: {string.Join(' ', codes)}");
+            Assert.Equal([303, 303, 303, 429], codes);
+            Assert.Equal(303, await Post("b:y", "another circuit, its own budget"));
             passed = true;
         }
         finally
@@ -53,44 +79,7 @@ public class TorNetworkTests(ITestOutputHelper output)
             {
                 network.WriteLogTails();
             }
-        }
-    }
-
-    /// <summary>The board's stand-in: Kestrel on a Unix socket, PROXY header required, echoing the circuit id.</summary>
-    private sealed class UnixSocketBoard : IAsyncDisposable
-    {
-        private readonly WebApplication app;
-        private int withoutCircuit;
-
-        private UnixSocketBoard(WebApplication app) => this.app = app;
-
-        public int ConnectionsWithoutCircuit => withoutCircuit;
-
-        public static async Task<UnixSocketBoard> StartAsync(string socketPath)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(kestrel =>
-                kestrel.ListenUnixSocket(socketPath, listen => listen.UseTorCircuitId(requireHeader: true)));
-            var app = builder.Build();
-            var board = new UnixSocketBoard(app);
-            app.MapGet("/{**path}", (HttpContext context) =>
-            {
-                var id = context.GetCircuitId();
-                if (id is null)
-                {
-                    Interlocked.Increment(ref board.withoutCircuit);
-                }
-                return "circuit=" + (id?.ToString(CultureInfo.InvariantCulture) ?? "none") + ";";
-            });
-            await app.StartAsync();
-            return board;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            await board.StopAsync();
         }
     }
 }
@@ -227,11 +216,19 @@ internal sealed class PrivateTorNetwork(DirectoryInfo directory, string boardSoc
         return (dir, lines, $"DirAuthority auth{i} orport={orPort} no-v2 v3ident={v3Ident} 127.0.0.1:{dirPort} {fingerprint}");
     }
 
-    /// <summary>GET / on the onion through the client, as one SOCKS user; returns the body.</summary>
-    public async Task<string> FetchAsync(string socksUser)
+    /// <summary>GET a page of the onion through the client, as one SOCKS user; returns the body.</summary>
+    public async Task<string> FetchAsync(string socksUser, string path = "/")
     {
-        var (exit, body, error) = await CurlAsync(socksUser, TimeSpan.FromSeconds(60));
+        var (exit, body, error) = await CurlAsync(socksUser, TimeSpan.FromSeconds(60), path);
         return exit == 0 ? body : throw new InvalidOperationException($"curl exit {exit}: {error}");
+    }
+
+    /// <summary>POSTs form fields as curl does (url-encoded); returns the HTTP status.</summary>
+    public async Task<int> PostAsync(string socksUser, string path, params (string Name, string Value)[] fields)
+    {
+        var data = fields.SelectMany(f => new[] { "--data-urlencode", $"{f.Name}={f.Value}" });
+        var (exit, status, error) = await CurlAsync(socksUser, TimeSpan.FromSeconds(60), path, ["--output", "/dev/null", "--write-out", "%{http_code}", .. data]);
+        return exit == 0 ? int.Parse(status, CultureInfo.InvariantCulture) : throw new InvalidOperationException($"curl exit {exit}: {error}");
     }
 
     public void WriteLogTails()
@@ -282,9 +279,9 @@ internal sealed class PrivateTorNetwork(DirectoryInfo directory, string boardSoc
         }
     }
 
-    private Task<(int ExitCode, string Output, string Error)> CurlAsync(string socksUser, TimeSpan maxTime) =>
+    private Task<(int ExitCode, string Output, string Error)> CurlAsync(string socksUser, TimeSpan maxTime, string path = "/", string[]? extra = null) =>
         Tools.RunAsync("curl", ["--silent", "--show-error", "--max-time", ((int)maxTime.TotalSeconds).ToString(CultureInfo.InvariantCulture),
-            "--socks5-hostname", $"127.0.0.1:{socksPort}", "--proxy-user", socksUser, $"http://{onion}/"], maxTime + TimeSpan.FromSeconds(10));
+            "--socks5-hostname", $"127.0.0.1:{socksPort}", "--proxy-user", socksUser, .. extra ?? [], $"http://{onion}{path}"], maxTime + TimeSpan.FromSeconds(10));
 
     private static IEnumerable<string> Common(string dir, string nickname) =>
     [
