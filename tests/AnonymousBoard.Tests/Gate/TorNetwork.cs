@@ -178,7 +178,7 @@ internal sealed class PrivateTorNetwork(DirectoryInfo directory, string boardSoc
         {
             CheckDeadline(clock, deadline, "no answer through the onion service in time");
             var (exit, body, _) = await CurlAsync("probe:probe", TimeSpan.FromSeconds(15));
-            if (exit == 0 && body.StartsWith("circuit=", StringComparison.Ordinal))
+            if (exit == 0 && body.Contains("<!DOCTYPE html>", StringComparison.Ordinal))
             {
                 return clock.Elapsed;
             }
