@@ -122,7 +122,8 @@ public sealed class Bans(IModerationStore store, TimeProvider time)
 /// </summary>
 public static class TextPattern
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(100);
+    // Generous: patterns run on the linear-time engine where they can, so only a starved CPU reaches it.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex?> Compiled = new(StringComparer.Ordinal);
 
     public static string? Check(string pattern) => Get(pattern) is null ? "That is not a regular expression .NET understands." : null;
