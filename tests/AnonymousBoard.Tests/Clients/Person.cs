@@ -70,27 +70,39 @@ public sealed class Person(IBrowserContext context, IPage page) : IAsyncDisposab
 
     private async Task Click(ILocator target)
     {
-        // Clicking a link or a submit button starts a navigation (after a 303, or only to a #fragment
-        // of the same page); wait until the main frame has moved and its page has loaded.
-        var navigated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A link to a #fragment of this same page only moves within it: wait for the main frame to
+        // navigate. Anything else (another page, a form and its 303) loads a page: wait for its load
+        // event. The page's own events, not a poll of its load state, which can race.
+        var before = new Uri(page.Url);
+        var href = await target.GetAttributeAsync("href");
+        var withinPage = href is not null && new Uri(before, href).PathAndQuery == before.PathAndQuery;
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLoad(object? sender, IPage loaded) => arrived.TrySetResult();
         void OnNavigated(object? sender, IFrame frame)
         {
             if (frame == page.MainFrame)
             {
-                navigated.TrySetResult();
+                arrived.TrySetResult();
             }
         }
-        page.FrameNavigated += OnNavigated;
+        if (withinPage)
+        {
+            page.FrameNavigated += OnNavigated;
+        }
+        else
+        {
+            page.Load += OnLoad;
+        }
         try
         {
             await target.ClickAsync();
-            await navigated.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
+            page.Load -= OnLoad;
             page.FrameNavigated -= OnNavigated;
         }
-        await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
     /// <summary>The post number at the end of the address, after the redirect that follows posting (…#p12).</summary>
