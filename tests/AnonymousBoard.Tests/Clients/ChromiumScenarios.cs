@@ -10,8 +10,9 @@ namespace AnonymousBoard.Tests.Clients;
 /// </summary>
 [Collection(ClientSuite.Name)]
 [Trait("Category", "Clients")]
-public sealed class ChromiumScenarios(Chromium chromium, BoardServer board) : IClassFixture<BoardServer>
+public sealed class ChromiumScenarios(Chromium chromium, FreshBoard fresh) : IClassFixture<FreshBoard>
 {
+    private readonly BoardServer board = fresh.Server;
     private const string BoardLink = "/b/ – General";
 
     private Task<Person> Arrive() => Person.OpenBrowser(chromium, board.BaseAddress);

@@ -28,6 +28,10 @@ public sealed class LookTests(Chromium chromium, SampleBoard sample)
         await person.Page.SetViewportSizeAsync(360, 740);
         await person.Screenshot($"thread-phone-{scheme}");
         await person.Page.SetViewportSizeAsync(1000, 800);
+        await person.Open($"/b/thread/{sample.ImageThread}");
+        await person.Screenshot($"image-thread-{scheme}");
+        await person.Follow("Back to the board");
+        await person.Follow("Every kind of markup");
 
         // The post form as someone sees it after a mistake: the errors above what they typed.
         var form = person.FormStartingWith("Reply to thread");

@@ -11,7 +11,7 @@ public sealed record CapturedPage(string Kind, string Path, HttpStatusCode Statu
 /// quote of a deleted post, omitted replies, a second page), and every kind of page a reader can
 /// meet captured once. The Nu checker, axe and the Safest-level test all go over <see cref="Kinds"/>.
 /// </summary>
-public sealed class SampleBoard : IAsyncLifetime
+public sealed class SampleBoard : IAsyncLifetime, IDisposable
 {
     /// <summary>
     /// Every kind of page. A feature that adds a page (an image thread, the gate, a moderation
@@ -46,6 +46,12 @@ public sealed class SampleBoard : IAsyncLifetime
             return landed!;
         }),
         ("not found", s => s.Get("/b/thread/999999")),
+        ("thread with images", s => s.Get($"/b/thread/{s.ImageThread}")),
+        ("board rules", s => s.Get("/b/rules")),
+        ("report form", s => s.Get($"/b/report/{s.FirstReply}")),
+        ("moderation log", s => s.Get("/modlog")),
+        ("ban appeal", s => s.Get("/appeal")),
+        ("staff login", s => s.Get("/mod/login")),
     ];
 
     private readonly Dictionary<string, CapturedPage> _pages = [];
@@ -62,6 +68,11 @@ public sealed class SampleBoard : IAsyncLifetime
     public long MainThread { get; private set; }
 
     public long FirstReply { get; private set; }
+
+    /// <summary>A thread with an image, and a reply with a spoilered one.</summary>
+    public long ImageThread { get; private set; }
+
+    private readonly AnonymousBoard.Tests.Media.MediaScratch _scratch = new();
 
     public CapturedPage this[string kind] => _pages[kind];
 
@@ -81,11 +92,13 @@ public sealed class SampleBoard : IAsyncLifetime
 
     public Task DisposeAsync() => Server.DisposeAsync();
 
+    public void Dispose() => _scratch.Dispose();
+
     private Task<Page> Get(string path) => Browser.Get(path);
 
     private async Task Fill()
     {
-        // Enough threads for a second index page (ten a page by default), pushed there by the two below.
+        // Enough threads for a second index page (ten a page by default), pushed there by the three below.
         for (var i = 1; i <= 10; i++)
         {
             await Post(null, new() { ["subject"] = $"Older thread {i}", ["body"] = $"Thread {i} is here so the index has a second page." });
@@ -123,8 +136,32 @@ public sealed class SampleBoard : IAsyncLifetime
             ["password"] = "gone",
         });
         Assert.Equal(HttpStatusCode.SeeOther, deleted.StatusCode);
+        var picture = await File.ReadAllBytesAsync(AnonymousBoard.Tests.Media.TestImages.Marked(_scratch, "picture.png"));
+        ImageThread = await PostWithImage(null, picture, [("subject", "A thread with a picture"), ("body", "The picture is re-encoded and stripped.")]);
+        await PostWithImage(ImageThread, picture, [("body", "The same picture, as a spoiler."), ("spoiler", "on")]);
         var other = await Post(null, new() { ["body"] = $"Another thread, quoting >>{FirstReply} from the first one." });
         await Post(other, new() { ["body"] = $">>{other}\nA reply in the other thread." });
+    }
+
+    /// <summary>Sends the post form with an image, as a browser sends a form with a file chosen.</summary>
+    private async Task<long> PostWithImage(long? thread, byte[] image, (string Name, string Value)[] fields)
+    {
+        using var form = new MultipartFormDataContent();
+        if (thread is { } t)
+        {
+            form.Add(new StringContent(t.ToString(System.Globalization.CultureInfo.InvariantCulture)), "thread");
+        }
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+        var file = new ByteArrayContent(image);
+        file.Headers.ContentType = new("image/png");
+        form.Add(file, "file", "picture.png");
+        var response = await Browser.Client.PostAsync(new Uri("/b/post", UriKind.Relative), form);
+        Assert.True(response.StatusCode == HttpStatusCode.SeeOther, $"Posting an image was answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var location = response.Headers.Location!.OriginalString;
+        return long.Parse(location[(location.LastIndexOf("#p", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Fills and sends the post form of the board index (new thread) or of a thread (reply).</summary>

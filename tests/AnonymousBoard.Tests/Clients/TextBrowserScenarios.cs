@@ -69,8 +69,8 @@ public sealed class TextBrowserScenarios(TextBrowserScenarios.Board fixture) : I
             .Find("Reply").Enter()                    // the opening post's Reply link: the form, quoting it
             .Find("Comment").Down().Enter()           // the comment's second line, under ">>N"
             .Type("Typed in lynx, key by key.").Tab()
-            .Find("Password").Enter().Type("lynxpw").Enter() // Enter leaves the field for the Post button
-            .Enter()                                  // Post
+            .Find("Password").Enter().Type("lynxpw").Enter()
+            .Find("(BUTTON) Post").Enter()            // lynx shows a submit button as "(BUTTON) Post"
             .Quit();
 
         var session = await Lynx.Session(new Uri(_board.BaseAddress, "/b/"), keys);
