@@ -147,9 +147,11 @@ public sealed class SampleBoard : IAsyncLifetime, IDisposable
     private async Task<long> PostWithImage(long? thread, byte[] image, (string Name, string Value)[] fields)
     {
         using var form = new MultipartFormDataContent();
-        if (thread is { } t)
+        // The form's hidden fields (the thread, the gate's posting ticket) go back as the page gave them.
+        var page = await Get(thread is { } t ? $"/b/thread/{t}" : "/b/");
+        foreach (var hidden in page.Form("/b/post").QuerySelectorAll("input[type=hidden]"))
         {
-            form.Add(new StringContent(t.ToString(System.Globalization.CultureInfo.InvariantCulture)), "thread");
+            form.Add(new StringContent(hidden.GetAttribute("value") ?? ""), hidden.GetAttribute("name")!);
         }
         foreach (var (name, value) in fields)
         {
