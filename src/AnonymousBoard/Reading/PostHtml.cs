@@ -138,6 +138,12 @@ public static class PostHtml
 
     private static string Excerpt(string text)
     {
+        // The excerpt is the source text: a spoiler must stay hidden here too.
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"\|\|.*?\|\|", "[spoiler]", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (text.IndexOf("||", StringComparison.Ordinal) is >= 0 and var open)
+        {
+            text = text[..open] + "[spoiler]"; // one cut off by the excerpt's length
+        }
         var flat = string.Join(' ', text.Split((char[])['\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
         return flat.Length > 120 ? string.Concat(flat.AsSpan(0, 119), "…") : flat;
     }

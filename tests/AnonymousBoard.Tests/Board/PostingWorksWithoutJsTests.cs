@@ -313,6 +313,18 @@ public sealed class PostingWorksWithoutJsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_catalog_excerpt_keeps_spoilers_hidden()
+    {
+        var browser = _server.Browser();
+        // The excerpt is the first 160 characters: the second spoiler opens inside them and closes outside.
+        await StartThread(browser, "visible ||the twist|| and " + new string('x', 120) + " ||cut off secret at the end||");
+        var tile = (await browser.Get("/b/catalog")).Document.QuerySelector("ul.catalog li .excerpt")!.TextContent;
+        Assert.StartsWith("visible [spoiler] and", tile, StringComparison.Ordinal);
+        Assert.DoesNotContain("twist", tile, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", tile, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_reply_number_in_a_thread_url_leads_to_its_thread()
     {
         var browser = _server.Browser();
