@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime;
+using System.Text.RegularExpressions;
+using AnonymousBoard.Benchmarks;
+using AnonymousBoard.Hosting;
+
+// The read-path check from the issue: a thread page with 300 replies and a full board index page,
+// served by the running board, must reach at least half the throughput of the same server sending
+// a fixed byte array of the same size; the index page must stay under 40 KB and the CSS under 8 KB.
+// Exit code 0 when every check passes, 1 when one fails, 2 for a usage error.
+
+const int MinRatioPercent = 50;
+const int IndexLimitBytes = 40_000; // "40 KB", read strictly (not 40 KiB)
+const int CssLimitBytes = 8_000;    // "8 KB", likewise
+const int BigThreadReplies = 300;
+const int IndexThreads = 12;        // more than one page of 10, so page 1 is full and page links show
+const int IndexThreadReplies = 7;   // more than the 5 previews, so "replies omitted" shows
+
+if (!BenchOptions.TryParse(args, out var options, out var usage))
+{
+    await Console.Error.WriteLineAsync(usage);
+    return args.Contains("--help") ? 0 : 2;
+}
+
+Console.WriteLine("AnonymousBoard read-path benchmark");
+Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, .NET {Environment.Version}."));
+Console.WriteLine(Invariant($"Note: the load generator and the server share these {Environment.ProcessorCount} cores, so absolute requests/s"));
+Console.WriteLine("are lower than on a dedicated server; the ratio page/baseline, measured the same way in the same run, is the check.");
+Console.WriteLine();
+
+await using var server = await BenchServer.StartAsync();
+using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = server.BaseAddress };
+
+var seeding = System.Diagnostics.Stopwatch.StartNew();
+var seeder = new Seeder(client);
+var big = await seeder.Thread(seed: 0, replies: BigThreadReplies);
+for (var i = 1; i <= IndexThreads; i++)
+{
+    await seeder.Thread(seed: i, replies: IndexThreadReplies);
+}
+Console.WriteLine(Invariant($"Seeded /b/ through POST /b/post in {seeding.Elapsed.TotalSeconds:0.0} s: thread No. {big.No} with {BigThreadReplies} replies, then {IndexThreads} threads with {IndexThreadReplies} replies each."));
+
+var threadPath = $"/b/thread/{big.No}";
+var threadPage = await Fetch(client, threadPath);
+var indexPage = await Fetch(client, "/b/");
+var css = await Fetch(client, StyleSheet.Url);
+
+// Measure the pages the issue names, not an error page or a half-empty board.
+var problems = new List<string>();
+var threadPosts = Count(threadPage.Html, "<article class=\"post");
+if (threadPosts != BigThreadReplies + 1)
+{
+    problems.Add(Invariant($"The thread page shows {threadPosts} posts; expected {BigThreadReplies + 1}."));
+}
+var indexThreads = Count(indexPage.Html, "<section class=\"thread\"");
+var indexPosts = Count(indexPage.Html, "<article class=\"post");
+if (indexThreads != 10 || indexPosts != 10 * 6)
+{
+    problems.Add(Invariant($"The index page shows {indexThreads} threads and {indexPosts} posts; expected 10 threads × (1 + 5 previews) = 60."));
+}
+
+if (options.SaveDirectory is { } save)
+{
+    Directory.CreateDirectory(save);
+    await File.WriteAllBytesAsync(Path.Combine(save, "thread.html"), threadPage.Bytes);
+    await File.WriteAllBytesAsync(Path.Combine(save, "index.html"), indexPage.Bytes);
+    Console.WriteLine($"Saved the measured pages as thread.html and index.html in {Path.GetFullPath(save)}.");
+}
+
+var fixedThreadPath = server.AddFixed("thread", threadPage.Bytes);
+var fixedIndexPath = server.AddFixed("index", indexPage.Bytes);
+foreach (var (path, expected) in new[] { (fixedThreadPath, threadPage.Bytes), (fixedIndexPath, indexPage.Bytes) })
+{
+    var copy = await Fetch(client, path);
+    if (!copy.Bytes.AsSpan().SequenceEqual(expected))
+    {
+        problems.Add($"{path} does not serve the captured page byte for byte.");
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("Page weight:");
+Console.WriteLine(Invariant($"  thread page {threadPath,-16} {threadPage.Bytes.Length,9:N0} bytes ({threadPosts} posts)"));
+Console.WriteLine(Invariant($"  index page  {"/b/",-16} {indexPage.Bytes.Length,9:N0} bytes ({indexThreads} threads, {indexPosts} posts)  limit < {IndexLimitBytes:N0}"));
+Console.WriteLine(Invariant($"  stylesheet  {"board-….css",-16} {css.Bytes.Length,9:N0} bytes  limit < {CssLimitBytes:N0}"));
+
+ILoadGenerator generator = options.ForceHttpClient ? new HttpClientLoad() : (Wrk.Find() as ILoadGenerator ?? new HttpClientLoad());
+var shape = new LoadShape(options.Threads, options.Connections, TimeSpan.FromSeconds(options.DurationSeconds));
+var warmup = shape with { Duration = TimeSpan.FromSeconds(options.WarmupSeconds) };
+Console.WriteLine();
+Console.WriteLine($"Load generator: {generator.Description}");
+if (generator is HttpClientLoad)
+{
+    Console.WriteLine("  FALLBACK: wrk is not installed, so load comes from HttpClient inside this process. It spends far more");
+    Console.WriteLine("  CPU per request than wrk, on the same cores as the server; treat the figures as rough.");
+}
+Console.WriteLine($"Load average before measuring: {LoadAverage()}");
+Console.WriteLine(Invariant($"Shape: {shape.Threads} threads, {shape.Connections} connections, {options.DurationSeconds} s per run after {options.WarmupSeconds} s warm-up per URL; {options.Rounds} rounds of baseline then page."));
+
+var cases = new[]
+{
+    new BenchCase("thread page (300 replies)", threadPath, fixedThreadPath, threadPage.Bytes.Length),
+    new BenchCase("index page (10 threads × 5 previews)", "/b/", fixedIndexPath, indexPage.Bytes.Length),
+};
+if (problems.Count == 0)
+{
+    foreach (var c in cases)
+    {
+        // Warm-up: tiered JIT, caches and connection pools reach their steady state before anything counts.
+        await generator.Run(Url(c.BaselinePath), warmup);
+        await generator.Run(Url(c.PagePath), warmup);
+    }
+    foreach (var c in cases)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{c.Name}: {c.PagePath} vs {c.BaselinePath}, {c.Bytes:N0} bytes each");
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var (label, path, results) in new[] { ("baseline", c.BaselinePath, c.Baseline), ("page", c.PagePath, c.Page) })
+            {
+                // This process is the server (the harness waits meanwhile), so its CPU time over the run,
+                // per request, is what one request costs the server: a figure that other work on the
+                // machine disturbs much less than requests/s.
+                var cpuBefore = Environment.CpuUsage.TotalTime;
+                var result = await generator.Run(Url(path), shape);
+                var cpuMicros = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / Math.Max(1, result.Requests);
+                results.Add(new Measured(result, cpuMicros));
+                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,10:N0} req/s  server CPU {cpuMicros,5:0} µs/request  (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
+                if (result.Errors > 0)
+                {
+                    problems.Add($"{path}: {result.Errors} failed requests during a run.");
+                }
+            }
+        }
+        Console.WriteLine(Invariant($"  ratio page/baseline = {c.Ratio:0.000}  ({c.Page.Average(r => r.Load.RequestsPerSecond):N0} / {c.Baseline.Average(r => r.Load.RequestsPerSecond):N0} req/s, mean of {options.Rounds} runs each; per round {string.Join(", ", c.RoundRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))})"));
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine($"Load average after measuring: {LoadAverage()} (other work on the machine makes the figures noisier)");
+Console.WriteLine();
+Console.WriteLine("Checks:");
+var failed = problems.Count > 0;
+foreach (var problem in problems)
+{
+    Console.WriteLine($"  FAIL  {problem}");
+}
+if (problems.Count == 0)
+{
+    foreach (var c in cases)
+    {
+        failed |= !Check($"{c.Name} throughput is at least {MinRatioPercent}% of the fixed byte array's", c.Ratio * 100 >= MinRatioPercent, Invariant($"ratio {c.Ratio:0.000}"));
+    }
+}
+failed |= !Check("index page is under 40 KB", indexPage.Bytes.Length < IndexLimitBytes, Invariant($"{indexPage.Bytes.Length:N0} bytes"));
+failed |= !Check("stylesheet is under 8 KB", css.Bytes.Length < CssLimitBytes, Invariant($"{css.Bytes.Length:N0} bytes"));
+Console.WriteLine(failed ? "Result: FAILED" : "Result: all checks passed");
+return failed ? 1 : 0;
+
+Uri Url(string path) => new(server.BaseAddress, path);
+
+static bool Check(string what, bool ok, string figure)
+{
+    Console.WriteLine($"  {(ok ? "ok  " : "FAIL")}  {what}: {figure}");
+    return ok;
+}
+
+// Linux's 1, 5 and 15 minute load averages: how busy the shared cores were besides this run.
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+static int Count(string html, string needle) => Regex.Count(html, Regex.Escape(needle));
+
+static async Task<FetchedPage> Fetch(HttpClient client, string path)
+{
+    using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+    var bytes = await response.Content.ReadAsByteArrayAsync();
+    if (response.StatusCode != HttpStatusCode.OK)
+    {
+        throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}.");
+    }
+    return new FetchedPage(bytes, System.Text.Encoding.UTF8.GetString(bytes));
+}
+
+static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+internal sealed record FetchedPage(byte[] Bytes, string Html);
+
+/// <summary>A page and its fixed-bytes twin, with the runs of each.</summary>
+internal sealed record BenchCase(string Name, string PagePath, string BaselinePath, int Bytes)
+{
+    public List<Measured> Baseline { get; } = [];
+    public List<Measured> Page { get; } = [];
+
+    /// <summary>Mean page throughput over mean baseline throughput, the runs alternating.</summary>
+    public double Ratio => Page.Average(r => r.Load.RequestsPerSecond) / Baseline.Average(r => r.Load.RequestsPerSecond);
+
+    /// <summary>Each round's page over the baseline run just before it: shows how steady the machine was.</summary>
+    public IEnumerable<double> RoundRatios => Page.Zip(Baseline, (p, b) => p.Load.RequestsPerSecond / b.Load.RequestsPerSecond);
+}
+
+/// <summary>A load run and the server CPU time it cost per request.</summary>
+internal sealed record Measured(LoadResult Load, double ServerCpuMicrosPerRequest);
+
+/// <summary>Command-line options; the defaults are the documented measurement.</summary>
+internal sealed record BenchOptions(int Threads, int Connections, int DurationSeconds, int WarmupSeconds, int Rounds, bool ForceHttpClient, string? SaveDirectory)
+{
+    private const string Usage = """
+        Usage: dotnet run -c Release --project tests/AnonymousBoard.Benchmarks -- [options]
+          --threads N       load generator threads (default 2)
+          --connections N   open keep-alive connections (default 32)
+          --duration S      seconds per measured run (default 10)
+          --warmup S        seconds of warm-up per URL before measuring (default 3)
+          --rounds N        baseline/page pairs per page (default 2)
+          --http-client     use the built-in HttpClient loop even if wrk is installed
+          --save DIR        also write the measured pages to DIR, to look at what was measured
+        """;
+
+    public static bool TryParse(string[] args, out BenchOptions options, out string usage)
+    {
+        options = new BenchOptions(2, 32, 10, 3, 2, false, null);
+        usage = Usage;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--http-client")
+            {
+                options = options with { ForceHttpClient = true };
+                continue;
+            }
+            if (args[i] == "--save" && i + 1 < args.Length)
+            {
+                options = options with { SaveDirectory = args[++i] };
+                continue;
+            }
+            if (args[i] == "--help" || i + 1 >= args.Length
+                || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                return false;
+            }
+            switch (args[i++])
+            {
+                case "--threads": options = options with { Threads = n }; break;
+                case "--connections": options = options with { Connections = n }; break;
+                case "--duration": options = options with { DurationSeconds = n }; break;
+                case "--warmup": options = options with { WarmupSeconds = n }; break;
+                case "--rounds": options = options with { Rounds = n }; break;
+                default: return false;
+            }
+        }
+        return true;
+    }
+}
