@@ -95,7 +95,8 @@ if (generator is HttpClientLoad)
     Console.WriteLine("  FALLBACK: wrk is not installed, so load comes from HttpClient inside this process. It spends far more");
     Console.WriteLine("  CPU per request than wrk, on the same cores as the server; treat the figures as rough.");
 }
-Console.WriteLine($"Load average before measuring: {LoadAverage()}");
+var loadBefore = LoadAverage();
+Console.WriteLine($"Load average before measuring: {loadBefore}");
 Console.WriteLine(Invariant($"Shape: {shape.Threads} threads, {shape.Connections} connections, {options.DurationSeconds} s per run after {options.WarmupSeconds} s warm-up per URL; {options.Rounds} rounds of baseline then page."));
 
 var cases = new[]
@@ -122,23 +123,39 @@ if (problems.Count == 0)
                 // This process is the server (the harness waits meanwhile), so its CPU time over the run,
                 // per request, is what one request costs the server: a figure that other work on the
                 // machine disturbs much less than requests/s.
+                // wrk is a child process: its CPU time shows up in this process's children's times.
                 var cpuBefore = Environment.CpuUsage.TotalTime;
+                var childBefore = ChildrenCpu();
                 var result = await generator.Run(Url(path), shape);
-                var cpuMicros = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / Math.Max(1, result.Requests);
-                results.Add(new Measured(result, cpuMicros));
-                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,10:N0} req/s  server CPU {cpuMicros,5:0} µs/request  (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
+                var requests = Math.Max(1, result.Requests);
+                var serverMicros = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / requests;
+                var wrkMicros = ChildrenCpu() is { } childAfter && childBefore is { } before ? (childAfter - before).TotalMicroseconds / requests : (double?)null;
+                results.Add(new Measured(result, serverMicros, wrkMicros));
+                var wrkText = wrkMicros is { } w ? Invariant($", wrk {w,3:0}") : "";
+                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,8:N0} req/s   CPU µs/request: server {serverMicros,4:0}{wrkText}   (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
                 if (result.Errors > 0)
                 {
                     problems.Add($"{path}: {result.Errors} failed requests during a run.");
                 }
             }
         }
+        if (c.CpuBoundRatio is { } cpuRatio)
+        {
+            Console.WriteLine(Invariant($"  CPU per request, server + wrk: baseline {c.Baseline.Average(r => r.ServerMicros + r.ClientMicros!.Value):0} µs, page {c.Page.Average(r => r.ServerMicros + r.ClientMicros!.Value):0} µs: {cpuRatio:0.00} is the ratio if the two had the cores to themselves"));
+        }
         Console.WriteLine(Invariant($"  ratio page/baseline = {c.Ratio:0.000}  ({c.Page.Average(r => r.Load.RequestsPerSecond):N0} / {c.Baseline.Average(r => r.Load.RequestsPerSecond):N0} req/s, mean of {options.Rounds} runs each; per round {string.Join(", ", c.RoundRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))})"));
     }
 }
 
 Console.WriteLine();
-Console.WriteLine($"Load average after measuring: {LoadAverage()} (other work on the machine makes the figures noisier)");
+var loadAfter = LoadAverage();
+Console.WriteLine($"Load average after measuring: {loadAfter}");
+if (Busy(loadBefore) || Busy(loadAfter))
+{
+    Console.WriteLine(Invariant($"WARNING: other work kept more than {Environment.ProcessorCount} threads runnable on average. The scheduler then"));
+    Console.WriteLine("splits the cores by thread rather than by need, which starves the heavier of the two runs and lowers the");
+    Console.WriteLine("measured ratios; the CPU-per-request ratios above are the better guide. Run again on a quiet machine.");
+}
 Console.WriteLine();
 Console.WriteLine("Checks:");
 var failed = problems.Count > 0;
@@ -170,6 +187,26 @@ static bool Check(string what, bool ok, string figure)
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
+// True when the 1-minute load average exceeds the core count: processes outside this run competed for CPU.
+static bool Busy(string loadAverage) =>
+    double.TryParse(loadAverage.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var load)
+    && load > Environment.ProcessorCount;
+
+// CPU time of this process's finished child processes (wrk), from /proc/self/stat; null elsewhere.
+static TimeSpan? ChildrenCpu()
+{
+    if (!File.Exists("/proc/self/stat"))
+    {
+        return null;
+    }
+    // Fields after the command name: state is field 3, cutime and cstime are fields 16 and 17, in clock ticks.
+    var stat = File.ReadAllText("/proc/self/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    const double TicksPerSecond = 100; // USER_HZ, the same on every Linux that .NET runs on
+    var ticks = long.Parse(fields[16 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[17 - 3], CultureInfo.InvariantCulture);
+    return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+}
+
 static int Count(string html, string needle) => Regex.Count(html, Regex.Escape(needle));
 
 static async Task<FetchedPage> Fetch(HttpClient client, string path)
@@ -198,10 +235,18 @@ internal sealed record BenchCase(string Name, string PagePath, string BaselinePa
 
     /// <summary>Each round's page over the baseline run just before it: shows how steady the machine was.</summary>
     public IEnumerable<double> RoundRatios => Page.Zip(Baseline, (p, b) => p.Load.RequestsPerSecond / b.Load.RequestsPerSecond);
+
+    /// <summary>
+    /// Baseline over page CPU per request, server and load generator together: what the throughput
+    /// ratio comes to when the two are alone on the machine and CPU-bound. Null without wrk's figures.
+    /// </summary>
+    public double? CpuBoundRatio => Page.Concat(Baseline).All(r => r.ClientMicros is not null)
+        ? Baseline.Average(r => r.ServerMicros + r.ClientMicros!.Value) / Page.Average(r => r.ServerMicros + r.ClientMicros!.Value)
+        : null;
 }
 
-/// <summary>A load run and the server CPU time it cost per request.</summary>
-internal sealed record Measured(LoadResult Load, double ServerCpuMicrosPerRequest);
+/// <summary>A load run, with the CPU time per request of the server and (for wrk) of the load generator.</summary>
+internal sealed record Measured(LoadResult Load, double ServerMicros, double? ClientMicros);
 
 /// <summary>Command-line options; the defaults are the documented measurement.</summary>
 internal sealed record BenchOptions(int Threads, int Connections, int DurationSeconds, int WarmupSeconds, int Rounds, bool ForceHttpClient, string? SaveDirectory)
@@ -210,16 +255,17 @@ internal sealed record BenchOptions(int Threads, int Connections, int DurationSe
         Usage: dotnet run -c Release --project tests/AnonymousBoard.Benchmarks -- [options]
           --threads N       load generator threads (default 2)
           --connections N   open keep-alive connections (default 32)
-          --duration S      seconds per measured run (default 10)
-          --warmup S        seconds of warm-up per URL before measuring (default 3)
-          --rounds N        baseline/page pairs per page (default 2)
+          --duration S      seconds per measured run (default 5)
+          --warmup S        seconds of warm-up per URL before measuring (default 5)
+          --rounds N        baseline/page pairs per page (default 4; short alternating runs even out
+                            changes in what else the machine is doing)
           --http-client     use the built-in HttpClient loop even if wrk is installed
           --save DIR        also write the measured pages to DIR, to look at what was measured
         """;
 
     public static bool TryParse(string[] args, out BenchOptions options, out string usage)
     {
-        options = new BenchOptions(2, 32, 10, 3, 2, false, null);
+        options = new BenchOptions(2, 32, 5, 5, 4, false, null);
         usage = Usage;
         for (var i = 0; i < args.Length; i++)
         {
