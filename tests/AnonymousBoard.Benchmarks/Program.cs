@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime;
+using System.Text;
 using System.Text.RegularExpressions;
 using AnonymousBoard.Benchmarks;
 using AnonymousBoard.Hosting;
@@ -39,7 +40,8 @@ for (var i = 1; i <= IndexThreads; i++)
 {
     await seeder.Thread(seed: i, replies: IndexThreadReplies);
 }
-Console.WriteLine(Invariant($"Seeded /b/ through POST /b/post in {seeding.Elapsed.TotalSeconds:0.0} s: thread No. {big.No} with {BigThreadReplies} replies, then {IndexThreads} threads with {IndexThreadReplies} replies each."));
+Console.WriteLine(Invariant($"Seeded /b/ through POST /b/post in {seeding.Elapsed.TotalSeconds:0.0} s: thread No. {big.No} with {BigThreadReplies} replies, then {IndexThreads} threads with {IndexThreadReplies} replies each;"));
+Console.WriteLine(Invariant($"comments average {seeder.AverageBodyChars:0} characters as typed."));
 
 var threadPath = $"/b/thread/{big.No}";
 var threadPage = await Fetch(client, threadPath);
@@ -83,6 +85,9 @@ Console.WriteLine();
 Console.WriteLine("Page weight:");
 Console.WriteLine(Invariant($"  thread page {threadPath,-16} {threadPage.Bytes.Length,9:N0} bytes ({threadPosts} posts)"));
 Console.WriteLine(Invariant($"  index page  {"/b/",-16} {indexPage.Bytes.Length,9:N0} bytes ({indexThreads} threads, {indexPosts} posts)  limit < {IndexLimitBytes:N0}"));
+var postBytes = Regex.Matches(indexPage.Html, "<article .*?</article>\n", RegexOptions.Singleline).Sum(m => Encoding.UTF8.GetByteCount(m.Value));
+var formBytes = Regex.Match(indexPage.Html, "<form .*?</form>", RegexOptions.Singleline) is { Success: true } form ? Encoding.UTF8.GetByteCount(form.Value) : 0;
+Console.WriteLine(Invariant($"              of which {indexPosts} posts {postBytes:N0} bytes ({postBytes / Math.Max(1, indexPosts):N0} per post), the posting form {formBytes:N0}, the rest {indexPage.Bytes.Length - postBytes - formBytes:N0}"));
 Console.WriteLine(Invariant($"  stylesheet  {"board-….css",-16} {css.Bytes.Length,9:N0} bytes  limit < {CssLimitBytes:N0}"));
 
 ILoadGenerator generator = options.ForceHttpClient ? new HttpClientLoad() : (Wrk.Find() as ILoadGenerator ?? new HttpClientLoad());
@@ -126,13 +131,15 @@ if (problems.Count == 0)
                 // wrk is a child process: its CPU time shows up in this process's children's times.
                 var cpuBefore = Environment.CpuUsage.TotalTime;
                 var childBefore = ChildrenCpu();
+                var allocatedBefore = GC.GetTotalAllocatedBytes();
                 var result = await generator.Run(Url(path), shape);
                 var requests = Math.Max(1, result.Requests);
                 var serverMicros = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / requests;
+                var allocatedKb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / requests;
                 var wrkMicros = ChildrenCpu() is { } childAfter && childBefore is { } before ? (childAfter - before).TotalMicroseconds / requests : (double?)null;
                 results.Add(new Measured(result, serverMicros, wrkMicros));
                 var wrkText = wrkMicros is { } w ? Invariant($", wrk {w,3:0}") : "";
-                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,8:N0} req/s   CPU µs/request: server {serverMicros,4:0}{wrkText}   (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
+                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,8:N0} req/s   CPU µs/request: server {serverMicros,4:0}{wrkText}   server allocated {allocatedKb,5:0.0} KB/request   (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
                 if (result.Errors > 0)
                 {
                     problems.Add($"{path}: {result.Errors} failed requests during a run.");
@@ -217,7 +224,7 @@ static async Task<FetchedPage> Fetch(HttpClient client, string path)
     {
         throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}.");
     }
-    return new FetchedPage(bytes, System.Text.Encoding.UTF8.GetString(bytes));
+    return new FetchedPage(bytes, Encoding.UTF8.GetString(bytes));
 }
 
 static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

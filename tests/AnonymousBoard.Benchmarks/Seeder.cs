@@ -17,6 +17,11 @@ public sealed partial class Seeder(HttpClient client)
 {
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private long _lastNo;
+    private long _bodyChars;
+    private int _posts;
+
+    /// <summary>The mean length of the comments posted so far, in characters as typed.</summary>
+    public double AverageBodyChars => _posts == 0 ? 0 : (double)_bodyChars / _posts;
 
     private static readonly string[] Sentences =
     [
@@ -154,6 +159,8 @@ public sealed partial class Seeder(HttpClient client)
             throw new InvalidOperationException($"Seeding failed: the board took post {no} for a resubmit of an earlier one.");
         }
         _lastNo = no;
+        _bodyChars += body.Length;
+        _posts++;
         return (long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), no);
     }
 
