@@ -115,7 +115,7 @@ public sealed partial class Wrk(string path, string version) : ILoadGenerator
 /// </summary>
 public sealed class HttpClientLoad : ILoadGenerator
 {
-    public string Description => "built-in HttpClient loop (wrk not found: apt-get install wrk for the real measurement)";
+    public string Description => "built-in HttpClient loop (for the real measurement: apt-get install wrk)";
 
     public async Task<LoadResult> Run(Uri url, LoadShape shape)
     {

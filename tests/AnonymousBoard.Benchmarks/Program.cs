@@ -97,7 +97,9 @@ Console.WriteLine();
 Console.WriteLine($"Load generator: {generator.Description}");
 if (generator is HttpClientLoad)
 {
-    Console.WriteLine("  FALLBACK: wrk is not installed, so load comes from HttpClient inside this process. It spends far more");
+    Console.WriteLine(options.ForceHttpClient
+        ? "  FALLBACK (--http-client): load comes from HttpClient inside this process. It spends far more"
+        : "  FALLBACK: wrk is not installed, so load comes from HttpClient inside this process. It spends far more");
     Console.WriteLine("  CPU per request than wrk, on the same cores as the server; treat the figures as rough.");
 }
 var loadBefore = LoadAverage();
@@ -125,21 +127,23 @@ if (problems.Count == 0)
         {
             foreach (var (label, path, results) in new[] { ("baseline", c.BaselinePath, c.Baseline), ("page", c.PagePath, c.Page) })
             {
-                // This process is the server (the harness waits meanwhile), so its CPU time over the run,
-                // per request, is what one request costs the server: a figure that other work on the
-                // machine disturbs much less than requests/s.
+                // With wrk, this process is the server (the harness waits meanwhile), so its CPU time over
+                // the run, per request, is what one request costs the server: a figure that other work on
+                // the machine disturbs much less than requests/s. The fallback client runs in here too.
                 // wrk is a child process: its CPU time shows up in this process's children's times.
                 var cpuBefore = Environment.CpuUsage.TotalTime;
                 var childBefore = ChildrenCpu();
-                var allocatedBefore = GC.GetTotalAllocatedBytes();
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var result = await generator.Run(Url(path), shape);
                 var requests = Math.Max(1, result.Requests);
                 var serverMicros = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / requests;
-                var allocatedKb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / requests;
-                var wrkMicros = ChildrenCpu() is { } childAfter && childBefore is { } before ? (childAfter - before).TotalMicroseconds / requests : (double?)null;
+                var allocatedKb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / requests;
+                var wrkMicros = generator is Wrk && ChildrenCpu() is { } childAfter && childBefore is { } before
+                    ? (childAfter - before).TotalMicroseconds / requests
+                    : (double?)null;
                 results.Add(new Measured(result, serverMicros, wrkMicros));
                 var wrkText = wrkMicros is { } w ? Invariant($", wrk {w,3:0}") : "";
-                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,8:N0} req/s   CPU µs/request: server {serverMicros,4:0}{wrkText}   server allocated {allocatedKb,5:0.0} KB/request   (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
+                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,8:N0} req/s   CPU µs/request: {(generator is Wrk ? "server" : "server and client")} {serverMicros,4:0}{wrkText}   allocated {allocatedKb,5:0.0} KB/request   (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
                 if (result.Errors > 0)
                 {
                     problems.Add($"{path}: {result.Errors} failed requests during a run.");
@@ -159,9 +163,11 @@ var loadAfter = LoadAverage();
 Console.WriteLine($"Load average after measuring: {loadAfter}");
 if (Busy(loadBefore) || Busy(loadAfter))
 {
-    Console.WriteLine(Invariant($"WARNING: other work kept more than {Environment.ProcessorCount} threads runnable on average. The scheduler then"));
-    Console.WriteLine("splits the cores by thread rather than by need, which starves the heavier of the two runs and lowers the");
-    Console.WriteLine("measured ratios; the CPU-per-request ratios above are the better guide. Run again on a quiet machine.");
+    Console.WriteLine(Invariant($"WARNING: other work kept more than {Environment.ProcessorCount} threads runnable on average. It takes CPU from the server"));
+    Console.WriteLine("and wrk unevenly and the measured ratios swing from round to round (see \"per round\" above); on this machine");
+    Console.WriteLine(generator is Wrk
+        ? "they come out lower than on a quiet one. The CPU-per-request ratios are the steadier guide. Run again when quiet."
+        : "they come out lower than on a quiet one. Run again when quiet.");
 }
 Console.WriteLine();
 Console.WriteLine("Checks:");
