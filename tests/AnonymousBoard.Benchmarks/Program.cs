@@ -137,19 +137,22 @@ if (problems.Count == 0)
                 var result = await generator.Run(Url(path), shape);
                 var requests = Math.Max(1, result.Requests);
                 var serverMicros = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / requests;
+                // Under DATAS (server GC's default) this total can step back or forward when the GC
+                // changes its heap count (dotnet/runtime#131069), so the summary takes the median.
                 var allocatedKb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / requests;
                 var wrkMicros = generator is Wrk && ChildrenCpu() is { } childAfter && childBefore is { } before
                     ? (childAfter - before).TotalMicroseconds / requests
                     : (double?)null;
-                results.Add(new Measured(result, serverMicros, wrkMicros));
+                results.Add(new Measured(result, serverMicros, wrkMicros, allocatedKb));
                 var wrkText = wrkMicros is { } w ? Invariant($", wrk {w,3:0}") : "";
-                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,8:N0} req/s   CPU µs/request: {(generator is Wrk ? "server" : "server and client")} {serverMicros,4:0}{wrkText}   allocated {allocatedKb,5:0.0} KB/request   (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
+                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,8:N0} req/s   CPU µs/request: {(generator is Wrk ? "server" : "server and client")} {serverMicros,4:0}{wrkText}   (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
                 if (result.Errors > 0)
                 {
                     problems.Add($"{path}: {result.Errors} failed requests during a run.");
                 }
             }
         }
+        Console.WriteLine(Invariant($"  allocated per request (median of the rounds): baseline {Median(c.Baseline.Select(r => r.AllocatedKb)):0.0} KB, page {Median(c.Page.Select(r => r.AllocatedKb)):0.0} KB"));
         if (c.CpuBoundRatio is { } cpuRatio)
         {
             Console.WriteLine(Invariant($"  CPU per request, server + wrk: baseline {c.Baseline.Average(r => r.ServerMicros + r.ClientMicros!.Value):0} µs, page {c.Page.Average(r => r.ServerMicros + r.ClientMicros!.Value):0} µs: {cpuRatio:0.00} is the ratio if the two had the cores to themselves"));
@@ -220,6 +223,12 @@ static TimeSpan? ChildrenCpu()
     return TimeSpan.FromSeconds(ticks / TicksPerSecond);
 }
 
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
 static int Count(string html, string needle) => Regex.Count(html, Regex.Escape(needle));
 
 static async Task<FetchedPage> Fetch(HttpClient client, string path)
@@ -258,8 +267,11 @@ internal sealed record BenchCase(string Name, string PagePath, string BaselinePa
         : null;
 }
 
-/// <summary>A load run, with the CPU time per request of the server and (for wrk) of the load generator.</summary>
-internal sealed record Measured(LoadResult Load, double ServerMicros, double? ClientMicros);
+/// <summary>
+/// A load run, with the CPU time per request of the server and (for wrk) of the load generator, and
+/// what the process allocated per request.
+/// </summary>
+internal sealed record Measured(LoadResult Load, double ServerMicros, double? ClientMicros, double AllocatedKb);
 
 /// <summary>Command-line options; the defaults are the documented measurement.</summary>
 internal sealed record BenchOptions(int Threads, int Connections, int DurationSeconds, int WarmupSeconds, int Rounds, bool ForceHttpClient, string? SaveDirectory)
