@@ -17,6 +17,7 @@ const int CssLimitBytes = 8_000;    // "8 KB", likewise
 const int BigThreadReplies = 300;
 const int IndexThreads = 12;        // more than one page of 10, so page 1 is full and page links show
 const int IndexThreadReplies = 7;   // more than the 5 previews, so "replies omitted" shows
+const double TicksPerSecond = 100;  // USER_HZ of /proc, the same on every Linux that .NET runs on
 
 if (!BenchOptions.TryParse(args, out var options, out var usage))
 {
@@ -102,8 +103,6 @@ if (generator is HttpClientLoad)
         : "  FALLBACK: wrk is not installed, so load comes from HttpClient inside this process. It spends far more");
     Console.WriteLine("  CPU per request than wrk, on the same cores as the server; treat the figures as rough.");
 }
-var loadBefore = LoadAverage();
-Console.WriteLine($"Load average before measuring: {loadBefore}");
 Console.WriteLine(Invariant($"Shape: {shape.Threads} threads, {shape.Connections} connections, {options.DurationSeconds} s per run after {options.WarmupSeconds} s warm-up per URL; {options.Rounds} rounds of baseline then page."));
 
 var cases = new[]
@@ -111,6 +110,10 @@ var cases = new[]
     new BenchCase("thread page (300 replies)", threadPath, fixedThreadPath, threadPage.Bytes.Length),
     new BenchCase("index page (10 threads × 5 previews)", "/b/", fixedIndexPath, indexPage.Bytes.Length),
 };
+// What the whole machine was busy with while measuring, to tell how much other processes took.
+var machineBefore = MachineBusy();
+var ownBefore = Environment.CpuUsage.TotalTime + (ChildrenCpu() ?? TimeSpan.Zero);
+var measuring = System.Diagnostics.Stopwatch.StartNew();
 if (problems.Count == 0)
 {
     foreach (var c in cases)
@@ -162,15 +165,18 @@ if (problems.Count == 0)
 }
 
 Console.WriteLine();
-var loadAfter = LoadAverage();
-Console.WriteLine($"Load average after measuring: {loadAfter}");
-if (Busy(loadBefore) || Busy(loadAfter))
+if (MachineBusy() - machineBefore is { } machine)
 {
-    Console.WriteLine(Invariant($"WARNING: other work kept more than {Environment.ProcessorCount} threads runnable on average. It takes CPU from the server"));
-    Console.WriteLine("and wrk unevenly and the measured ratios swing from round to round (see \"per round\" above); on this machine");
-    Console.WriteLine(generator is Wrk
-        ? "they come out lower than on a quiet one. The CPU-per-request ratios are the steadier guide. Run again when quiet."
-        : "they come out lower than on a quiet one. Run again when quiet.");
+    // Everything the cores did, less this process (the server) and its children (wrk).
+    var own = Environment.CpuUsage.TotalTime + (ChildrenCpu() ?? TimeSpan.Zero) - ownBefore;
+    var others = Math.Max(0, (machine - own).TotalSeconds / measuring.Elapsed.TotalSeconds);
+    Console.WriteLine(Invariant($"Other processes used {others:0.00} of the {Environment.ProcessorCount} cores on average while this measured."));
+    if (others > 0.1 * Environment.ProcessorCount)
+    {
+        Console.WriteLine("WARNING: they took that CPU from the server and wrk unevenly, so the measured ratios swing from");
+        Console.WriteLine("round to round (see \"per round\" above) and come out lower than on a quiet machine.");
+        Console.WriteLine((generator is Wrk ? "The CPU-per-request ratios are the steadier guide. " : "") + "Run again when the machine is quiet.");
+    }
 }
 Console.WriteLine();
 Console.WriteLine("Checks:");
@@ -199,14 +205,19 @@ static bool Check(string what, bool ok, string figure)
     return ok;
 }
 
-// Linux's 1, 5 and 15 minute load averages: how busy the shared cores were besides this run.
-static string LoadAverage() =>
-    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
-// True when the 1-minute load average exceeds the core count: processes outside this run competed for CPU.
-static bool Busy(string loadAverage) =>
-    double.TryParse(loadAverage.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var load)
-    && load > Environment.ProcessorCount;
+// Time all cores spent busy (not idle or waiting for I/O) since boot, from /proc/stat; null elsewhere.
+static TimeSpan? MachineBusy()
+{
+    if (!File.Exists("/proc/stat"))
+    {
+        return null;
+    }
+    // "cpu  user nice system idle iowait irq softirq steal ...", in clock ticks.
+    var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+    var busy = Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8);
+    return TimeSpan.FromSeconds(busy / TicksPerSecond);
+}
 
 // CPU time of this process's finished child processes (wrk), from /proc/self/stat; null elsewhere.
 static TimeSpan? ChildrenCpu()
@@ -218,7 +229,6 @@ static TimeSpan? ChildrenCpu()
     // Fields after the command name: state is field 3, cutime and cstime are fields 16 and 17, in clock ticks.
     var stat = File.ReadAllText("/proc/self/stat");
     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-    const double TicksPerSecond = 100; // USER_HZ, the same on every Linux that .NET runs on
     var ticks = long.Parse(fields[16 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[17 - 3], CultureInfo.InvariantCulture);
     return TimeSpan.FromSeconds(ticks / TicksPerSecond);
 }
