@@ -8,8 +8,9 @@ namespace AnonymousBoard.Benchmarks;
 public sealed record SeededThread(long No, IReadOnlyList<long> Posts);
 
 /// <summary>
-/// Fills board /b/ through the real posting path: form POSTs to /b/post, answered with a 303, as a
-/// browser without JavaScript sends them. The text is deterministic (no randomness), so every run
+/// Fills board /b/ through the real posting path as a browser without JavaScript does it: fetch the
+/// page with the form (the board index for a new thread, the thread for a reply), take its posting
+/// ticket, POST the fields to /b/post and expect a 303. The text is deterministic (no randomness), so every run
 /// measures the same pages, and looks like a board's: a few sentences, &gt;&gt;quotes of earlier
 /// posts, greentext, now and then a link or emphasis.
 /// </summary>
@@ -128,8 +129,10 @@ public sealed partial class Seeder(HttpClient client)
 
     private async Task<(long Thread, long No)> Post(long? thread, string subject, string body, bool sage, string password)
     {
+        var formPage = thread is { } replyTo ? $"/b/thread/{replyTo.ToString(CultureInfo.InvariantCulture)}" : "/b/";
         var fields = new List<KeyValuePair<string, string>>
         {
+            new("ticket", await Ticket(formPage)),
             new("name", ""),
             new("subject", subject),
             new("body", body),
@@ -164,6 +167,19 @@ public sealed partial class Seeder(HttpClient client)
         return (long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), no);
     }
 
+    /// <summary>The posting ticket in the form on <paramref name="path"/>.</summary>
+    private async Task<string> Ticket(string path)
+    {
+        var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        var match = TicketField().Match(html);
+        return match.Success
+            ? WebUtility.HtmlDecode(match.Groups[1].Value)
+            : throw new InvalidOperationException($"Seeding failed: the form on {path} has no posting ticket.");
+    }
+
     [GeneratedRegex(@"^/b/thread/(\d+)#p(\d+)$")]
     private static partial Regex PostLocation();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"ticket\" value=\"([^\"]*)\"")]
+    private static partial Regex TicketField();
 }
