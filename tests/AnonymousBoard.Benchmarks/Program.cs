@@ -155,7 +155,7 @@ if (problems.Count == 0)
                 }
             }
         }
-        Console.WriteLine(Invariant($"  allocated per request (median of the rounds): baseline {Median(c.Baseline.Select(r => r.AllocatedKb)):0.0} KB, page {Median(c.Page.Select(r => r.AllocatedKb)):0.0} KB"));
+        Console.WriteLine($"  allocated per request (median of the rounds): baseline {Kilobytes(Median(c.Baseline.Select(r => r.AllocatedKb)))}, page {Kilobytes(Median(c.Page.Select(r => r.AllocatedKb)))}");
         if (c.CpuBoundRatio is { } cpuRatio)
         {
             Console.WriteLine(Invariant($"  CPU per request, server + wrk: baseline {c.Baseline.Average(r => r.ServerMicros + r.ClientMicros!.Value):0} µs, page {c.Page.Average(r => r.ServerMicros + r.ClientMicros!.Value):0} µs: {cpuRatio:0.00} is the ratio if the two had the cores to themselves"));
@@ -232,6 +232,9 @@ static TimeSpan? ChildrenCpu()
     var ticks = long.Parse(fields[16 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[17 - 3], CultureInfo.InvariantCulture);
     return TimeSpan.FromSeconds(ticks / TicksPerSecond);
 }
+
+// A negative count is the GC's total stepping back (see above), not a figure.
+static string Kilobytes(double kb) => kb < 0 ? "n/a" : kb.ToString("0.0 'KB'", CultureInfo.InvariantCulture);
 
 static double Median(IEnumerable<double> values)
 {
