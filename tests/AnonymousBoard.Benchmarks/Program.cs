@@ -1,0 +1,337 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime;
+using System.Text;
+using System.Text.RegularExpressions;
+using AnonymousBoard.Benchmarks;
+using AnonymousBoard.Hosting;
+
+// The read-path check from the issue: a thread page with 300 replies and a full board index page,
+// served by the running board, must reach at least half the throughput of the same server sending
+// a fixed byte array of the same size; the index page must stay under 40 KB and the CSS under 8 KB.
+// Exit code 0 when every check passes, 1 when one fails, 2 for a usage error.
+
+const int MinRatioPercent = 50;
+const int IndexLimitBytes = 40_000; // "40 KB", read strictly (not 40 KiB)
+const int CssLimitBytes = 8_000;    // "8 KB", likewise
+const int BigThreadReplies = 300;
+const int IndexThreads = 12;        // more than one page of 10, so page 1 is full and page links show
+const int IndexThreadReplies = 7;   // more than the 5 previews, so "replies omitted" shows
+const double TicksPerSecond = 100;  // USER_HZ of /proc, the same on every Linux that .NET runs on
+
+if (!BenchOptions.TryParse(args, out var options, out var usage))
+{
+    await Console.Error.WriteLineAsync(usage);
+    return args.Contains("--help") ? 0 : 2;
+}
+
+Console.WriteLine("AnonymousBoard read-path benchmark");
+Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, .NET {Environment.Version}."));
+Console.WriteLine(Invariant($"Note: the load generator and the server share these {Environment.ProcessorCount} cores, so absolute requests/s"));
+Console.WriteLine("are lower than on a dedicated server; the ratio page/baseline, measured the same way in the same run, is the check.");
+Console.WriteLine();
+
+await using var server = await BenchServer.StartAsync();
+using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = server.BaseAddress };
+
+var seeding = System.Diagnostics.Stopwatch.StartNew();
+var seeder = new Seeder(client);
+var big = await seeder.Thread(seed: 0, replies: BigThreadReplies);
+for (var i = 1; i <= IndexThreads; i++)
+{
+    await seeder.Thread(seed: i, replies: IndexThreadReplies);
+}
+Console.WriteLine(Invariant($"Seeded /b/ through POST /b/post in {seeding.Elapsed.TotalSeconds:0.0} s: thread No. {big.No} with {BigThreadReplies} replies, then {IndexThreads} threads with {IndexThreadReplies} replies each;"));
+Console.WriteLine(Invariant($"comments average {seeder.AverageBodyChars:0} characters as typed."));
+
+var threadPath = $"/b/thread/{big.No}";
+var threadPage = await Fetch(client, threadPath);
+var indexPage = await Fetch(client, "/b/");
+var css = await Fetch(client, StyleSheet.Url);
+
+// Measure the pages the issue names, not an error page or a half-empty board.
+var problems = new List<string>();
+var threadPosts = Count(threadPage.Html, "<article class=\"post");
+if (threadPosts != BigThreadReplies + 1)
+{
+    problems.Add(Invariant($"The thread page shows {threadPosts} posts; expected {BigThreadReplies + 1}."));
+}
+var indexThreads = Count(indexPage.Html, "<section class=\"thread\"");
+var indexPosts = Count(indexPage.Html, "<article class=\"post");
+if (indexThreads != 10 || indexPosts != 10 * 6)
+{
+    problems.Add(Invariant($"The index page shows {indexThreads} threads and {indexPosts} posts; expected 10 threads × (1 + 5 previews) = 60."));
+}
+
+if (options.SaveDirectory is { } save)
+{
+    Directory.CreateDirectory(save);
+    await File.WriteAllBytesAsync(Path.Combine(save, "thread.html"), threadPage.Bytes);
+    await File.WriteAllBytesAsync(Path.Combine(save, "index.html"), indexPage.Bytes);
+    Console.WriteLine($"Saved the measured pages as thread.html and index.html in {Path.GetFullPath(save)}.");
+}
+
+var fixedThreadPath = server.AddFixed("thread", threadPage.Bytes);
+var fixedIndexPath = server.AddFixed("index", indexPage.Bytes);
+foreach (var (path, expected) in new[] { (fixedThreadPath, threadPage.Bytes), (fixedIndexPath, indexPage.Bytes) })
+{
+    var copy = await Fetch(client, path);
+    if (!copy.Bytes.AsSpan().SequenceEqual(expected))
+    {
+        problems.Add($"{path} does not serve the captured page byte for byte.");
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("Page weight:");
+Console.WriteLine(Invariant($"  thread page {threadPath,-16} {threadPage.Bytes.Length,9:N0} bytes ({threadPosts} posts)"));
+Console.WriteLine(Invariant($"  index page  {"/b/",-16} {indexPage.Bytes.Length,9:N0} bytes ({indexThreads} threads, {indexPosts} posts)  limit < {IndexLimitBytes:N0}"));
+var postBytes = Regex.Matches(indexPage.Html, "<article .*?</article>\n", RegexOptions.Singleline).Sum(m => Encoding.UTF8.GetByteCount(m.Value));
+var formBytes = Regex.Match(indexPage.Html, "<form .*?</form>", RegexOptions.Singleline) is { Success: true } form ? Encoding.UTF8.GetByteCount(form.Value) : 0;
+Console.WriteLine(Invariant($"              of which {indexPosts} posts {postBytes:N0} bytes ({postBytes / Math.Max(1, indexPosts):N0} per post), the posting form {formBytes:N0}, the rest {indexPage.Bytes.Length - postBytes - formBytes:N0}"));
+Console.WriteLine(Invariant($"  stylesheet  {"board-….css",-16} {css.Bytes.Length,9:N0} bytes  limit < {CssLimitBytes:N0}"));
+
+ILoadGenerator generator = options.ForceHttpClient ? new HttpClientLoad() : (Wrk.Find() as ILoadGenerator ?? new HttpClientLoad());
+var shape = new LoadShape(options.Threads, options.Connections, TimeSpan.FromSeconds(options.DurationSeconds));
+var warmup = shape with { Duration = TimeSpan.FromSeconds(options.WarmupSeconds) };
+Console.WriteLine();
+Console.WriteLine($"Load generator: {generator.Description}");
+if (generator is HttpClientLoad)
+{
+    Console.WriteLine(options.ForceHttpClient
+        ? "  FALLBACK (--http-client): load comes from HttpClient inside this process. It spends far more"
+        : "  FALLBACK: wrk is not installed, so load comes from HttpClient inside this process. It spends far more");
+    Console.WriteLine("  CPU per request than wrk, on the same cores as the server; treat the figures as rough.");
+}
+Console.WriteLine(Invariant($"Shape: {shape.Threads} threads, {shape.Connections} connections, {options.DurationSeconds} s per run after {options.WarmupSeconds} s warm-up per URL; {options.Rounds} rounds of baseline then page."));
+
+var cases = new[]
+{
+    new BenchCase("thread page (300 replies)", threadPath, fixedThreadPath, threadPage.Bytes.Length),
+    new BenchCase("index page (10 threads × 5 previews)", "/b/", fixedIndexPath, indexPage.Bytes.Length),
+};
+// What the whole machine was busy with while measuring, to tell how much other processes took.
+var machineBefore = MachineBusy();
+var ownBefore = Environment.CpuUsage.TotalTime + (ChildrenCpu() ?? TimeSpan.Zero);
+var measuring = System.Diagnostics.Stopwatch.StartNew();
+if (problems.Count == 0)
+{
+    foreach (var c in cases)
+    {
+        // Warm-up: tiered JIT, caches and connection pools reach their steady state before anything counts.
+        await generator.Run(Url(c.BaselinePath), warmup);
+        await generator.Run(Url(c.PagePath), warmup);
+    }
+    foreach (var c in cases)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{c.Name}: {c.PagePath} vs {c.BaselinePath}, {c.Bytes:N0} bytes each");
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var (label, path, results) in new[] { ("baseline", c.BaselinePath, c.Baseline), ("page", c.PagePath, c.Page) })
+            {
+                // With wrk, this process is the server (the harness waits meanwhile), so its CPU time over
+                // the run, per request, is what one request costs the server: a figure that other work on
+                // the machine disturbs much less than requests/s. The fallback client runs in here too.
+                // wrk is a child process: its CPU time shows up in this process's children's times.
+                var cpuBefore = Environment.CpuUsage.TotalTime;
+                var childBefore = ChildrenCpu();
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var result = await generator.Run(Url(path), shape);
+                var requests = Math.Max(1, result.Requests);
+                var serverMicros = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / requests;
+                // Under DATAS (server GC's default) this total can step back or forward when the GC
+                // changes its heap count (dotnet/runtime#131069), so the summary takes the median.
+                var allocatedKb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / requests;
+                var wrkMicros = generator is Wrk && ChildrenCpu() is { } childAfter && childBefore is { } before
+                    ? (childAfter - before).TotalMicroseconds / requests
+                    : (double?)null;
+                results.Add(new Measured(result, serverMicros, wrkMicros, allocatedKb));
+                var wrkText = wrkMicros is { } w ? Invariant($", wrk {w,3:0}") : "";
+                Console.WriteLine(Invariant($"  round {round} {label,-8} {result.RequestsPerSecond,8:N0} req/s   CPU µs/request: {(generator is Wrk ? "server" : "server and client")} {serverMicros,4:0}{wrkText}   (mean latency {result.Latency}{(result.Errors > 0 ? $", {result.Errors} ERRORS" : "")})"));
+                if (result.Errors > 0)
+                {
+                    problems.Add($"{path}: {result.Errors} failed requests during a run.");
+                }
+            }
+        }
+        Console.WriteLine($"  allocated per request (median of the rounds): baseline {Kilobytes(Median(c.Baseline.Select(r => r.AllocatedKb)))}, page {Kilobytes(Median(c.Page.Select(r => r.AllocatedKb)))}");
+        if (c.CpuBoundRatio is { } cpuRatio)
+        {
+            Console.WriteLine(Invariant($"  CPU per request, server + wrk: baseline {c.Baseline.Average(r => r.ServerMicros + r.ClientMicros!.Value):0} µs, page {c.Page.Average(r => r.ServerMicros + r.ClientMicros!.Value):0} µs: {cpuRatio:0.00} is the ratio if the two had the cores to themselves"));
+        }
+        Console.WriteLine(Invariant($"  ratio page/baseline = {c.Ratio:0.000}  ({c.Page.Average(r => r.Load.RequestsPerSecond):N0} / {c.Baseline.Average(r => r.Load.RequestsPerSecond):N0} req/s, mean of {options.Rounds} runs each; per round {string.Join(", ", c.RoundRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))})"));
+    }
+}
+
+Console.WriteLine();
+if (MachineBusy() - machineBefore is { } machine)
+{
+    // Everything the cores did, less this process (the server) and its children (wrk).
+    var own = Environment.CpuUsage.TotalTime + (ChildrenCpu() ?? TimeSpan.Zero) - ownBefore;
+    var others = Math.Max(0, (machine - own).TotalSeconds / measuring.Elapsed.TotalSeconds);
+    Console.WriteLine(Invariant($"Other processes used {others:0.00} of the {Environment.ProcessorCount} cores on average while this measured."));
+    if (others > 0.1 * Environment.ProcessorCount)
+    {
+        Console.WriteLine("WARNING: they took that CPU from the server and wrk unevenly, so the measured ratios swing from");
+        Console.WriteLine("round to round (see \"per round\" above) and come out lower than on a quiet machine.");
+        Console.WriteLine((generator is Wrk ? "The CPU-per-request ratios are the steadier guide. " : "") + "Run again when the machine is quiet.");
+    }
+}
+Console.WriteLine();
+Console.WriteLine("Checks:");
+var failed = problems.Count > 0;
+foreach (var problem in problems)
+{
+    Console.WriteLine($"  FAIL  {problem}");
+}
+if (problems.Count == 0)
+{
+    foreach (var c in cases)
+    {
+        failed |= !Check($"{c.Name} throughput is at least {MinRatioPercent}% of the fixed byte array's", c.Ratio * 100 >= MinRatioPercent, Invariant($"ratio {c.Ratio:0.000}"));
+    }
+}
+failed |= !Check("index page is under 40 KB", indexPage.Bytes.Length < IndexLimitBytes, Invariant($"{indexPage.Bytes.Length:N0} bytes"));
+failed |= !Check("stylesheet is under 8 KB", css.Bytes.Length < CssLimitBytes, Invariant($"{css.Bytes.Length:N0} bytes"));
+Console.WriteLine(failed ? "Result: FAILED" : "Result: all checks passed");
+return failed ? 1 : 0;
+
+Uri Url(string path) => new(server.BaseAddress, path);
+
+static bool Check(string what, bool ok, string figure)
+{
+    Console.WriteLine($"  {(ok ? "ok  " : "FAIL")}  {what}: {figure}");
+    return ok;
+}
+
+// Time all cores spent busy (not idle or waiting for I/O) since boot, from /proc/stat; null elsewhere.
+static TimeSpan? MachineBusy()
+{
+    if (!File.Exists("/proc/stat"))
+    {
+        return null;
+    }
+    // "cpu  user nice system idle iowait irq softirq steal ...", in clock ticks.
+    var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+    var busy = Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8);
+    return TimeSpan.FromSeconds(busy / TicksPerSecond);
+}
+
+// CPU time of this process's finished child processes (wrk), from /proc/self/stat; null elsewhere.
+static TimeSpan? ChildrenCpu()
+{
+    if (!File.Exists("/proc/self/stat"))
+    {
+        return null;
+    }
+    // Fields after the command name: state is field 3, cutime and cstime are fields 16 and 17, in clock ticks.
+    var stat = File.ReadAllText("/proc/self/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    var ticks = long.Parse(fields[16 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[17 - 3], CultureInfo.InvariantCulture);
+    return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+}
+
+// A negative count is the GC's total stepping back (see above), not a figure.
+static string Kilobytes(double kb) => kb < 0 ? "n/a" : kb.ToString("0.0 'KB'", CultureInfo.InvariantCulture);
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static int Count(string html, string needle) => Regex.Count(html, Regex.Escape(needle));
+
+static async Task<FetchedPage> Fetch(HttpClient client, string path)
+{
+    using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+    var bytes = await response.Content.ReadAsByteArrayAsync();
+    if (response.StatusCode != HttpStatusCode.OK)
+    {
+        throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}.");
+    }
+    return new FetchedPage(bytes, Encoding.UTF8.GetString(bytes));
+}
+
+static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+internal sealed record FetchedPage(byte[] Bytes, string Html);
+
+/// <summary>A page and its fixed-bytes twin, with the runs of each.</summary>
+internal sealed record BenchCase(string Name, string PagePath, string BaselinePath, int Bytes)
+{
+    public List<Measured> Baseline { get; } = [];
+    public List<Measured> Page { get; } = [];
+
+    /// <summary>Mean page throughput over mean baseline throughput, the runs alternating.</summary>
+    public double Ratio => Page.Average(r => r.Load.RequestsPerSecond) / Baseline.Average(r => r.Load.RequestsPerSecond);
+
+    /// <summary>Each round's page over the baseline run just before it: shows how steady the machine was.</summary>
+    public IEnumerable<double> RoundRatios => Page.Zip(Baseline, (p, b) => p.Load.RequestsPerSecond / b.Load.RequestsPerSecond);
+
+    /// <summary>
+    /// Baseline over page CPU per request, server and load generator together: what the throughput
+    /// ratio comes to when the two are alone on the machine and CPU-bound. Null without wrk's figures.
+    /// </summary>
+    public double? CpuBoundRatio => Page.Concat(Baseline).All(r => r.ClientMicros is not null)
+        ? Baseline.Average(r => r.ServerMicros + r.ClientMicros!.Value) / Page.Average(r => r.ServerMicros + r.ClientMicros!.Value)
+        : null;
+}
+
+/// <summary>
+/// A load run, with the CPU time per request of the server and (for wrk) of the load generator, and
+/// what the process allocated per request.
+/// </summary>
+internal sealed record Measured(LoadResult Load, double ServerMicros, double? ClientMicros, double AllocatedKb);
+
+/// <summary>Command-line options; the defaults are the documented measurement.</summary>
+internal sealed record BenchOptions(int Threads, int Connections, int DurationSeconds, int WarmupSeconds, int Rounds, bool ForceHttpClient, string? SaveDirectory)
+{
+    private const string Usage = """
+        Usage: dotnet run -c Release --project tests/AnonymousBoard.Benchmarks -- [options]
+          --threads N       load generator threads (default 2)
+          --connections N   open keep-alive connections (default 32)
+          --duration S      seconds per measured run (default 5)
+          --warmup S        seconds of warm-up per URL before measuring (default 5)
+          --rounds N        baseline/page pairs per page (default 4; short alternating runs even out
+                            changes in what else the machine is doing)
+          --http-client     use the built-in HttpClient loop even if wrk is installed
+          --save DIR        also write the measured pages to DIR, to look at what was measured
+        """;
+
+    public static bool TryParse(string[] args, out BenchOptions options, out string usage)
+    {
+        options = new BenchOptions(2, 32, 5, 5, 4, false, null);
+        usage = Usage;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--http-client")
+            {
+                options = options with { ForceHttpClient = true };
+                continue;
+            }
+            if (args[i] == "--save" && i + 1 < args.Length)
+            {
+                options = options with { SaveDirectory = args[++i] };
+                continue;
+            }
+            if (args[i] == "--help" || i + 1 >= args.Length
+                || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                return false;
+            }
+            switch (args[i++])
+            {
+                case "--threads": options = options with { Threads = n }; break;
+                case "--connections": options = options with { Connections = n }; break;
+                case "--duration": options = options with { DurationSeconds = n }; break;
+                case "--warmup": options = options with { WarmupSeconds = n }; break;
+                case "--rounds": options = options with { Rounds = n }; break;
+                default: return false;
+            }
+        }
+        return true;
+    }
+}
