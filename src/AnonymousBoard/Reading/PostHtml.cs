@@ -45,7 +45,7 @@ public static class PostHtml
         w.Tag("</h2>\n");
         for (var i = 0; i < thread.Posts.Count; i++)
         {
-            Post(w, board.Slug, thread.Backlinks, thread.Posts[i]);
+            Post(w, board.Slug, thread.Backlinks, thread.Posts[i], preview: true);
             if (i == 0 && thread.OmittedReplies > 0)
             {
                 var s = thread.OmittedReplies == 1 ? "y" : "ies";
@@ -160,11 +160,12 @@ public static class PostHtml
         return w.ToTrustedHtml();
     }
 
-    private static void Post(HtmlWriter w, string boardSlug, IReadOnlyList<Backlink> backlinks, StoredPost post, string? staffBase = null)
+    /// <param name="preview">On the board index: the report link waits for the thread page, to keep the index light.</param>
+    private static void Post(HtmlWriter w, string boardSlug, IReadOnlyList<Backlink> backlinks, StoredPost post, string? staffBase = null, bool preview = false)
     {
         var threadUrl = ThreadUrl(boardSlug, post.ThreadNo);
         var isOp = post.No == post.ThreadNo;
-        w.Tag(isOp ? "<article class=\"post op\" id=\"p" : "<article class=\"post\" id=\"p").Text(post.No).Tag("\">\n<h3 class=\"head\">");
+        w.Tag(isOp ? "<article class=\"post op\" id=\"p" : "<article class=\"post\" id=\"p").Text(post.No).Tag("\">\n<h3>");
         var hide = post.Hidden && staffBase is null;
         if (post.Subject.Length > 0 && !hide)
         {
@@ -174,8 +175,11 @@ public static class PostHtml
         Identity(w, boardSlug, post);
         w.Tag(" <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
             .Text(FormatTime(post.CreatedAt)).Tag("</time> <a href=\"").Text(threadUrl).Tag("#p").Text(post.No).Tag("\">No. ").Text(post.No)
-            .Tag("</a> <a class=\"reply-link\" href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a>")
-            .Tag(" <a class=\"report-link\" href=\"/").Text(boardSlug).Tag("/report/").Text(post.No).Tag("\">Report</a>");
+            .Tag("</a> <a href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a>");
+        if (!preview)
+        {
+            w.Tag(" <a class=\"report-link\" href=\"/").Text(boardSlug).Tag("/report/").Text(post.No).Tag("\">Report</a>");
+        }
         if (staffBase is not null)
         {
             w.Tag(" <a class=\"mod-link\" href=\"").Text(staffBase).Tag("/post/").Text(boardSlug).Tag("/").Text(post.No).Tag("\">mod</a>");

@@ -30,7 +30,7 @@ public sealed class IdentityPostingTests : IAsyncLifetime
     {
         var browser = _server.Browser();
         var (response, page) = await Post(browser, "b", null, Fields(("name", "Tester#password"), ("body", "trip post")));
-        var head = page!.Post(PostNo(response))!.QuerySelector(".head")!;
+        var head = page!.Post(PostNo(response))!.QuerySelector("h3")!;
         Assert.Equal("Tester", head.QuerySelector(".name")!.TextContent);
         Assert.Equal("!ozOtJW9BFA", head.QuerySelector(".trip")!.TextContent);
         Assert.DoesNotContain("Tester#password", page.Html, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class IdentityPostingTests : IAsyncLifetime
         foreach (var name in new[] { "We're #", "Anon##" })
         {
             var (response, page) = await Post(browser, "b", null, Fields(("name", name), ("body", $"plain {name}")));
-            var head = page!.Post(PostNo(response))!.QuerySelector(".head")!;
+            var head = page!.Post(PostNo(response))!.QuerySelector("h3")!;
             Assert.Equal(name, head.QuerySelector(".name")!.TextContent);
             Assert.Null(head.QuerySelector(".trip"));
         }
