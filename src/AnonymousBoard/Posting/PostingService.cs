@@ -87,8 +87,9 @@ public sealed class PostingService(
         {
             return new PostResult.Rejected(StatusCodes.Status400BadRequest, [refusal!]);
         }
-        // The gate will add the circuit here.
-        var poster = new PosterIdentity($"{post.Name}\n{post.Subject}\n{post.Body}", identity.Tripcode, identity.Pseudonym);
+        // Everything a ban can name: the text, tripcodes, the signing key, the tor circuit (and below, the image).
+        var poster = new PosterIdentity($"{post.Name}\n{post.Subject}\n{post.Body}", identity.Tripcode, identity.Pseudonym,
+            circuit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (bans.Find(board, poster) is { } ban)
         {
             return new PostResult.Banned(ban);

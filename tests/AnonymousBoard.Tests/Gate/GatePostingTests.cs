@@ -151,6 +151,29 @@ public sealed class GatePostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_circuit_ban_refuses_posts_from_that_circuit_only()
+    {
+        await Start("--Board:Gate:TimeLock=false");
+        Moderation.StaffKit.AddStaff(_server, "mod", "moderator", "--global");
+        var staff = await Moderation.StaffKit.SignIn(_server, "mod");
+        var bans = await staff.Get("/mod/bans");
+        var (banned, _) = await staff.Submit(bans, "/mod/bans?handler=ban", new Dictionary<string, string?>
+        {
+            ["board"] = "b", ["kind"] = "circuit", ["value"] = "4242", ["hours"] = "2", ["reason"] = "flooding from one circuit",
+        });
+        Assert.Equal(HttpStatusCode.OK, banned.StatusCode);
+
+        using var bannedCircuit = Circuit(4242);
+        var (refused, page) = await Send(bannedCircuit, (await Form(bannedCircuit)).Field("/b/post", "ticket")!, "from the banned circuit");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("flooding from one circuit", page.Html, StringComparison.Ordinal);
+        Assert.Equal("from the banned circuit", page.Field("/b/post", "body"));
+
+        using var other = Circuit(4243);
+        Assert.Equal(HttpStatusCode.SeeOther, (await Send(other, (await Form(other)).Field("/b/post", "ticket")!, "another circuit")).Response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_posting_level_is_shown_on_every_board_page()
     {
         await Start("--Board:Gate:Level=flood");
