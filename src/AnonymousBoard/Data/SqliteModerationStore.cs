@@ -11,6 +11,23 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 {
     private readonly Lock _writeLock = database.WriteLock;
 
+    /// <summary>One write: the board's write lock, a connection, a transaction the work commits (or not).</summary>
+    private T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    {
+        lock (_writeLock)
+        {
+            using var connection = database.Open();
+            using var tx = connection.BeginTransaction();
+            return work(connection, tx);
+        }
+    }
+
+    private void Write(Action<SqliteConnection, SqliteTransaction> work) => Write((connection, tx) =>
+    {
+        work(connection, tx);
+        return true;
+    });
+
     // ---------------------------------------------------------------- staff and sessions
 
     private const string StaffColumns = "s.id, s.name, s.handle, s.role, s.global";
@@ -48,10 +65,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public StaffMember? AddStaff(string name, string? handle, StaffRole role, bool allBoards, IReadOnlyList<long> boardIds, string passwordHash, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<StaffMember?>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var taken = Query(connection, tx, "SELECT 1 FROM staff WHERE name = $name OR handle = $handle", r => true,
                 ("$name", name), ("$handle", handle ?? "")).Count > 0;
             if (taken)
@@ -73,7 +88,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log, $"staff {member.Handle} ({Permissions.Name(role)}, {Scope(connection, tx, member)})", "");
             tx.Commit();
             return member;
-        }
+        });
     }
 
     private static string Scope(SqliteConnection connection, SqliteTransaction tx, StaffMember member)
@@ -89,10 +104,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public bool RemoveStaff(string name, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<bool>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var handle = Query(connection, tx, "SELECT id, handle FROM staff WHERE name = $name AND removed_at IS NULL",
                 r => (Id: r.GetInt64(0), Handle: r.GetString(1)), ("$name", name));
             if (handle.Count == 0)
@@ -106,15 +119,13 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log, $"staff {handle[0].Handle}", "");
             tx.Commit();
             return true;
-        }
+        });
     }
 
     public bool SetPassword(string name, string passwordHash, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<bool>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var found = Query(connection, tx, "SELECT id, handle FROM staff WHERE name = $name AND removed_at IS NULL",
                 r => (Id: r.GetInt64(0), Handle: r.GetString(1)), ("$name", name));
             if (found.Count == 0)
@@ -126,7 +137,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log, $"staff {found[0].Handle}", "");
             tx.Commit();
             return true;
-        }
+        });
     }
 
     public void CreateSession(byte[] tokenHash, long staffId, DateTimeOffset now)
@@ -188,14 +199,12 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public LogEntry Append(LogDraft log, string target, string textHash = "")
     {
-        lock (_writeLock)
+        return Write<LogEntry>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var entry = AppendLog(connection, tx, log, target, textHash);
             tx.Commit();
             return entry;
-        }
+        });
     }
 
     /// <summary>Appends inside the caller's transaction, so the action and its entry commit together.</summary>
@@ -270,10 +279,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public ModOutcome DeletePost(Board board, long no, bool wholeThread, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<ModOutcome>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var post = FindPostRow(connection, tx, board.Id, no);
             if (post is null)
             {
@@ -297,7 +304,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             tx.Commit();
             return new ModOutcome.Done(touched, wholeThread || post.No == post.ThreadNo
                 ? $"Thread No. {post.ThreadNo} was deleted." : $"Post No. {no} was deleted.", freed);
-        }
+        });
     }
 
     private static List<ThreadRef> DeleteReply(SqliteConnection connection, SqliteTransaction tx, long boardId, PostRow post)
@@ -309,10 +316,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public ModOutcome SetPostMark(Board board, long no, PostMark mark, bool enable, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<ModOutcome>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var post = FindPostRow(connection, tx, board.Id, no);
             if (post is null)
             {
@@ -328,15 +333,13 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log, $"/{board.Slug}/{post.No}", ModLogFormat.TextHash(post.Body));
             tx.Commit();
             return new ModOutcome.Done([new ThreadRef(board.Id, post.ThreadNo)], "Done.");
-        }
+        });
     }
 
     public ModOutcome ChangeFile(Board board, long no, bool removeFile, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<ModOutcome>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var post = FindPostRow(connection, tx, board.Id, no);
             var files = post is null ? [] : FilesOf(connection, tx, "id = $t AND $b = $b", board.Id, post.Id);
             if (post is null || files.Count == 0)
@@ -355,15 +358,13 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             var freed = removeFile ? Unused(connection, tx, files) : [];
             tx.Commit();
             return new ModOutcome.Done([new ThreadRef(board.Id, post.ThreadNo)], removeFile ? "The file was deleted." : "The file is now a spoiler.", freed);
-        }
+        });
     }
 
     public ModOutcome SetThreadMark(Board board, long threadNo, ThreadMark flag, bool enable, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<ModOutcome>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var post = FindPostRow(connection, tx, board.Id, threadNo);
             if (post is null || post.No != post.ThreadNo)
             {
@@ -376,15 +377,13 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log, $"/{board.Slug}/{threadNo}", ModLogFormat.TextHash(post.Body));
             tx.Commit();
             return new ModOutcome.Done([new ThreadRef(board.Id, threadNo)], "Done.");
-        }
+        });
     }
 
     public ModOutcome MoveThread(Board from, long threadNo, Board target, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<ModOutcome>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var op = FindPostRow(connection, tx, from.Id, threadNo);
             if (op is null || op.No != op.ThreadNo)
             {
@@ -425,7 +424,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log, $"/{from.Slug}/{threadNo} -> /{target.Slug}/{newThread}", ModLogFormat.TextHash(op.Body));
             tx.Commit();
             return new ModOutcome.Done(touched.Distinct().ToList(), $"Thread No. {threadNo} is now /{target.Slug}/ No. {newThread}.");
-        }
+        });
     }
 
     public (string Board, long ThreadNo, long No)? FindMoved(long boardId, long no)
@@ -443,10 +442,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public ReportOutcome AddReport(Board board, long no, string category, string detail, int autoHideAt, DateTimeOffset now)
     {
-        lock (_writeLock)
+        return Write<ReportOutcome>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var post = FindPostRow(connection, tx, board.Id, no);
             if (post is null)
             {
@@ -466,7 +463,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             }
             tx.Commit();
             return new ReportOutcome.Filed(hidden, hidden ? [new ThreadRef(board.Id, post.ThreadNo)] : []);
-        }
+        });
     }
 
     public IReadOnlyList<ReportGroup> ReportQueue()
@@ -489,10 +486,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public ModOutcome DismissReports(Board board, long no, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<ModOutcome>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var post = FindPostRow(connection, tx, board.Id, no);
             if (post is null)
             {
@@ -505,7 +500,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
                 ModLogFormat.TextHash(post.Body));
             tx.Commit();
             return new ModOutcome.Done([new ThreadRef(board.Id, post.ThreadNo)], $"{count} report(s) on No. {no} dismissed; the post is shown.");
-        }
+        });
     }
 
     // ---------------------------------------------------------------- bans and appeals
@@ -517,10 +512,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public Ban AddBan(BanDraft ban, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<Ban>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var id = Query(connection, tx, """
                 INSERT INTO bans (board_id, kind, value, reason, created_at, expires_at, created_by)
                 VALUES ($b, $kind, $value, $reason, $now, $expires, $staff) RETURNING id
@@ -534,7 +527,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
                 $"ban {id} on {stored.Scope}", "");
             tx.Commit();
             return stored;
-        }
+        });
     }
 
     public IReadOnlyList<Ban> ActiveBans(long boardId, DateTimeOffset now)
@@ -565,10 +558,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public bool LiftBan(long id, DateTimeOffset now, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<bool>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var lifted = Execute(connection, tx, "UPDATE bans SET lifted_at = $now WHERE id = $id AND lifted_at IS NULL",
                 [("$now", now.ToUnixTimeSeconds()), ("$id", id)]) == 1;
             if (!lifted)
@@ -578,15 +569,13 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log, $"ban {id}", "");
             tx.Commit();
             return true;
-        }
+        });
     }
 
     public AppealOutcome AddAppeal(long banId, string text, DateTimeOffset now)
     {
-        lock (_writeLock)
+        return Write<AppealOutcome>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             if (Query(connection, tx, "SELECT 1 FROM bans WHERE id = $id", r => true, ("$id", banId)).Count == 0)
             {
                 return new AppealOutcome.NoSuchBan();
@@ -595,7 +584,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
                 [("$id", banId), ("$text", text), ("$now", now.ToUnixTimeSeconds())]) == 1;
             tx.Commit();
             return added ? new AppealOutcome.Filed() : new AppealOutcome.AlreadyFiled();
-        }
+        });
     }
 
     public IReadOnlyList<Appeal> ListAppeals(bool pendingOnly)
@@ -613,10 +602,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public bool AnswerAppeal(long banId, string answer, bool grant, long staffId, DateTimeOffset now, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<bool>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var answered = Execute(connection, tx, """
                 UPDATE ban_appeals SET answer = $answer, answered_at = $now, answered_by = $staff, granted = $grant
                 WHERE ban_id = $id AND answered_at IS NULL
@@ -632,7 +619,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log with { Action = grant ? "grant appeal (ban lifted)" : "deny appeal" }, $"ban {banId}", "");
             tx.Commit();
             return true;
-        }
+        });
     }
 
     private static Ban ReadBan(SqliteDataReader r) => ReadBan(r, 0);
@@ -657,10 +644,8 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public FilterRule AddFilter(FilterRule rule, DateTimeOffset now, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<FilterRule>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             var id = Query(connection, tx, """
                 INSERT INTO filters (board_id, pattern, is_regex, action, replacement, created_at)
                 VALUES ($b, $p, $regex, $action, $replacement, $now) RETURNING id
@@ -671,15 +656,13 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log with { Action = $"add filter ({Filters.Name(rule.Action)})" }, $"filter {id} on {(slug is null ? "all boards" : $"/{slug}/")}", "");
             tx.Commit();
             return rule with { Id = id, BoardSlug = slug };
-        }
+        });
     }
 
     public bool RemoveFilter(long id, LogDraft log)
     {
-        lock (_writeLock)
+        return Write<bool>((connection, tx) =>
         {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
             if (Execute(connection, tx, "DELETE FROM filters WHERE id = $id", [("$id", id)]) != 1)
             {
                 return false;
@@ -687,7 +670,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             AppendLog(connection, tx, log, $"filter {id}", "");
             tx.Commit();
             return true;
-        }
+        });
     }
 
     // ---------------------------------------------------------------- board policies
