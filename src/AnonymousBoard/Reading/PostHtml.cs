@@ -34,7 +34,11 @@ public static class PostHtml
         return w.ToTrustedHtml();
     }
 
-    /// <summary>A thread on the board index: its opening post, the omitted count, the last replies.</summary>
+    /// <summary>
+    /// A thread on the board index: its opening post, the omitted count, the last replies. Lighter
+    /// than the thread page (see <c>preview</c> in <see cref="Post"/>) to keep a full index page under
+    /// 40 KB; the title, the post numbers and the opening post's Reply link lead to the thread.
+    /// </summary>
     public static TrustedHtml Preview(Board board, ThreadContent thread)
     {
         var w = new HtmlWriter();
@@ -53,7 +57,7 @@ public static class PostHtml
                     .Text(ThreadUrl(board.Slug, t.No)).Tag("\">View the whole thread</a></p>\n");
             }
         }
-        w.Tag("<p class=\"thread-foot\"><a href=\"").Text(ThreadUrl(board.Slug, t.No)).Tag("#reply\">Reply to this thread</a></p>\n</section>\n");
+        w.Tag("</section>\n");
         return w.ToTrustedHtml();
     }
 
@@ -160,12 +164,20 @@ public static class PostHtml
         return w.ToTrustedHtml();
     }
 
-    /// <param name="preview">On the board index: the report link waits for the thread page, to keep the index light.</param>
+    /// <param name="preview">
+    /// On the board index: anchors, backlinks, the report link and the Reply link of replies wait for
+    /// the thread page, one click away through the post's number; the opening post keeps its Reply link.
+    /// </param>
     private static void Post(HtmlWriter w, string boardSlug, IReadOnlyList<Backlink> backlinks, StoredPost post, string? staffBase = null, bool preview = false)
     {
         var threadUrl = ThreadUrl(boardSlug, post.ThreadNo);
         var isOp = post.No == post.ThreadNo;
-        w.Tag(isOp ? "<article class=\"post op\" id=\"p" : "<article class=\"post\" id=\"p").Text(post.No).Tag("\">\n<h3>");
+        w.Tag(isOp ? "<article class=\"post op\"" : "<article class=\"post\"");
+        if (!preview)
+        {
+            w.Tag(" id=\"p").Text(post.No).Tag("\"");
+        }
+        w.Tag(">\n<h3>");
         var hide = post.Hidden && staffBase is null;
         if (post.Subject.Length > 0 && !hide)
         {
@@ -174,8 +186,11 @@ public static class PostHtml
         w.Tag("<span class=\"name\">").Text(post.Name).Tag("</span>");
         Identity(w, boardSlug, post);
         w.Tag(" <time datetime=\"").Text(MachineTime(post.CreatedAt)).Tag("\">")
-            .Text(FormatTime(post.CreatedAt)).Tag("</time> <a href=\"").Text(threadUrl).Tag("#p").Text(post.No).Tag("\">No. ").Text(post.No)
-            .Tag("</a> <a href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a>");
+            .Text(FormatTime(post.CreatedAt)).Tag("</time> <a href=\"").Text(threadUrl).Tag("#p").Text(post.No).Tag("\">No. ").Text(post.No).Tag("</a>");
+        if (!preview || isOp)
+        {
+            w.Tag(" <a href=\"").Text(threadUrl).Tag("?quote=").Text(post.No).Tag("#reply\">Reply</a>");
+        }
         if (!preview)
         {
             w.Tag(" <a class=\"report-link\" href=\"/").Text(boardSlug).Tag("/report/").Text(post.No).Tag("\">Report</a>");
@@ -206,7 +221,7 @@ public static class PostHtml
             w.Tag("<p class=\"banned-mark\">(USER WAS BANNED FOR THIS POST)</p>\n");
         }
         var first = true;
-        foreach (var link in backlinks.Where(b => b.ToNo == post.No))
+        foreach (var link in backlinks.Where(b => !preview && b.ToNo == post.No))
         {
             w.Tag(first ? "<p class=\"backlinks\">Replies: " : " ");
             first = false;

@@ -39,6 +39,7 @@ public sealed class PageSafetyTests : IAsyncLifetime
         await Add("catalog", client.GetAsync(new Uri("/b/catalog", UriKind.Relative)));
         await Add("thread", client.GetAsync(new Uri("/b/thread/1", UriKind.Relative)));
         await Add("thread with quote", client.GetAsync(new Uri("/b/thread/1?quote=2", UriKind.Relative)));
+        await Add("signing help", client.GetAsync(new Uri("/signing", UriKind.Relative)));
         await Add("404 page", client.GetAsync(new Uri("/nosuchboard/", UriKind.Relative)));
         await Add("404 thread", client.GetAsync(new Uri("/b/thread/999", UriKind.Relative)));
         await Add("rejected post", Post("/b/post", ("body", "")));

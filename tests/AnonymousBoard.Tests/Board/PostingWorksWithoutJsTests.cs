@@ -132,8 +132,8 @@ public sealed class PostingWorksWithoutJsTests : IAsyncLifetime
     private static async Task<List<long>> ThreadOrder(WebBrowser browser)
     {
         var index = await browser.Get("/b/");
-        return index.Document.QuerySelectorAll("section.thread article.op")
-            .Select(a => long.Parse(a.Id!.TrimStart('p'), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return index.Document.QuerySelectorAll("section.thread > h2")
+            .Select(h => long.Parse(h.Id!.TrimStart('t'), System.Globalization.CultureInfo.InvariantCulture)).ToList();
     }
 
     [Fact]

@@ -48,6 +48,7 @@ public sealed class SampleBoard : IAsyncLifetime, IDisposable
         ("not found", s => s.Get("/b/thread/999999")),
         ("thread with images", s => s.Get($"/b/thread/{s.ImageThread}")),
         ("board rules", s => s.Get("/b/rules")),
+        ("tripcodes and signing help", s => s.Get("/signing")),
         ("report form", s => s.Get($"/b/report/{s.FirstReply}")),
         ("moderation log", s => s.Get("/modlog")),
         ("ban appeal", s => s.Get("/appeal")),

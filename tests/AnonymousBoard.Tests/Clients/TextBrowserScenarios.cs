@@ -42,8 +42,7 @@ public sealed class TextBrowserScenarios(TextBrowserScenarios.Board fixture) : I
         Assert.Contains("Start a new thread", text, StringComparison.Ordinal);
         Assert.Contains("Read me in lynx", text, StringComparison.Ordinal);
         Assert.Contains("A first reply.", text, StringComparison.Ordinal);
-        Assert.Contains("Reply to this thread", text, StringComparison.Ordinal);
-        Assert.Contains($"{_board.BaseAddress}b/thread/{_thread}#reply", text, StringComparison.Ordinal);
+        Assert.Contains($"{_board.BaseAddress}b/thread/{_thread}?quote={_thread}#reply", text, StringComparison.Ordinal);
         Assert.Contains($"{_board.BaseAddress}b/catalog", text, StringComparison.Ordinal);
     }
 
