@@ -78,7 +78,7 @@ public sealed record ThreadContent(ThreadSummary Thread, IReadOnlyList<StoredPos
 /// <summary>A thread whose pages must be built again after a write.</summary>
 public readonly record struct ThreadRef(long BoardId, long ThreadNo);
 
-/// <summary>A validated post, ready to be written.</summary>
+/// <summary>A validated post, ready to be written. <see cref="Held"/>: hidden and put in the report queue, in the same transaction.</summary>
 public sealed record PostDraft(
     long? ThreadNo, string Name, string Subject, string Body, bool Sage, string? DeleteHash, byte[] ContentHash,
     DateTimeOffset Now, TimeSpan DuplicateWindow, bool Held = false)
@@ -86,6 +86,8 @@ public sealed record PostDraft(
     public AnonymousBoard.Identity.PostIdentity Identity { get; init; } = AnonymousBoard.Identity.PostIdentity.None;
     /// <summary>The post's image, already stored under its hash.</summary>
     public Media.PostFile? File { get; init; }
+    /// <summary>What bans and "delete everything by" match on later; written with the post.</summary>
+    public Moderation.PosterIdentity Poster { get; init; } = Moderation.PosterIdentity.None;
 }
 
 public abstract record PostOutcome

@@ -235,6 +235,12 @@ public sealed class SqliteBoardStore(Database database) : IBoardStore
                 ("$thumb_width", draft.File?.ThumbnailWidth), ("$thumb_height", draft.File?.ThumbnailHeight),
                 ("$file_spoiler", draft.File?.Spoiler == true ? 1 : 0), ("$file_name", draft.File?.FileName), ("$hidden", draft.Held ? 1 : 0))[0];
             InsertQuotes(connection, tx, postId, rendered.Quotes);
+            SqliteModerationStore.InsertIdentity(connection, tx, postId, draft.Poster, draft.Now);
+            if (draft.Held)
+            {
+                // A held post waits in the report queue like a reported one.
+                SqliteModerationStore.InsertReport(connection, tx, postId, "other", "Held for review by a filter.", draft.Now);
+            }
 
             var touched = new List<ThreadRef> { new(board.Id, threadNo) };
             touched.AddRange(rendered.Quotes.Select(q => new ThreadRef(q.BoardId, q.ThreadNo)));

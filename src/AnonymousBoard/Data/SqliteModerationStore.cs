@@ -449,8 +449,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             {
                 return new ReportOutcome.NotFound();
             }
-            Execute(connection, tx, "INSERT INTO reports (post_id, category, detail, created_at) VALUES ($p, $c, $d, $now)",
-                [("$p", post.Id), ("$c", category), ("$d", detail), ("$now", now.ToUnixTimeSeconds())]);
+            InsertReport(connection, tx, post.Id, category, detail, now);
             var hidden = false;
             if (autoHideAt > 0)
             {
@@ -465,6 +464,11 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             return new ReportOutcome.Filed(hidden, hidden ? [new ThreadRef(board.Id, post.ThreadNo)] : []);
         });
     }
+
+    /// <summary>One report row; also written by the posting transaction for a post a filter holds.</summary>
+    internal static void InsertReport(SqliteConnection connection, SqliteTransaction tx, long postId, string category, string detail, DateTimeOffset now) =>
+        Execute(connection, tx, "INSERT INTO reports (post_id, category, detail, created_at) VALUES ($p, $c, $d, $now)",
+            [("$p", postId), ("$c", category), ("$d", detail), ("$now", now.ToUnixTimeSeconds())]);
 
     public IReadOnlyList<ReportGroup> ReportQueue()
     {
@@ -696,21 +700,31 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     // ---------------------------------------------------------------- identities
 
-    public void RecordIdentity(long boardId, long no, PosterIdentity identity, DateTimeOffset now)
+    public void RecordIdentity(long boardId, long no, PosterIdentity identity, DateTimeOffset now) => Write((connection, tx) =>
+    {
+        var post = FindPostRow(connection, tx, boardId, no);
+        if (post is not null)
+        {
+            InsertIdentity(connection, tx, post.Id, identity, now);
+            tx.Commit();
+        }
+    });
+
+    /// <summary>
+    /// What the posting path knew about the poster, written by the same transaction as the post
+    /// (a crash between two transactions would leave a post that "delete everything by" misses).
+    /// </summary>
+    internal static void InsertIdentity(SqliteConnection connection, SqliteTransaction tx, long postId, PosterIdentity identity, DateTimeOffset now)
     {
         if (identity.Tripcode is null && identity.PseudonymFingerprint is null && identity.CircuitId is null)
         {
             return;
         }
-        lock (_writeLock)
-        {
-            using var connection = database.Open();
-            Execute(connection, null, """
-                INSERT OR REPLACE INTO post_identities (post_id, tripcode, pseudonym, circuit, created_at)
-                SELECT id, $trip, $pseudonym, $circuit, $now FROM posts WHERE board_id = $b AND no = $no
-                """, [("$trip", identity.Tripcode), ("$pseudonym", identity.PseudonymFingerprint), ("$circuit", identity.CircuitId),
-                    ("$now", now.ToUnixTimeSeconds()), ("$b", boardId), ("$no", no)]);
-        }
+        Execute(connection, tx, """
+            INSERT OR REPLACE INTO post_identities (post_id, tripcode, pseudonym, circuit, created_at)
+            VALUES ($id, $trip, $pseudonym, $circuit, $now)
+            """, [("$id", postId), ("$trip", identity.Tripcode), ("$pseudonym", identity.PseudonymFingerprint), ("$circuit", identity.CircuitId),
+                ("$now", now.ToUnixTimeSeconds())]);
     }
 
     public int ForgetCircuits(DateTimeOffset before)

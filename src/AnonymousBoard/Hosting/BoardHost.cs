@@ -183,6 +183,9 @@ public static class BoardHost
         + "(e.g. `printf '%s\\n' \"$PASSWORD\" | dotnet run --project src/AnonymousBoard -- staff add alice --role admin --password-stdin`), "
         + "then sign in at {ModPath}/login.");
 
+    private static readonly Action<ILogger, int, Exception?> SweptFiles = LoggerMessage.Define<int>(LogLevel.Information, new EventId(2, "Swept"),
+        "Removed {Count} unused image(s) left by an interrupted run.");
+
     /// <summary>Opens the database (creating it and board /b/ on first start) before any request.</summary>
     private static void Start(IServiceProvider services, BoardOptions options)
     {
@@ -205,7 +208,10 @@ public static class BoardHost
             store.CreateBoard("b", "General", "Anything that is not against the rules.", new BoardSettings());
         }
         store.RerenderOutdated();
-        services.GetRequiredService<MediaService>().Sweep();
+        if (services.GetRequiredService<MediaService>().Sweep() is > 0 and var swept)
+        {
+            SweptFiles(services.GetRequiredService<ILoggerFactory>().CreateLogger("AnonymousBoard.Media"), swept, null);
+        }
 
         var moderation = services.GetRequiredService<IModerationStore>();
         moderation.ForgetCircuits(DateTimeOffset.UtcNow - TimeSpan.FromHours(options.Moderation.CircuitRetentionHours));

@@ -110,11 +110,13 @@ public sealed partial class MediaService : IDisposable
     }
 
     /// <summary>
-    /// At start-up: files that no post shows (a crash between storing a file and writing its post)
-    /// and uploads spooled by requests that never finished.
+    /// At start-up: files that no post shows (a crash between storing a file and writing its post,
+    /// or between deleting a post and its files), files a crash left half-written, and uploads
+    /// spooled by requests that never finished. Returns how many unused images were removed.
     /// </summary>
     public int Sweep()
     {
+        _files.RemoveUnfinished();
         if (Directory.Exists(SpoolDirectory))
         {
             foreach (var leftover in Directory.EnumerateFileSystemEntries(SpoolDirectory))

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace AnonymousBoard.Media;
 
 /// <summary>
@@ -58,6 +60,22 @@ public sealed class MediaStore
         return removed;
     }
 
+    /// <summary>At start-up: removes half-written files a crash left in <c>media-incoming/</c>; returns how many.</summary>
+    public int RemoveUnfinished()
+    {
+        if (!Directory.Exists(_incoming))
+        {
+            return 0;
+        }
+        var removed = 0;
+        foreach (var leftover in Directory.EnumerateFiles(_incoming))
+        {
+            File.Delete(leftover);
+            removed++;
+        }
+        return removed;
+    }
+
     /// <summary>Every hash with a picture or a thumbnail on disk, sorted, to compare with the database.</summary>
     public IReadOnlyList<string> ListHashes()
     {
@@ -97,12 +115,56 @@ public sealed class MediaStore
 
             // Two posts of the same picture may race here; both wrote the same bytes, either may win.
             File.Move(temporary, target, overwrite: true);
+            // The rename itself on disk before the post that shows the file is committed: else a
+            // power cut could keep the post (SQLite syncs its own files) and lose the file's name.
+            SyncDirectory(Path.GetDirectoryName(target)!);
             return true;
         }
         finally
         {
             File.Delete(temporary);
         }
+    }
+
+    /// <summary>fsync on a directory, which .NET has no call for: it makes the entries just renamed into it durable.</summary>
+    internal static void SyncDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+        var descriptor = NativeMethods.open(System.Text.Encoding.UTF8.GetBytes(directory + "\0"), ReadOnlyCloseOnExec);
+        if (descriptor < 0)
+        {
+            throw new IOException($"Cannot open {directory} to sync it (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        try
+        {
+            if (NativeMethods.fsync(descriptor) != 0)
+            {
+                throw new IOException($"Cannot sync {directory} (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = NativeMethods.close(descriptor);
+        }
+    }
+
+    private static class NativeMethods
+    {
+        [DllImport("libc.so.6", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        internal static extern int open(byte[] nulTerminatedPath, int flags);
+
+        [DllImport("libc.so.6", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        internal static extern int fsync(int descriptor);
+
+        [DllImport("libc.so.6")]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        internal static extern int close(int descriptor);
     }
 
     private string FullPath(string relativePath) => Path.Combine(MediaDirectory, relativePath);

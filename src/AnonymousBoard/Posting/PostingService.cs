@@ -38,7 +38,7 @@ public abstract record DeleteResult
 /// </summary>
 public sealed class PostingService(
     IBoardStore store, PageCache cache, BoardDirectory boards, IdentityService identities, MediaService media, TimeProvider time,
-    IOptions<BoardOptions> options, Bans bans, Filters filters, IModerationStore moderation, AdmissionGate gate)
+    IOptions<BoardOptions> options, Bans bans, Filters filters, AdmissionGate gate)
 {
     /// <param name="circuit">The tor circuit the request came on, when the listener knows it.</param>
     public async Task<PostResult> SubmitAsync(Board board, PostForm form, SpooledUpload? upload, uint? circuit, CancellationToken ct)
@@ -114,6 +114,7 @@ public sealed class PostingService(
             TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds), held)
         {
             Identity = identity,
+            Poster = poster,
         };
         PostOutcome outcome;
         lock (media.FilesLock)
@@ -133,12 +134,6 @@ public sealed class PostingService(
         switch (outcome)
         {
             case PostOutcome.Created created:
-                moderation.RecordIdentity(board.Id, created.No, poster, draft.Now);
-                if (held)
-                {
-                    // A held post waits in the report queue like a reported one.
-                    moderation.AddReport(board, created.No, "other", "Held for review by a filter.", 0, draft.Now);
-                }
                 cache.Invalidate(created.Touched);
                 boards.Invalidate();
                 media.Release(created.FreedFiles);

@@ -37,6 +37,29 @@ public sealed class MediaStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_directory_can_be_synced_and_a_missing_one_is_an_error()
+    {
+        // The call that makes a rename durable: it must reach the kernel, not silently do nothing.
+        MediaStore.SyncDirectory(_scratch.DataDirectory);
+        var missing = Assert.Throws<IOException>(() => MediaStore.SyncDirectory(Path.Combine(_scratch.DataDirectory, "missing")));
+        Assert.Contains("errno 2", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Half_written_files_a_crash_left_are_removed_and_finished_ones_kept()
+    {
+        var store = new MediaStore(_scratch.DataDirectory);
+        var image = Image("kept", ImageFormat.Png);
+        store.Save(image);
+        var incoming = Directory.CreateDirectory(Path.Combine(_scratch.DataDirectory, "media-incoming")).FullName;
+        File.WriteAllText(Path.Combine(incoming, "0123456789abcdef"), "half of a picture");
+
+        Assert.Equal(1, store.RemoveUnfinished());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(incoming));
+        Assert.Equal([image.ContentHash], store.ListHashes());
+    }
+
+    [Fact]
     public void The_same_picture_saved_twice_is_stored_once()
     {
         var store = new MediaStore(_scratch.DataDirectory);
