@@ -141,6 +141,149 @@ public sealed class ChromiumScenarios(Chromium chromium, FreshBoard fresh) : ICl
         Assert.Contains("Keeper", await op.InnerTextAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Attach_a_photo_and_see_its_thumbnail()
+    {
+        using var scratch = new AnonymousBoard.Tests.Media.MediaScratch();
+        var photo = AnonymousBoard.Tests.Media.TestImages.Noise(scratch, "holiday.jpg", 640, 480, blur: 2);
+        await using var person = await Arrive();
+        // Every answer the browser gets, so the test sees what Chromium itself fetched for the <img>.
+        var fetched = new System.Collections.Concurrent.ConcurrentQueue<IResponse>();
+        person.Page.Response += (_, response) => fetched.Enqueue(response);
+        await person.Open("/b/");
+        var form = person.Form("Start a new thread");
+        await person.Type("Subject", "A photo", form);
+        await person.Type("Comment", "Sent through the file field.", form);
+        await person.Choose("Image", photo, form);
+        await person.Press("Post", form);
+
+        var op = person.Post(person.PostNumberInAddress());
+        Assert.Contains("JPEG, 640×480", await op.Locator(".file-info").InnerTextAsync(), StringComparison.Ordinal);
+        var thumbnail = op.GetByRole(AriaRole.Img);
+        var src = await thumbnail.GetAttributeAsync("src") ?? "";
+        Assert.StartsWith("/media/", src, StringComparison.Ordinal);
+        Assert.Equal(("250", "188"), (await thumbnail.GetAttributeAsync("width"), await thumbnail.GetAttributeAsync("height")));
+
+        // Chromium fetched the thumbnail, got a WebP image, and decoded it at the size the page declares.
+        var answer = Assert.Single(fetched, r => new Uri(r.Url).AbsolutePath == src);
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("image/webp", (await answer.AllHeadersAsync())["content-type"]);
+        var bytes = await answer.BodyAsync();
+        Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.Equal("WEBP", System.Text.Encoding.ASCII.GetString(bytes, 8, 4));
+        var decoded = await thumbnail.EvaluateAsync<int[]>("img => [img.naturalWidth, img.naturalHeight]");
+        Assert.Equal((250, 188), (decoded[0], decoded[1]));
+
+        // The thumbnail links to the full picture, re-encoded as JPEG.
+        await person.Follow(await thumbnail.GetAttributeAsync("alt") ?? "", within: op);
+        Assert.EndsWith(".jpg", person.Location, StringComparison.Ordinal);
+        var full = Assert.Single(fetched, r => new Uri(r.Url).AbsolutePath == person.Location);
+        Assert.Equal("image/jpeg", (await full.AllHeadersAsync())["content-type"]);
+    }
+
+    [Fact]
+    public async Task Post_with_a_classic_tripcode()
+    {
+        await using var person = await Arrive();
+        await person.Open("/b/");
+        var form = person.Form("Start a new thread");
+        await person.Type("Name", "Keeper#tripcode", form);
+        await person.Type("Comment", "Signed the old way.", form);
+        await person.Press("Post", form);
+
+        var op = person.Post(person.PostNumberInAddress());
+        Assert.Equal("Keeper", (await op.Locator(".name").InnerTextAsync()).Trim());
+        // The 4chan tripcode of "tripcode" (Vectors/tripcodes_4chan.tsv): the same on every board.
+        Assert.Equal("!3GqYIJ3Obs", await op.Locator(".trip").InnerTextAsync());
+        Assert.DoesNotContain("#tripcode", await person.Page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_with_a_passphrase_and_follow_the_pseudonym_to_its_posts()
+    {
+        const string passphrase = "lantern orchard quietly bicycle";
+        await using var person = await Arrive();
+        await person.Open("/b/");
+        var form = person.Form("Start a new thread");
+        await person.Type("Comment", "Signed with a passphrase.", form);
+        await person.Unfold("Tripcodes and signing (optional)", form);
+        await person.Type("Signing passphrase", passphrase, form);
+        await person.Press("Post", form);
+
+        var no = person.PostNumberInAddress();
+        var thread = person.Location;
+        using var key = AnonymousBoard.Identity.PseudonymKey.Derive(passphrase);
+        var fingerprint = AnonymousBoard.Identity.Fingerprint.Of(key.PublicKey);
+        Assert.DoesNotContain(passphrase, await person.Page.ContentAsync(), StringComparison.Ordinal);
+        await person.Follow(fingerprint, within: person.Post(no));
+
+        Assert.Equal($"/pseudonym/{fingerprint}", person.Location);
+        Assert.Contains($"Posts signed by {fingerprint}", await person.Text(), StringComparison.Ordinal);
+        Assert.Contains("Signed with a passphrase.", await person.Post(no).InnerTextAsync(), StringComparison.Ordinal);
+
+        // The same passphrase on a reply joins the same list.
+        await person.Open(thread);
+        form = person.FormStartingWith("Reply to thread");
+        await person.Type("Comment", "Still me.", form);
+        await person.Unfold("Tripcodes and signing (optional)", form);
+        await person.Type("Signing passphrase", passphrase, form);
+        await person.Press("Post", form);
+        var reply = person.PostNumberInAddress();
+        await person.Follow(fingerprint, within: person.Post(reply));
+        Assert.Equal(2, await person.Page.Locator("article.post").CountAsync());
+    }
+
+    [Fact]
+    public async Task Wait_out_the_time_lock_and_post_from_the_page_that_said_wait()
+    {
+        // The gate as shipped: the calm level's time lock (5 s) on. It applies to every form,
+        // reached over tor's socket or, as here, over loopback with no circuit.
+        var locked = new BoardServer();
+        locked.Settings.Add("--Board:Gate:TimeLock=true");
+        await locked.InitializeAsync();
+        try
+        {
+            await using var person = await Person.OpenBrowser(chromium, locked.BaseAddress);
+            await person.Open("/b/");
+            var form = person.Form("Start a new thread");
+            var opens = OpensAt(await form.InnerTextAsync());
+            await person.Type("Subject", "In a hurry", form);
+            await person.Type("Comment", "Posted at once.", form);
+            await person.Press("Post", form);
+
+            Assert.Equal("/b/post", person.Location);
+            var alert = await person.Page.GetByRole(AriaRole.Alert).InnerTextAsync();
+            Assert.True(alert.Contains("Too early: this form can be posted in", StringComparison.Ordinal), alert);
+            Assert.Contains("Everything you typed is still in the form below.", alert, StringComparison.Ordinal);
+            form = person.Form("Start a new thread");
+            Assert.Equal("In a hurry", await person.ValueOf("Subject", form));
+            Assert.Equal("Posted at once.", await person.ValueOf("Comment", form));
+            // The page says the same time again: the form keeps its place, no fresh wait.
+            Assert.Equal(opens, OpensAt(await form.InnerTextAsync()));
+
+            // A person reads the time, waits for it, and presses Post again.
+            var wait = opens - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300);
+            Assert.InRange(wait, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+            await Task.Delay(wait);
+            await person.Press("Post", form);
+
+            Assert.StartsWith("/b/thread/", person.Location, StringComparison.Ordinal);
+            Assert.Contains("Posted at once.", await person.Post(person.PostNumberInAddress()).InnerTextAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await locked.DisposeAsync();
+        }
+    }
+
+    /// <summary>The time in the form's "You can post from 2026-03-01 12:04:31 UTC".</summary>
+    private static DateTimeOffset OpensAt(string formText)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(formText, @"You can post from (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) UTC");
+        Assert.True(m.Success, $"The form does not say when it can be posted:\n{formText}");
+        return DateTimeOffset.ParseExact(m.Groups[1].Value, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
+
     /// <summary>Starts a thread from the board index as a person would; returns its number.</summary>
     private static async Task<long> StartThread(Person person, string subject, string comment)
     {

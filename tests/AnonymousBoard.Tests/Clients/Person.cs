@@ -51,6 +51,20 @@ public sealed class Person(IBrowserContext context, IPage page) : IAsyncDisposab
 
     public Task<string> ValueOf(string label, ILocator? within = null) => Field(label, within).InputValueAsync();
 
+    /// <summary>Chooses a file in the file field with this label, as the file picker would.</summary>
+    public Task Choose(string label, string file, ILocator? within = null) => Field(label, within).SetInputFilesAsync(file);
+
+    /// <summary>Ticks the checkbox or picks the radio button with this label.</summary>
+    public Task Tick(string label, ILocator? within = null) => Field(label, within).CheckAsync();
+
+    /// <summary>Opens a folded section (a details element) by clicking its summary line.</summary>
+    public async Task Unfold(string summary, ILocator? within = null)
+    {
+        var details = (within ?? page.Locator("body")).Locator("details").Filter(new() { Has = page.Locator("summary", new() { HasText = summary }) });
+        await details.Locator("summary").ClickAsync();
+        Assert.NotNull(await details.GetAttributeAsync("open"));
+    }
+
     private ILocator Field(string label, ILocator? within) => (within ?? page.Locator("body")).GetByLabel(label, new() { Exact = true });
 
     /// <summary>Clicks the button with this caption and waits for the page the form leads to.</summary>
