@@ -158,7 +158,8 @@ public static class PostHtml
         var w = new HtmlWriter();
         foreach (var p in posts)
         {
-            w.Tag("<p class=\"where\"><a href=\"/").Text(p.BoardSlug).Tag("/\">/").Text(p.BoardSlug).Tag("/</a></p>\n");
+            // A heading, so each post's own (h3) sits under one and the outline skips no level.
+            w.Tag("<h2 class=\"where\"><a href=\"/").Text(p.BoardSlug).Tag("/\">/").Text(p.BoardSlug).Tag("/</a></h2>\n");
             Post(w, p.BoardSlug, [], p.Post);
         }
         return w.ToTrustedHtml();

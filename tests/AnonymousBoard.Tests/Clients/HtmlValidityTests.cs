@@ -11,8 +11,8 @@ namespace AnonymousBoard.Tests.Clients;
 [Trait("Category", "Clients")]
 public sealed class HtmlValidityTests(SampleBoard sample)
 {
-    private static readonly SemaphoreSlim Once = new(1, 1);
-    private static Dictionary<string, List<string>>? s_errors;
+    private static readonly Lock Once = new();
+    private static Task<Dictionary<string, List<string>>>? s_check;
 
     [Theory]
     [MemberData(nameof(SampleBoard.Kinds), MemberType = typeof(SampleBoard))]
@@ -38,44 +38,43 @@ public sealed class HtmlValidityTests(SampleBoard sample)
         }
     }
 
-    /// <summary>One checker run for every page (the JVM takes longer to start than to check a page).</summary>
-    private async Task<Dictionary<string, List<string>>> CheckAll()
+    /// <summary>
+    /// One checker run for every page (the JVM takes longer to start than to check a page); its
+    /// outcome, a failure too, is shared by every test instead of running the checker again.
+    /// </summary>
+    private Task<Dictionary<string, List<string>>> CheckAll()
     {
-        await Once.WaitAsync();
+        lock (Once)
+        {
+            return s_check ??= CheckPages(sample.Pages.ToList());
+        }
+    }
+
+    private static async Task<Dictionary<string, List<string>>> CheckPages(List<CapturedPage> pages)
+    {
+        var folder = Directory.CreateTempSubdirectory("anonboard-vnu-");
         try
         {
-            if (s_errors is not null)
+            // vnu names each file in its report as a file: URL; the file name alone says which page it is.
+            var files = new Dictionary<string, string>();
+            foreach (var (page, i) in pages.Select((p, i) => (p, i)))
             {
-                return s_errors;
+                var name = $"page{i}.html";
+                await File.WriteAllTextAsync(Path.Combine(folder.FullName, name), page.Html, Encoding.UTF8);
+                files[name] = page.Kind;
             }
-            var folder = Directory.CreateTempSubdirectory("anonboard-vnu-");
-            try
+            var errors = pages.ToDictionary(p => p.Kind, _ => new List<string>());
+            foreach (var message in await Vnu([.. files.Keys.Select(f => Path.Combine(folder.FullName, f))]))
             {
-                var files = new Dictionary<string, string>();
-                var i = 0;
-                foreach (var page in sample.Pages)
-                {
-                    var file = Path.Combine(folder.FullName, $"page{i++}.html");
-                    await File.WriteAllTextAsync(file, page.Html, Encoding.UTF8);
-                    files[file] = page.Kind;
-                }
-                var errors = sample.Pages.ToDictionary(p => p.Kind, _ => new List<string>());
-                foreach (var message in await Vnu([.. files.Keys]))
-                {
-                    var kind = message.Url is { } url && files.TryGetValue(new Uri(url).LocalPath, out var k) ? k : throw new InvalidOperationException($"vnu: {message.Text}");
-                    errors[kind].Add(message.Text);
-                }
-                s_errors = errors;
-                return errors;
+                var kind = message.Url is { } url && files.TryGetValue(url[(url.LastIndexOf('/') + 1)..], out var k) ? k
+                    : throw new InvalidOperationException($"vnu ({message.Url}): {message.Text}");
+                errors[kind].Add(message.Text);
             }
-            finally
-            {
-                folder.Delete(recursive: true);
-            }
+            return errors;
         }
         finally
         {
-            Once.Release();
+            folder.Delete(recursive: true);
         }
     }
 

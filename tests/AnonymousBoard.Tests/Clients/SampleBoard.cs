@@ -53,7 +53,36 @@ public sealed class SampleBoard : IAsyncLifetime, IDisposable
         ("moderation log", s => s.Get("/modlog")),
         ("ban appeal", s => s.Get("/appeal")),
         ("staff login", s => s.Get("/mod/login")),
+        ("staff sign-in refused", async s =>
+        {
+            var (_, landed) = await s.Browser.Submit(await s.Get("/mod/login"), "/mod/login", new Dictionary<string, string?> { ["name"] = "nobody", ["password"] = "wrong" });
+            return landed!;
+        }),
+        ("pseudonym", s => s.Get($"/pseudonym/{s.Fingerprint}")),
+        ("signed post", s => s.Get($"/b/signed/{s.SignedPost}")),
+        // The staff pages, signed in as an admin (who sees every control).
+        ("staff: reports and posts", s => s.Staff.Get("/mod/")),
+        ("staff: board", s => s.Staff.Get("/mod/board/b")),
+        ("staff: thread", s => s.Staff.Get($"/mod/thread/b/{s.MainThread}")),
+        ("staff: reported post", s => s.Staff.Get($"/mod/post/b/{s.FirstReply}")),
+        ("staff: action refused", async s =>
+        {
+            var post = await s.Staff.Get($"/mod/post/b/{s.FirstReply}");
+            var (_, landed) = await s.Staff.Submit(post, $"/mod/post/b/{s.FirstReply}", new Dictionary<string, string?> { ["action"] = "hide", ["reason"] = "" });
+            return landed!;
+        }),
+        ("staff: bans and appeals", s => s.Staff.Get("/mod/bans")),
+        ("staff: filters", s => s.Staff.Get("/mod/filters")),
+        ("staff: delete by poster", s => s.Staff.Get($"/mod/purge?kind=tripcode&value={Uri.EscapeDataString(SampleTripcode)}")),
+        ("staff: boards", s => s.Staff.Get("/mod/boards")),
+        ("staff: edit a board", s => s.Staff.Get("/mod/boards?edit=b")),
+        ("staff: members", s => s.Staff.Get("/mod/staff")),
     ];
+
+    /// <summary>The classic tripcode of Name#tripcode (Vectors/tripcodes_4chan.tsv).</summary>
+    private const string SampleTripcode = "!3GqYIJ3Obs";
+
+    private const string StaffPassword = "sample staff password";
 
     private readonly Dictionary<string, CapturedPage> _pages = [];
 
@@ -64,6 +93,14 @@ public sealed class SampleBoard : IAsyncLifetime, IDisposable
     public BoardServer Server { get; } = new();
 
     public WebBrowser Browser { get; private set; } = null!;
+
+    /// <summary>An admin, signed in through the staff sign-in form (a browser that keeps its cookie).</summary>
+    public WebBrowser Staff { get; private set; } = null!;
+
+    /// <summary>A post signed with a passphrase, and its key's fingerprint.</summary>
+    public long SignedPost { get; private set; }
+
+    public string Fingerprint { get; private set; } = "";
 
     /// <summary>The thread with every kind of markup and reply.</summary>
     public long MainThread { get; private set; }
@@ -142,6 +179,40 @@ public sealed class SampleBoard : IAsyncLifetime, IDisposable
         await PostWithImage(ImageThread, picture, [("body", "The same picture, as a spoiler."), ("spoiler", "on")]);
         var other = await Post(null, new() { ["body"] = $"Another thread, quoting >>{FirstReply} from the first one." });
         await Post(other, new() { ["body"] = $">>{other}\nA reply in the other thread." });
+        await Post(other, new() { ["name"] = "Sample#tripcode", ["body"] = "A reply with a classic tripcode." });
+        const string passphrase = "sample passphrase of four words";
+        SignedPost = await Post(other, new() { ["body"] = "A reply signed with a passphrase.", ["passphrase"] = passphrase });
+        using (var key = AnonymousBoard.Identity.PseudonymKey.Derive(passphrase))
+        {
+            Fingerprint = AnonymousBoard.Identity.Fingerprint.Of(key.PublicKey);
+        }
+        await FillStaffPages();
+    }
+
+    /// <summary>Staff, a report, a ban with an appeal and a filter, so every staff page has rows and forms to show.</summary>
+    private async Task FillStaffPages()
+    {
+        foreach (var (name, role) in new[] { ("sample-admin", "admin"), ("sample-janitor", "janitor") })
+        {
+            var (code, output) = Server.RunCliWithInput(StaffPassword + "\n", "staff", "add", name, "--role", role, "--global", "--password-stdin");
+            Assert.True(code == 0, output);
+        }
+        Staff = Server.StaffBrowser();
+        var (signedIn, _) = await Staff.Submit(await Staff.Get("/mod/login"), "/mod/login", new Dictionary<string, string?> { ["name"] = "sample-admin", ["password"] = StaffPassword });
+        Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
+
+        await Expect(HttpStatusCode.SeeOther, Browser, $"/b/report/{FirstReply}", new() { ["category"] = "spam", ["detail"] = "Looks like an advert." });
+        await Expect(HttpStatusCode.OK, Staff, "/mod/bans", new() { ["board"] = "b", ["kind"] = "text", ["value"] = "buy now", ["hours"] = "24", ["reason"] = "advertising" }, "/mod/bans?handler=ban");
+        var banNo = (await Staff.Get("/mod/bans")).Document.QuerySelector("tbody td")!.TextContent;
+        await Expect(HttpStatusCode.OK, Browser, "/appeal", new() { ["ban"] = banNo, ["text"] = "I was not advertising." });
+        await Expect(HttpStatusCode.OK, Staff, "/mod/filters", new() { ["board"] = "", ["pattern"] = "spam", ["action"] = "replace", ["replacement"] = "ham", ["reason"] = "a sample filter" }, "/mod/filters?handler=add");
+    }
+
+    /// <summary>Fills and sends a form on <paramref name="path"/> (posting to the path itself unless <paramref name="action"/> says otherwise).</summary>
+    private static async Task Expect(HttpStatusCode status, WebBrowser browser, string path, Dictionary<string, string?> fields, string? action = null)
+    {
+        var (response, landed) = await browser.Submit(await browser.Get(path), action ?? path, fields);
+        Assert.True(response.StatusCode == status, $"{action ?? path} was answered {response.StatusCode}: {landed?.Html}");
     }
 
     /// <summary>Sends the post form with an image, as a browser sends a form with a file chosen.</summary>

@@ -15,6 +15,7 @@ public sealed class ModThreadModel(BoardDirectory boards, IBoardStore store) : S
     public Board Board { get; private set; } = null!;
     public long No { get; private set; }
     public TrustedHtml Posts { get; private set; } = TrustedHtml.Empty;
+    public string Title { get; private set; } = "";
 
     public IActionResult OnGet(string board, long no)
     {
@@ -24,6 +25,7 @@ public sealed class ModThreadModel(BoardDirectory boards, IBoardStore store) : S
         }
         (Board, No) = (b, no);
         Posts = PostHtml.Thread(b, thread, Paths.Base);
+        Title = PostHtml.ThreadTitle(thread.Thread);
         return Page();
     }
 }
