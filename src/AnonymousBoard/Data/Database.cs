@@ -43,10 +43,15 @@ public sealed class Database
     }
 
     /// <summary>Applies every embedded migration newer than the file's user_version.</summary>
+    /// <exception cref="InvalidDataException">The file is damaged or another program's; it was not changed.</exception>
     public void Migrate()
     {
+        // A file that is not ours (another application's database) or a damaged one must never be written to.
+        if (File.Exists(Path) && Problem(Path) is { } problem)
+        {
+            throw new InvalidDataException(problem);
+        }
         using var connection = Open();
-        EnsureIsBoardDatabase(connection);
         Execute(connection, "PRAGMA journal_mode = WAL;");
         var current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (version, sql) in Migrations())
@@ -65,20 +70,53 @@ public sealed class Database
 
     public static int LatestVersion => Migrations().Max(m => m.Version);
 
-    // A file that is not ours (another application's database) must never be written to.
-    private static void EnsureIsBoardDatabase(SqliteConnection connection)
+    /// <summary>
+    /// Why the file at <paramref name="path"/> cannot be the board's database, or null when it is one
+    /// (an empty file counts: the migrations make it one). Opens it read-only. quick_check reads
+    /// every page once, a fraction of a second for a hundred megabytes.
+    /// </summary>
+    public static string? Problem(string path)
     {
-        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
-        var tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'table';"), System.Globalization.CultureInfo.InvariantCulture);
-        if (version == 0 && tables > 0)
+        try
         {
-            throw new InvalidDataException("The database file holds tables but no AnonymousBoard schema version; refusing to touch it.");
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+            }.ToString());
+            connection.Open();
+            var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+            var tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'table';"), System.Globalization.CultureInfo.InvariantCulture);
+            if (version == 0 && tables == 0)
+            {
+                return null;
+            }
+            if (version == 0)
+            {
+                return "The database file holds tables but no AnonymousBoard schema version; refusing to touch it.";
+            }
+            if (version > LatestVersion)
+            {
+                return $"The database file is at schema version {version}, newer than this program knows ({LatestVersion}).";
+            }
+            var ours = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('boards', 'threads', 'posts');"),
+                System.Globalization.CultureInfo.InvariantCulture);
+            if (ours != 3)
+            {
+                return $"The database file has schema version {version} but not the board's tables: it belongs to another program; refusing to touch it.";
+            }
+            var check = Convert.ToString(Scalar(connection, "PRAGMA quick_check(1);"), System.Globalization.CultureInfo.InvariantCulture);
+            return check == "ok" ? null : Damaged(check);
         }
-        if (version > LatestVersion)
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
         {
-            throw new InvalidDataException($"The database file is at schema version {version}, newer than this program knows ({LatestVersion}).");
+            return Damaged(e.Message);
         }
     }
+
+    private static string Damaged(string? detail) =>
+        $"The database file is damaged or not a database ({detail}); refusing to touch it. Put a backup in its place (README: \"Crashes, backups and full disks\").";
 
     private static IEnumerable<(int Version, string Sql)> Migrations()
     {

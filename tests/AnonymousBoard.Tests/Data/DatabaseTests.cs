@@ -71,10 +71,91 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
-    public void A_file_that_is_not_sqlite_is_refused()
+    public void A_file_that_is_not_sqlite_is_refused_and_left_untouched()
     {
         File.WriteAllText(DbPath, "this is not a database, but it is long enough to look like a header of one.................................");
-        Assert.Throws<SqliteException>(() => new Database(DbPath).Migrate());
+        var before = File.ReadAllBytes(DbPath);
+        var refusal = Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        Assert.Contains("damaged or not a database", refusal.Message, StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, File.ReadAllBytes(DbPath));
+    }
+
+    [Fact]
+    public void Random_bytes_the_size_of_a_database_are_refused_and_left_untouched()
+    {
+        File.WriteAllBytes(DbPath, System.Security.Cryptography.RandomNumberGenerator.GetBytes(64 * 1024));
+        var before = File.ReadAllBytes(DbPath);
+        Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, File.ReadAllBytes(DbPath));
+    }
+
+    /// <summary>A real board database of a few hundred pages, checkpointed into the one file.</summary>
+    private void MakeBoardWithPosts()
+    {
+        var database = new Database(DbPath);
+        database.Migrate();
+        var store = new SqliteBoardStore(database);
+        var board = store.CreateBoard("b", "General", "", new BoardSettings())!;
+        for (var i = 0; i < 300; i++)
+        {
+            var body = $"post {i} " + new string('x', 2000);
+            store.CreatePost(board, new PostDraft(i == 0 ? null : 1, "Anonymous", "", body, false, null, BitConverter.GetBytes(i),
+                DateTimeOffset.UtcNow, TimeSpan.Zero));
+        }
+        SqliteConnection.ClearAllPools(); // the last connection to close checkpoints the WAL into the file
+        Assert.False(File.Exists(DbPath + "-wal"));
+    }
+
+    [Fact]
+    public void A_truncated_board_database_is_refused_and_left_untouched()
+    {
+        MakeBoardWithPosts();
+        using (var file = new FileStream(DbPath, FileMode.Open))
+        {
+            file.SetLength(file.Length / 2);
+        }
+        var before = File.ReadAllBytes(DbPath);
+
+        var refusal = Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        Assert.Contains("damaged", refusal.Message, StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, File.ReadAllBytes(DbPath));
+    }
+
+    [Fact]
+    public void A_board_database_with_a_damaged_page_is_refused_and_left_untouched()
+    {
+        MakeBoardWithPosts();
+        using (var file = new FileStream(DbPath, FileMode.Open))
+        {
+            // Page 100 of the posts' b-tree overwritten, as a failing disk or a stray write would.
+            file.Position = 99 * 4096;
+            file.Write(Enumerable.Repeat((byte)0xFF, 4096).ToArray());
+        }
+        var before = File.ReadAllBytes(DbPath);
+
+        Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, File.ReadAllBytes(DbPath));
+    }
+
+    [Fact]
+    public void Another_programs_database_that_uses_user_version_too_is_refused_and_left_untouched()
+    {
+        using (var c = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            c.Open();
+            Scalar(c, "CREATE TABLE accounts (x INTEGER); PRAGMA user_version = 2;");
+        }
+        SqliteConnection.ClearAllPools();
+        var before = File.ReadAllBytes(DbPath);
+
+        var refusal = Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        Assert.Contains("another program", refusal.Message, StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, File.ReadAllBytes(DbPath));
     }
 
     [Fact]
