@@ -15,6 +15,8 @@ public static class Commands
         ["pow"] = Gate.PowCommand.Run,
         ["staff"] = AnonymousBoard.Moderation.StaffCommand.Run,
         ["modlog"] = AnonymousBoard.Moderation.ModLogCommand.Run,
+        ["backup"] = BackupCommand.Backup,
+        ["restore"] = BackupCommand.Restore,
     };
 
     public static bool IsCommand(string[] args) =>

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using AnonymousBoard.Data;
 
 namespace AnonymousBoard.Media;
 
@@ -117,54 +117,13 @@ public sealed class MediaStore
             File.Move(temporary, target, overwrite: true);
             // The rename itself on disk before the post that shows the file is committed: else a
             // power cut could keep the post (SQLite syncs its own files) and lose the file's name.
-            SyncDirectory(Path.GetDirectoryName(target)!);
+            FileSync.Directory(Path.GetDirectoryName(target)!);
             return true;
         }
         finally
         {
             File.Delete(temporary);
         }
-    }
-
-    /// <summary>fsync on a directory, which .NET has no call for: it makes the entries just renamed into it durable.</summary>
-    internal static void SyncDirectory(string directory)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-        const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
-        var descriptor = NativeMethods.open(System.Text.Encoding.UTF8.GetBytes(directory + "\0"), ReadOnlyCloseOnExec);
-        if (descriptor < 0)
-        {
-            throw new IOException($"Cannot open {directory} to sync it (errno {Marshal.GetLastPInvokeError()}).");
-        }
-        try
-        {
-            if (NativeMethods.fsync(descriptor) != 0)
-            {
-                throw new IOException($"Cannot sync {directory} (errno {Marshal.GetLastPInvokeError()}).");
-            }
-        }
-        finally
-        {
-            _ = NativeMethods.close(descriptor);
-        }
-    }
-
-    private static class NativeMethods
-    {
-        [DllImport("libc.so.6", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        internal static extern int open(byte[] nulTerminatedPath, int flags);
-
-        [DllImport("libc.so.6", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        internal static extern int fsync(int descriptor);
-
-        [DllImport("libc.so.6")]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        internal static extern int close(int descriptor);
     }
 
     private string FullPath(string relativePath) => Path.Combine(MediaDirectory, relativePath);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using AnonymousBoard.Hosting;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
@@ -33,14 +32,8 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IDisposable
         var seed = int.TryParse(Environment.GetEnvironmentVariable("ANONBOARD_CRASH_SEED"), CultureInfo.InvariantCulture, out var s) ? s : Random.Shared.Next();
         output.WriteLine($"seed {seed} (ANONBOARD_CRASH_SEED={seed} replays the same choices), {kills} kills");
         var random = new Random(seed);
-        var posters = new Posters(MakeImages(), seed);
-        // Thread caps out of reach: a thread pruned by the cap would be a post gone for a good reason.
-        foreach (var (slug, title) in new[] { ("b", "General"), ("t", "Second") })
-        {
-            Assert.Equal(0, Commands.Run(["boards", "create", slug, title, "--thread-cap", "100000", $"--Board:DataDirectory={DataDirectory}"],
-                TextWriter.Null, TextWriter.Null, TextReader.Null));
-        }
-        SqliteConnection.ClearAllPools();
+        var posters = new Posters(DurableBoard.MakeImages(_root), seed);
+        DurableBoard.CreateBoards(DataDirectory);
 
         var board = await BoardProcess.StartAsync(DataDirectory);
         var sweptByKills = 0;
@@ -108,22 +101,4 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IDisposable
 
     [GeneratedRegex(@"Removed (\d+) unused image", RegexOptions.CultureInvariant)]
     private static partial Regex SweptLine();
-
-    /// <summary>Small real pictures made by libvips: three PNGs and three JPEGs of different colours.</summary>
-    private List<(string Name, byte[] Bytes)> MakeImages()
-    {
-        var images = new List<(string, byte[])>();
-        Media.Tools.Vips(_root, "black", "base.v", "48", "32", "--bands", "3");
-        string[] colours = ["200 30 30", "30 200 30", "30 30 200"];
-        foreach (var extension in new[] { "png", "jpg" })
-        {
-            for (var i = 0; i < colours.Length; i++)
-            {
-                var name = $"colour{i}.{extension}";
-                Media.Tools.Vips(_root, "linear", "base.v", name, "1 1 1", colours[i], "--uchar");
-                images.Add((name, File.ReadAllBytes(Path.Combine(_root, name))));
-            }
-        }
-        return images;
-    }
 }
