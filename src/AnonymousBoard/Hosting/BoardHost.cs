@@ -124,6 +124,7 @@ public static class BoardHost
         app.UseCircuitRateLimit();
         app.UseExceptionHandler("/error/500");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseRequestLimits();
         app.UseStaffSessions();
         app.MapStyleSheet();
         app.MapSignedPostFiles();
@@ -142,19 +143,11 @@ public static class BoardHost
         {
             throw new StartupException(refusal);
         }
+        RequestLimits.Check(options.Limits);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // Limits chosen for a board behind tor: slow circuits are normal, idle ones are not.
-            var limits = kestrel.Limits;
-            limits.MaxRequestBodySize = 1024 * 1024;
-            limits.MaxRequestHeadersTotalSize = 16 * 1024;
-            limits.MaxRequestLineSize = 8 * 1024;
-            limits.RequestHeadersTimeout = TimeSpan.FromSeconds(20);
-            limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
-            limits.MaxConcurrentConnections = 2000;
-            limits.MaxConcurrentUpgradedConnections = 0;
-            limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(bytesPerSecond: 100, gracePeriod: TimeSpan.FromSeconds(10));
+            RequestLimits.Apply(kestrel.Limits, options.Limits);
         });
         if (options.UnixSocket is null)
         {

@@ -27,6 +27,27 @@ public sealed class BoardOptions
 
     /// <summary>The "Board:Moderation" settings: staff pages, sessions, sign-in limits.</summary>
     public ModerationOptions Moderation { get; set; } = new();
+
+    /// <summary>The "Board:Limits" settings: how many connections, how slow a client may be.</summary>
+    public RequestLimitOptions Limits { get; set; } = new();
+}
+
+/// <summary>
+/// What Kestrel allows a client; see <see cref="RequestLimits"/> for why each default is what it is.
+/// The sizes of posts are per board (its image and comment limits), not here.
+/// </summary>
+public sealed class RequestLimitOptions
+{
+    /// <summary>Connections open at once; past it new ones are refused until some close.</summary>
+    public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>Time a client has to send the request line and headers (slowloris).</summary>
+    public int RequestHeadersTimeoutSeconds { get; set; } = 20;
+
+    /// <summary>The slowest request body the board waits for, averaged once the grace period is over.</summary>
+    public int MinBodyBytesPerSecond { get; set; } = 240;
+
+    public int MinBodyGraceSeconds { get; set; } = 10;
 }
 
 public sealed class ModerationOptions

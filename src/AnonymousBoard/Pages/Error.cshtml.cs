@@ -10,17 +10,21 @@ public sealed class ErrorModel : PageModel
     public string Heading { get; private set; } = "";
     public string Explanation { get; private set; } = "";
 
-    public IActionResult OnGet(int code) => Show(code);
+    // No bound parameters: binding one would read the form of the request that failed, which may be
+    // the very body that was too large or too slow.
+    public IActionResult OnGet() => Show();
 
-    public IActionResult OnPost(int code) => Show(code);
+    public IActionResult OnPost() => Show();
 
-    private PageResult Show(int code)
+    private PageResult Show()
     {
+        var code = int.TryParse(RouteData.Values["code"] as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : 404;
         (Heading, Explanation) = code switch
         {
             404 => ("Not found", "There is nothing at this address. The post or thread may have been deleted, or may have fallen off the board."),
             405 => ("Not allowed", "This address does not take that kind of request."),
-            413 => ("Too large", "What was sent is larger than this board accepts."),
+            413 => ("Too large", "What was sent is larger than this board accepts, so it was not read. If you were typing something, your browser's Back button should still have it."),
+            408 => ("Too slow", "The request arrived too slowly and the board stopped waiting for it. Please try again."),
             400 => ("Bad request", "The request could not be understood."),
             >= 500 => ("Something went wrong", "The board could not answer this request. Nothing you posted was half-saved; please try again."),
             _ => ("Error", "The request could not be completed."),

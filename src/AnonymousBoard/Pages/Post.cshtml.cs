@@ -1,3 +1,4 @@
+using System.Globalization;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Media;
@@ -10,9 +11,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AnonymousBoard.Pages;
 
 /// <summary>POST /{board}/post: a new thread or a reply. Success is a 303 to the new post.</summary>
-// The body is read by PostRequest as it streams (the file only up to the board's limit); this cap
-// is the most any board may allow, plus room for the text fields.
-[RequestSizeLimit(64 * 1024 * 1024 + 1024 * 1024)]
+// The body is read by PostRequest as it streams (the file only up to the board's limit), which also
+// sets the request size limit for the board (PostRequest.BodyLimit).
 public sealed class PostModel(BoardDirectory boards, PostingService posting, MediaService media) : BoardPageModel(boards)
 {
     public PostForm Form { get; private set; } = new();
@@ -24,6 +24,9 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
 
     /// <summary>The ban that refused this post, shown with everything typed.</summary>
     public Ban? Ban { get; private set; }
+
+    /// <summary>False when the post was too large to read: what was typed is not in <see cref="Form"/>.</summary>
+    public bool TextKept { get; private set; } = true;
 
     public IActionResult OnGet(string board) => FindBoard(board) ? Redirect($"/{board}/") : NotFound();
 
@@ -37,7 +40,23 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
         {
             return NotFound();
         }
-        var (form, upload) = await PostRequest.ReadAsync(Request, media.SpoolDirectory, Board.Settings.MaxImageBytes, ct);
+        PostForm form;
+        SpooledUpload? upload;
+        try
+        {
+            (form, upload) = await PostRequest.ReadAsync(Request, media.SpoolDirectory, Board.Settings, ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel stopped reading at the board's limit, so there is no text to give back.
+            TextKept = false;
+            return Rejected(e.StatusCode, [TooLarge(Request.HasFormContentType && Request.ContentType!.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))]);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Too slow (below the minimum data rate) or cut short: the client is gone or going.
+            return StatusCode(e.StatusCode);
+        }
         using (upload)
         {
             Form = form;
@@ -57,6 +76,19 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
                     throw new InvalidOperationException("Unknown post result.");
             }
         }
+    }
+
+    private string TooLarge(bool multipart)
+    {
+        var s = Board.Settings;
+        var image = s.MaxImageBytes >= 1024 * 1024
+            ? string.Create(CultureInfo.InvariantCulture, $"{s.MaxImageBytes / 1024.0 / 1024.0:0.#} MiB")
+            : string.Create(CultureInfo.InvariantCulture, $"{s.MaxImageBytes / 1024} KiB");
+        var what = multipart
+            ? $"an image may be up to {image}"
+            : string.Create(CultureInfo.InvariantCulture, $"a post sent without a file may be up to {PostRequest.BodyLimit(s, multipart: false) / 1024} KiB");
+        return string.Create(CultureInfo.InvariantCulture, $"Your post is far larger than /{Board.Slug}/ takes ({what}, a comment up to {s.MaxBodyChars} characters). ")
+            + "The board stopped reading it, so it cannot show your text again here: your browser's Back button should still have it.";
     }
 
     private PageResult Rejected(int status, IReadOnlyList<string> errors)

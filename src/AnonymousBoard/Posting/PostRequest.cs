@@ -1,4 +1,7 @@
 using System.Text;
+using AnonymousBoard.Boards;
+using AnonymousBoard.Identity;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -26,18 +29,51 @@ public static class PostRequest
 {
     private const int MaxFieldChars = 256 * 1024;
 
-    public static async Task<(PostForm Form, SpooledUpload? Upload)> ReadAsync(HttpRequest request, string spoolDirectory, long maxFileBytes, CancellationToken ct)
+    /// <summary>
+    /// The most a post's text fields can take as sent: percent-encoding spends up to 9 bytes on a
+    /// character (3 UTF-8 bytes as %XX each) in the comment, name, subject, passphrase and signature,
+    /// plus room for the ticket, the stamp and the small fields.
+    /// </summary>
+    public static long TextAllowance(BoardSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        return 9L * (settings.MaxBodyChars + settings.MaxNameChars + settings.MaxSubjectChars
+            + IdentityService.MaxPassphraseLength + IdentityService.MaxSignatureLength) + 16 * 1024;
+    }
+
+    /// <summary>
+    /// The request body this board reads for one post. Without a file (url-encoded: curl and
+    /// scripts) the text allowance. With one (multipart: every browser, since the form can carry a
+    /// file) twice the image limit and the text: a photo somewhat over the limit is still read to the
+    /// end and thrown away, so the form comes back with the text; a larger body is cut off unread.
+    /// </summary>
+    public static long BodyLimit(BoardSettings settings, bool multipart)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return TextAllowance(settings) + (multipart ? 2 * settings.MaxImageBytes : 0);
+    }
+
+    /// <summary>Reads the form; a body over <see cref="BodyLimit"/> throws a BadHttpRequestException with status 413.</summary>
+    public static async Task<(PostForm Form, SpooledUpload? Upload)> ReadAsync(HttpRequest request, string spoolDirectory, BoardSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(settings);
         if (!request.HasFormContentType)
         {
             return (new PostForm(), null);
         }
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        var multipart = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = BodyLimit(settings, multipart);
+        }
+        var maxFileBytes = settings.MaxImageBytes;
+        if (!multipart)
         {
             var form = await request.ReadFormAsync(ct);
             return (PostForm.FromFields(form.ToDictionary(f => f.Key, f => f.Value.ToString())), null);
         }
-        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value ?? "";
+        var boundary = HeaderUtilities.RemoveQuotes(type!.Boundary).Value ?? "";
         var reader = new MultipartReader(boundary, request.Body);
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         SpooledUpload? upload = null;
