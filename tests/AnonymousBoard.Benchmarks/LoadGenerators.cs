@@ -26,6 +26,8 @@ public sealed partial class Wrk(string path, string version) : ILoadGenerator
 {
     public string Description => $"{version} ({path})";
 
+    public string Executable => path;
+
     /// <summary>wrk from PATH, or null when it is not installed.</summary>
     public static Wrk? Find()
     {

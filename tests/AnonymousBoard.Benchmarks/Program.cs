@@ -17,7 +17,12 @@ const int CssLimitBytes = 8_000;    // "8 KB", likewise
 const int BigThreadReplies = 300;
 const int IndexThreads = 12;        // more than one page of 10, so page 1 is full and page links show
 const int IndexThreadReplies = 7;   // more than the 5 previews, so "replies omitted" shows
-const double TicksPerSecond = 100;  // USER_HZ of /proc, the same on every Linux that .NET runs on
+
+// "load" runs readers and writers at once against the board in its own process instead (LoadRun.cs).
+if (args.Length > 0 && args[0] == "load")
+{
+    return await LoadRun.RunAsync(args[1..]);
+}
 
 if (!BenchOptions.TryParse(args, out var options, out var usage))
 {
@@ -111,8 +116,8 @@ var cases = new[]
     new BenchCase("index page (10 threads × 5 previews)", "/b/", fixedIndexPath, indexPage.Bytes.Length),
 };
 // What the whole machine was busy with while measuring, to tell how much other processes took.
-var machineBefore = MachineBusy();
-var ownBefore = Environment.CpuUsage.TotalTime + (ChildrenCpu() ?? TimeSpan.Zero);
+var machineBefore = Machine.Busy();
+var ownBefore = Environment.CpuUsage.TotalTime + (Machine.ChildrenCpu() ?? TimeSpan.Zero);
 var measuring = System.Diagnostics.Stopwatch.StartNew();
 if (problems.Count == 0)
 {
@@ -135,7 +140,7 @@ if (problems.Count == 0)
                 // the machine disturbs much less than requests/s. The fallback client runs in here too.
                 // wrk is a child process: its CPU time shows up in this process's children's times.
                 var cpuBefore = Environment.CpuUsage.TotalTime;
-                var childBefore = ChildrenCpu();
+                var childBefore = Machine.ChildrenCpu();
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var result = await generator.Run(Url(path), shape);
                 var requests = Math.Max(1, result.Requests);
@@ -143,7 +148,7 @@ if (problems.Count == 0)
                 // Under DATAS (server GC's default) this total can step back or forward when the GC
                 // changes its heap count (dotnet/runtime#131069), so the summary takes the median.
                 var allocatedKb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / requests;
-                var wrkMicros = generator is Wrk && ChildrenCpu() is { } childAfter && childBefore is { } before
+                var wrkMicros = generator is Wrk && Machine.ChildrenCpu() is { } childAfter && childBefore is { } before
                     ? (childAfter - before).TotalMicroseconds / requests
                     : (double?)null;
                 results.Add(new Measured(result, serverMicros, wrkMicros, allocatedKb));
@@ -165,10 +170,10 @@ if (problems.Count == 0)
 }
 
 Console.WriteLine();
-if (MachineBusy() - machineBefore is { } machine)
+if (Machine.Busy() - machineBefore is { } machine)
 {
     // Everything the cores did, less this process (the server) and its children (wrk).
-    var own = Environment.CpuUsage.TotalTime + (ChildrenCpu() ?? TimeSpan.Zero) - ownBefore;
+    var own = Environment.CpuUsage.TotalTime + (Machine.ChildrenCpu() ?? TimeSpan.Zero) - ownBefore;
     var others = Math.Max(0, (machine - own).TotalSeconds / measuring.Elapsed.TotalSeconds);
     Console.WriteLine(Invariant($"Other processes used {others:0.00} of the {Environment.ProcessorCount} cores on average while this measured."));
     if (others > 0.1 * Environment.ProcessorCount)
@@ -205,33 +210,7 @@ static bool Check(string what, bool ok, string figure)
     return ok;
 }
 
-// Time all cores spent busy (not idle or waiting for I/O) since boot, from /proc/stat; null elsewhere.
-static TimeSpan? MachineBusy()
-{
-    if (!File.Exists("/proc/stat"))
-    {
-        return null;
-    }
-    // "cpu  user nice system idle iowait irq softirq steal ...", in clock ticks.
-    var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-    var busy = Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8);
-    return TimeSpan.FromSeconds(busy / TicksPerSecond);
-}
 
-// CPU time of this process's finished child processes (wrk), from /proc/self/stat; null elsewhere.
-static TimeSpan? ChildrenCpu()
-{
-    if (!File.Exists("/proc/self/stat"))
-    {
-        return null;
-    }
-    // Fields after the command name: state is field 3, cutime and cstime are fields 16 and 17, in clock ticks.
-    var stat = File.ReadAllText("/proc/self/stat");
-    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-    var ticks = long.Parse(fields[16 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[17 - 3], CultureInfo.InvariantCulture);
-    return TimeSpan.FromSeconds(ticks / TicksPerSecond);
-}
 
 // A negative count is the GC's total stepping back (see above), not a figure.
 static string Kilobytes(double kb) => kb < 0 ? "n/a" : kb.ToString("0.0 'KB'", CultureInfo.InvariantCulture);

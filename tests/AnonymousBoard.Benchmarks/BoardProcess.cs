@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AnonymousBoard.Benchmarks;
+
+/// <summary>
+/// The board as an operator runs it: its own process (the AnonymousBoard program built beside this
+/// one), on a loopback port and a fresh data directory. Being alone in its process, its memory and
+/// CPU can be read from /proc without the load generator's counted in.
+/// </summary>
+public sealed class BoardProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    public string DataDirectory { get; }
+    public Uri BaseAddress { get; }
+    public int Pid => _process.Id;
+
+    /// <summary>Everything the board wrote to stdout and stderr.</summary>
+    public IReadOnlyCollection<string> Log => _log;
+
+    private BoardProcess(Process process, string dataDirectory, Uri baseAddress)
+    {
+        _process = process;
+        DataDirectory = dataDirectory;
+        BaseAddress = baseAddress;
+    }
+
+    public static async Task<BoardProcess> StartAsync(IEnumerable<string> settings)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "anonboard-load-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var port = FreePort();
+        var apphost = Path.Combine(AppContext.BaseDirectory, "AnonymousBoard");
+        var start = File.Exists(apphost) ? new ProcessStartInfo(apphost) : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "AnonymousBoard.dll") } };
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = dataDirectory;
+        foreach (var argument in new[] { "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", $"--Board:DataDirectory={dataDirectory}" }.Concat(settings))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var board = new BoardProcess(process, dataDirectory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+        process.OutputDataReceived += (_, e) => board.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => board.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = board.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The board exited at start-up ({process.ExitCode}):\n{string.Join('\n', board.Log)}");
+            }
+            try
+            {
+                if ((await probe.GetAsync(new Uri("/", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
+                {
+                    return board;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException("The board did not answer within 60 s of starting.");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _log.Enqueue(line);
+        }
+    }
+
+    /// <summary>A field of /proc/PID/status ("VmRSS", "Threads"), sizes in bytes, or null once the process is gone.</summary>
+    public long? Status(string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{Pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+            var parts = line?.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            return parts is null ? null : long.Parse(parts[1], CultureInfo.InvariantCulture) * (parts is [.., "kB"] ? 1024 : 1);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// User and system CPU time of the board itself, and of the child processes it has waited for
+    /// (the vips commands), from /proc/PID/stat in clock ticks of 1/100 s.
+    /// </summary>
+    public (TimeSpan Own, TimeSpan Children) CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // utime, stime, cutime, cstime are fields 14 to 17; the first field after the name is field 3.
+        TimeSpan Ticks(int a, int b) => TimeSpan.FromSeconds((long.Parse(fields[a - 3], CultureInfo.InvariantCulture) + long.Parse(fields[b - 3], CultureInfo.InvariantCulture)) / 100.0);
+        return (Ticks(14, 15), Ticks(16, 17));
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless; the next run uses a new name.
+        }
+    }
+}
