@@ -71,7 +71,17 @@ public sealed partial class MediaService : IDisposable
         try
         {
             await using var stream = upload.OpenRead();
-            switch (await _pipeline.ProcessAsync(stream, limits, ct))
+            ImageOutcome outcome;
+            try
+            {
+                outcome = await _pipeline.ProcessAsync(stream, limits, ct);
+            }
+            catch (Exception e) when (StorageFailure.Reason(e) is { } full)
+            {
+                // The job's copy of the upload could not be written: the disk, not the image.
+                return (null, StatusCodes.Status503ServiceUnavailable, StorageFailure.ForPoster(full));
+            }
+            switch (outcome)
             {
                 case ImageRejected rejected:
                     return (null, Refused, $"Image refused: {rejected.Reason}. Your text is kept; choose another file or post without one.");
@@ -106,6 +116,19 @@ public sealed partial class MediaService : IDisposable
             {
                 _files.Delete(hash);
             }
+        }
+    }
+
+    /// <summary>Like <see cref="Release"/>, after a failed write: a disk that refuses this too leaves the file to the start-up sweep.</summary>
+    public void TryRelease(string hash)
+    {
+        try
+        {
+            Release([hash]);
+        }
+        catch (Exception e) when (StorageFailure.Reason(e) is not null)
+        {
+            // Swept at the next start.
         }
     }
 

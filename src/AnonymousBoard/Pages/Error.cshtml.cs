@@ -1,3 +1,5 @@
+using AnonymousBoard.Data;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -29,6 +31,12 @@ public sealed class ErrorModel : PageModel
             >= 500 => ("Something went wrong", "The board could not answer this request. Nothing you posted was half-saved; please try again."),
             _ => ("Error", "The request could not be completed."),
         };
+        // A full or read-only disk is no bug: say so, and that it passes.
+        if (code >= 500 && HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && StorageFailure.Reason(error) is { } reason)
+        {
+            (Heading, Explanation) = ("Not saved", $"Nothing was saved: the board {reason} right now. Reading works as usual; try again later.");
+            code = StatusCodes.Status503ServiceUnavailable;
+        }
         var page = Page();
         page.StatusCode = code is >= 400 and <= 599 ? code : 404;
         return page;

@@ -8,16 +8,28 @@ using Microsoft.Net.Http.Headers;
 namespace AnonymousBoard.Posting;
 
 /// <summary>An uploaded file spooled to a temporary file, at most one byte past the board's limit.</summary>
-public sealed class SpooledUpload(string path, string? fileName, long length, bool tooLarge) : IDisposable
+public sealed class SpooledUpload(string path, string? fileName, long length, bool tooLarge, string? notStored = null) : IDisposable
 {
     public string? FileName => fileName;
     public long Length => length;
     /// <summary>The upload went past the limit; the rest of it was read and thrown away, never stored.</summary>
     public bool TooLarge => tooLarge;
+    /// <summary>Why the upload could not be written (the disk is full, say: <see cref="Data.StorageFailure"/>); the rest was read past.</summary>
+    public string? NotStored => notStored;
 
     public Stream OpenRead() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
 
-    public void Dispose() => File.Delete(path);
+    public void Dispose()
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (Data.StorageFailure.Reason(e) is not null)
+        {
+            // A read-only disk: the start-up sweep removes it.
+        }
+    }
 }
 
 /// <summary>
@@ -106,7 +118,7 @@ public static class PostRequest
             throw;
         }
         // A browser sends an empty file part when nothing was chosen.
-        if (upload is { Length: 0, TooLarge: false })
+        if (upload is { Length: 0, TooLarge: false, NotStored: null })
         {
             upload.Dispose();
             upload = null;
@@ -116,14 +128,16 @@ public static class PostRequest
 
     private static async Task<SpooledUpload> SpoolAsync(Stream body, string directory, string fileName, long maxBytes, CancellationToken ct)
     {
-        Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".upload");
+        var name = Path.GetFileName(fileName.Replace('\\', '/'));
         long written = 0;
         var tooLarge = false;
-        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+        var buffer = new byte[81920];
+        int read;
+        try
         {
-            var buffer = new byte[81920];
-            int read;
+            Directory.CreateDirectory(directory);
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
             while ((read = await body.ReadAsync(buffer, ct)) > 0)
             {
                 if (tooLarge)
@@ -136,6 +150,28 @@ public static class PostRequest
                 tooLarge = written > maxBytes;
             }
         }
-        return new SpooledUpload(path, Path.GetFileName(fileName.Replace('\\', '/')), written, tooLarge);
+        catch (Exception e) when (Data.StorageFailure.Reason(e) is { } reason)
+        {
+            // A full or read-only disk: the rest of the file is read past, so the text fields after
+            // it (and the ticket) still arrive and the form can go back with them.
+            while (await body.ReadAsync(buffer, ct) > 0)
+            {
+            }
+            TryDelete(path);
+            return new SpooledUpload(path, name, 0, tooLarge: false, notStored: reason);
+        }
+        return new SpooledUpload(path, name, written, tooLarge);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (Data.StorageFailure.Reason(e) is not null)
+        {
+            // Nothing was written there, or the start-up sweep removes it.
+        }
     }
 }

@@ -38,7 +38,7 @@ public abstract record DeleteResult
 /// </summary>
 public sealed class PostingService(
     IBoardStore store, PageCache cache, BoardDirectory boards, IdentityService identities, MediaService media, TimeProvider time,
-    IOptions<BoardOptions> options, Bans bans, Filters filters, AdmissionGate gate)
+    IOptions<BoardOptions> options, Bans bans, Filters filters, AdmissionGate gate, ILogger<PostingService> log)
 {
     /// <param name="circuit">The tor circuit the request came on, when the listener knows it.</param>
     public async Task<PostResult> SubmitAsync(Board board, PostForm form, SpooledUpload? upload, uint? circuit, CancellationToken ct)
@@ -46,6 +46,11 @@ public sealed class PostingService(
         if (form.BadThread is { } bad)
         {
             return new PostResult.Rejected(StatusCodes.Status400BadRequest, [$"\"{bad}\" is not a thread number."]);
+        }
+        if (upload?.NotStored is { } full)
+        {
+            // Before the gate, so the ticket is not spent on a post the board could not take.
+            return StorageRefusal(full);
         }
         // Tripcode keys are split off the name before it is checked, and never stored.
         var shown = new PostForm { Name = IdentityService.DisplayName(form.Name), Subject = form.Subject, Body = form.Body, Password = form.Password };
@@ -117,15 +122,28 @@ public sealed class PostingService(
             Poster = poster,
         };
         PostOutcome outcome;
-        lock (media.FilesLock)
+        try
         {
-            // The file is in place before the post that shows it is written; a crash between the two
-            // leaves only a file that the start-up sweep removes.
+            lock (media.FilesLock)
+            {
+                // The file is in place before the post that shows it is written; a crash between the two
+                // leaves only a file that the start-up sweep removes.
+                if (image is not null)
+                {
+                    draft = draft with { File = media.Store(image, form.IsSpoiler, form.KeepsFileName ? upload!.FileName : null) };
+                }
+                outcome = store.CreatePost(board, draft);
+            }
+        }
+        catch (Exception e) when (StorageFailure.Reason(e) is { } reason)
+        {
+            // The transaction rolled back: nothing of the post exists. Its file goes now, or at the next start.
+            LogStorageFailure(log, e.Message, null);
             if (image is not null)
             {
-                draft = draft with { File = media.Store(image, form.IsSpoiler, form.KeepsFileName ? upload!.FileName : null) };
+                media.TryRelease(image.ContentHash);
             }
-            outcome = store.CreatePost(board, draft);
+            return StorageRefusal(reason);
         }
         if (image is not null && outcome is not PostOutcome.Created)
         {
@@ -179,6 +197,12 @@ public sealed class PostingService(
                 return new DeleteResult.Refused(StatusCodes.Status404NotFound, $"There is no post No. {no} on /{board.Slug}/.");
         }
     }
+
+    private static PostResult.Rejected StorageRefusal(string reason) =>
+        new(StatusCodes.Status503ServiceUnavailable, [StorageFailure.ForPoster(reason)]);
+
+    private static readonly Action<ILogger, string, Exception?> LogStorageFailure = LoggerMessage.Define<string>(LogLevel.Error,
+        new EventId(1, "StorageFailure"), "A post could not be stored: {Reason}. Posting resumes by itself once the data directory takes writes again.");
 
     /// <summary>Identifies an identical resubmit (a double click, a retried slow circuit).</summary>
     // The tripcode counts (two people may post the same words); the signature does not, since a
