@@ -46,6 +46,10 @@ public static class Commands
             .AddCommandLine(settings)
             .Build();
         var options = configuration.GetSection(BoardOptions.Section).Get<BoardOptions>() ?? new BoardOptions();
+        if (options.Libsodium is { } library)
+        {
+            Sodium.UseLibrary(library);
+        }
         var context = new CommandContext(options, stdout, stderr, stdin);
         try
         {

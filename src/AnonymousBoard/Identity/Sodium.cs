@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace AnonymousBoard.Identity;
@@ -24,6 +25,35 @@ public static class Sodium
     private const int PwHashStrBytes = 128;
 
     private static readonly Lazy<string?> LoadFailure = new(Initialise);
+    private static readonly Lock Choosing = new();
+    private static string? _chosen;
+
+    /// <summary>
+    /// Loads libsodium from <paramref name="nameOrPath"/> instead of libsodium.so.23: another
+    /// distribution's soname (libsodium.so.26) or a path. Call before the first use.
+    /// </summary>
+    public static void UseLibrary(string nameOrPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nameOrPath);
+        lock (Choosing)
+        {
+            if (nameOrPath == (_chosen ?? Library))
+            {
+                return;
+            }
+            if (LoadFailure.IsValueCreated)
+            {
+                throw new InvalidOperationException($"libsodium is already in use as {_chosen ?? Library}; choose the library before the first use.");
+            }
+            if (_chosen is null)
+            {
+                // Only this library's name is redirected; every other DllImport resolves as usual.
+                NativeLibrary.SetDllImportResolver(typeof(Sodium).Assembly, (name, _, _) =>
+                    name == Library && _chosen is { } chosen ? NativeLibrary.Load(chosen) : IntPtr.Zero);
+            }
+            _chosen = nameOrPath;
+        }
+    }
 
     /// <summary>True when libsodium could be loaded and initialised.</summary>
     public static bool IsAvailable => LoadFailure.Value is null;
@@ -129,7 +159,12 @@ public static class Sodium
         {
             return;
         }
-        EnsureAvailable();
+        if (!IsAvailable)
+        {
+            // .NET's own guarantee of the same: wiping a secret must not fail for want of libsodium.
+            CryptographicOperations.ZeroMemory(buffer);
+            return;
+        }
         NativeMethods.sodium_memzero(ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length);
     }
 
@@ -142,11 +177,11 @@ public static class Sodium
         }
         catch (DllNotFoundException)
         {
-            return $"{Library} was not found: install it with 'apt-get install libsodium23'.";
+            return $"{_chosen ?? Library} was not found or could not be loaded: install it with 'apt-get install libsodium23'.";
         }
         catch (EntryPointNotFoundException)
         {
-            return $"{Library} lacks sodium_init: install Debian's libsodium23 ('apt-get install libsodium23').";
+            return $"{_chosen ?? Library} lacks sodium_init: install Debian's libsodium23 ('apt-get install libsodium23').";
         }
     }
 

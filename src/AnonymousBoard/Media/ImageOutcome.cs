@@ -1,12 +1,21 @@
 namespace AnonymousBoard.Media;
 
-/// <summary>Every way <see cref="ImagePipeline.ProcessAsync"/> can end: <see cref="ImageAccepted"/> or <see cref="ImageRejected"/>.</summary>
+/// <summary>
+/// Every way <see cref="ImagePipeline.ProcessAsync"/> can end: <see cref="ImageAccepted"/>,
+/// <see cref="ImageRejected"/>, or <see cref="ImageFailed"/>.
+/// </summary>
 public abstract record ImageOutcome;
 
 public sealed record ImageAccepted(ProcessedImage Image) : ImageOutcome;
 
 /// <summary>The upload is refused; <paramref name="Reason"/> is a sentence for the poster, starting in lower case.</summary>
 public sealed record ImageRejected(string Reason) : ImageOutcome;
+
+/// <summary>
+/// The server could not process the upload (the image tools could not be run, or were killed);
+/// the file may be fine. <paramref name="Reason"/> is a sentence for the poster, starting in lower case.
+/// </summary>
+public sealed record ImageFailed(string Reason) : ImageOutcome;
 
 /// <summary>
 /// An upload after decoding and re-encoding: only these bytes are ever stored or served, never the

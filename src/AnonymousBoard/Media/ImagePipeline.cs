@@ -41,6 +41,13 @@ public sealed class ImagePipeline(VipsRunner runner)
         }
 
         using var job = runner.CreateJob();
+        var outcome = await ProcessInJobAsync(job, upload, limits, cancellationToken);
+        // A step that failed because of the server, not the file, must not be blamed on the file.
+        return outcome is ImageRejected && job.ServerFault is { } fault ? new ImageFailed(fault) : outcome;
+    }
+
+    private static async Task<ImageOutcome> ProcessInJobAsync(VipsJob job, Stream upload, ImageLimits limits, CancellationToken cancellationToken)
+    {
         if (!await SaveUploadAsync(upload, job.PathOf(UploadFile), limits.MaxBytes, cancellationToken))
         {
             return new ImageRejected(limits.TooLarge());

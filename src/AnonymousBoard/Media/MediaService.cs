@@ -27,11 +27,17 @@ public sealed partial class MediaService : IDisposable
         _log = log;
         _files = new MediaStore(options.Value.DataDirectory);
         SpoolDirectory = Path.Combine(options.Value.DataDirectory, "uploads");
-        var runner = VipsRunner.Create(new VipsSettings { TempDirectory = SpoolDirectory });
+        var tools = options.Value.VipsDirectory;
+        var runner = VipsRunner.Create(new VipsSettings
+        {
+            TempDirectory = SpoolDirectory,
+            VipsPath = tools is null ? "vips" : Path.Combine(tools, "vips"),
+            VipsHeaderPath = tools is null ? "vipsheader" : Path.Combine(tools, "vipsheader"),
+        });
         _pipeline = new ImagePipeline(runner);
         if (runner.UnavailableReason is { } reason)
         {
-            LogUnavailable(log, reason);
+            LogUnavailable(log, reason, tools ?? "PATH");
         }
         LogNetwork(log, runner.NetworkNote);
     }
@@ -85,6 +91,10 @@ public sealed partial class MediaService : IDisposable
             {
                 case ImageRejected rejected:
                     return (null, Refused, $"Image refused: {rejected.Reason}. Your text is kept; choose another file or post without one.");
+                case ImageFailed failed:
+                    LogFailed(_log, failed.Reason);
+                    return (null, StatusCodes.Status503ServiceUnavailable,
+                        $"The image could not be processed: {failed.Reason}. Nothing was posted and your text is kept; post again in a while, or without the image.");
                 case ImageAccepted { Image: var image } when _store.IsFileBanned([image.UploadHash, image.ContentHash]):
                     return (null, StatusCodes.Status403Forbidden, "This image is on the board's list of banned files.");
                 case ImageAccepted accepted:
@@ -186,8 +196,11 @@ public sealed partial class MediaService : IDisposable
         return endpoints;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}")]
-    private static partial void LogUnavailable(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason} (looked for vips and vipsheader in {Where})")]
+    private static partial void LogUnavailable(ILogger logger, string reason, string where);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An image post failed on the server: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Note}")]
     private static partial void LogNetwork(ILogger logger, string note);

@@ -18,13 +18,26 @@ public sealed class VipsJob : IDisposable
 
     public string PathOf(string fileName) => Path.Combine(WorkingDirectory, fileName);
 
+    /// <summary>The first failure of this job that was the server's fault, not the upload's; null if none.</summary>
+    public string? ServerFault { get; private set; }
+
     /// <summary>Runs <c>vips</c> with these arguments; file names are relative to the job's directory.</summary>
     public Task<VipsRun> VipsAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        _runner.RunAsync(_runner.VipsPath, WorkingDirectory, arguments, cancellationToken);
+        Run(_runner.VipsPath, arguments, cancellationToken);
 
     /// <summary>Runs <c>vipsheader</c>, which reads only the header of an image, never its pixels.</summary>
     public Task<VipsRun> HeaderAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        _runner.RunAsync(_runner.VipsHeaderPath, WorkingDirectory, arguments, cancellationToken);
+        Run(_runner.VipsHeaderPath, arguments, cancellationToken);
+
+    private async Task<VipsRun> Run(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var run = await _runner.RunAsync(executable, WorkingDirectory, arguments, cancellationToken);
+        if (run.ServerFault)
+        {
+            ServerFault ??= run.Reason;
+        }
+        return run;
+    }
 
     public void Dispose()
     {

@@ -29,7 +29,8 @@ public sealed record VipsSettings
 }
 
 /// <summary>The outcome of one vips command: its standard output, or why it failed, in words for the poster.</summary>
-public sealed record VipsRun(string Output, string? Reason)
+/// <param name="ServerFault">The failure lies with the server (the tools could not be run, or were killed from outside), not with the upload.</param>
+public sealed record VipsRun(string Output, string? Reason, bool ServerFault = false)
 {
     public bool Succeeded => Reason is null;
 }
@@ -181,8 +182,20 @@ public sealed class VipsRunner
 
         var stdout = await output;
         var stderr = await errors;
-        return process.ExitCode == 0 ? new VipsRun(stdout, null) : new VipsRun(stdout, DescribeFailure(process.ExitCode, stderr));
+        return process.ExitCode switch
+        {
+            0 => new VipsRun(stdout, null),
+            // prlimit or unshare could not start the next program: vips was removed or broken since start-up.
+            126 or 127 => new VipsRun(stdout, ToolsNotRunnable, ServerFault: true),
+            // SIGKILL, and not ours (that is the time limit above): the kernel's out-of-memory killer or an operator.
+            128 + 9 => new VipsRun(stdout, KilledFromOutside, ServerFault: true),
+            _ => new VipsRun(stdout, DescribeFailure(process.ExitCode, stderr)),
+        };
     }
+
+    public const string ToolsNotRunnable = "the image tools could not be run";
+
+    public const string KilledFromOutside = "the image decoder was stopped before it finished (the server may be short of memory)";
 
     /// <summary>Turns what vips printed on failure into a reason a poster can read.</summary>
     public static string DescribeFailure(int exitCode, string stderr)

@@ -95,21 +95,25 @@ public sealed class ModLogKey
     public const string FileName = "modlog-ed25519.key";
     private readonly byte[] _secretKey;
 
-    private ModLogKey(byte[] publicKey, byte[] secretKey)
+    private ModLogKey(byte[] publicKey, byte[] secretKey, string? unavailableReason)
     {
         PublicKey = publicKey;
         _secretKey = secretKey;
+        UnavailableReason = unavailableReason;
     }
 
+    /// <summary>Empty when the key cannot be used (<see cref="UnavailableReason"/>).</summary>
     public byte[] PublicKey { get; }
     public string PublicKeyHex => Convert.ToHexStringLower(PublicKey);
 
+    /// <summary>
+    /// Why nothing can be signed (libsodium cannot be loaded), or null. The board still runs without
+    /// it: without libsodium no staff member can sign in either, so nothing is left to log.
+    /// </summary>
+    public string? UnavailableReason { get; }
+
     public static ModLogKey LoadOrCreate(string dataDirectory)
     {
-        if (Sodium.UnavailableReason is { } reason)
-        {
-            throw new InvalidOperationException($"The moderation log is signed with libsodium, which cannot be used: {reason}");
-        }
         var path = Path.Combine(dataDirectory, FileName);
         byte[] seed;
         if (File.Exists(path))
@@ -133,15 +137,24 @@ public sealed class ModLogKey
             using var writer = new StreamWriter(stream);
             writer.Write(Convert.ToHexStringLower(seed) + "\n");
         }
+        if (Sodium.UnavailableReason is { } reason)
+        {
+            Sodium.MemZero(seed);
+            return new ModLogKey([], [], $"The moderation log is signed with libsodium, which cannot be used: {reason}");
+        }
         var publicKey = new byte[Sodium.PublicKeyBytes];
         var secretKey = new byte[Sodium.SecretKeyBytes];
         Sodium.SeedKeyPair(seed, publicKey, secretKey);
         Sodium.MemZero(seed);
-        return new ModLogKey(publicKey, secretKey);
+        return new ModLogKey(publicKey, secretKey, null);
     }
 
     public string Sign(byte[] hash)
     {
+        if (UnavailableReason is { } reason)
+        {
+            throw new InvalidOperationException(reason);
+        }
         var signature = new byte[Sodium.SignatureBytes];
         Sodium.Sign(signature, hash, _secretKey);
         return Convert.ToHexStringLower(signature);
