@@ -26,7 +26,8 @@ public sealed class RequestLimitTests : IAsyncLifetime
     }
 
     /// <summary>As a browser sends the form: the text fields first, then the file.</summary>
-    private async Task<HttpResponseMessage> PostWithFile(string board, byte[] file)
+    /// <param name="early">The board will answer before the body is sent: see <see cref="OversizedRequest"/>.</param>
+    private async Task<HttpResponseMessage> PostWithFile(string board, byte[] file, bool early = false)
     {
         using var form = new MultipartFormDataContent
         {
@@ -37,6 +38,10 @@ public sealed class RequestLimitTests : IAsyncLifetime
         part.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         form.Add(part, "file", "big.png");
         form.Add(new StringContent(await _server.Ticket(board)), "ticket");
+        if (early)
+        {
+            return await OversizedRequest.SendAsync(_server.BaseAddress, $"/{board}/post", form.Headers.ContentType!.ToString(), await form.ReadAsByteArrayAsync(), declareLength: true);
+        }
         using var client = _server.Client();
         return await client.PostAsync(new Uri($"/{board}/post", UriKind.Relative), form);
     }
@@ -51,7 +56,8 @@ public sealed class RequestLimitTests : IAsyncLifetime
     public async Task A_text_post_far_over_the_limit_gets_a_413_page_that_says_why_and_offers_a_working_form()
     {
         var limit = PostRequest.BodyLimit(new BoardSettings(), multipart: false);
-        var response = await PostText("b", new string('x', (int)limit + 1000));
+        var fields = new FormUrlEncodedContent(new Dictionary<string, string> { ["ticket"] = await _server.Ticket(), ["body"] = new string('x', (int)limit + 1000) });
+        var response = await OversizedRequest.SendAsync(_server.BaseAddress, "/b/post", "application/x-www-form-urlencoded", await fields.ReadAsByteArrayAsync(), declareLength: true);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var page = await WebBrowser.Read(response, "/b/post");
@@ -93,7 +99,7 @@ public sealed class RequestLimitTests : IAsyncLifetime
         Assert.Contains("Image refused", kept.Document.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal("kept body", kept.Field("/small/post", "body"));
 
-        var far = await PostWithFile("small", new byte[2 * 1024 * 1024]);
+        var far = await PostWithFile("small", new byte[2 * 1024 * 1024], early: true);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, far.StatusCode);
         var cut = await WebBrowser.Read(far, "/small/post");
         var alert = cut.Document.QuerySelector("[role=alert]")!.TextContent;
@@ -110,28 +116,14 @@ public sealed class RequestLimitTests : IAsyncLifetime
     [InlineData("/b/post", false)]
     public async Task A_form_over_its_limit_gets_a_413_page_whether_or_not_it_declares_its_length(string path, bool declared)
     {
-        var body = "detail=" + new string('a', 2 * 1024 * 1024);
-        HttpContent content = declared ? new StringContent(body) : new ChunkedContent(Encoding.ASCII.GetBytes(body));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        var body = Encoding.ASCII.GetBytes("detail=" + new string('a', 2 * 1024 * 1024));
+        var response = await OversizedRequest.SendAsync(_server.BaseAddress, path, "application/x-www-form-urlencoded", body, declared);
         using var client = _server.Client();
-        var response = await client.PostAsync(new Uri(path, UriKind.Relative), content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         // The posting page explains it beside the form; every other page is the error page.
         Assert.Contains(path.EndsWith("/post", StringComparison.Ordinal) ? "far larger than /b/ takes" : "<h1>Too large</h1>", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/b/", UriKind.Relative))).StatusCode);
-    }
-
-    /// <summary>A body sent with Transfer-Encoding: chunked, as a client that does not say its length sends it.</summary>
-    private sealed class ChunkedContent(byte[] bytes) : HttpContent
-    {
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }
