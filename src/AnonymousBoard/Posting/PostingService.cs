@@ -50,6 +50,7 @@ public sealed class PostingService(
         if (upload?.NotStored is { } full)
         {
             // Before the gate, so the ticket is not spent on a post the board could not take.
+            LogStorageFailure(log, $"the upload could not be spooled (the board {full})", null);
             return StorageRefusal(full);
         }
         // Tripcode keys are split off the name before it is checked, and never stored.
