@@ -48,8 +48,13 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IDisposable
                     Assert.Equal(System.Net.HttpStatusCode.OK, (await warm.GetAsync(new Uri("/b/", UriKind.Relative))).StatusCode);
                 }
                 var before = posters.Attempts;
+                var ackedBefore = posters.Acked.Count;
                 var posting = posters.RunAsync(board.BaseAddress, PostersAtOnce, CancellationToken.None);
-                await Task.Delay(random.Next(500, 3000));
+                // A random moment once the round is under way; before the first kill, also an image
+                // post and a quoting reply through, so a slow machine still tests them.
+                await WaitFor(posting, () => posters.Acked.Count >= ackedBefore + 2
+                    && (kill > 1 || (posters.Acked.Any(a => a.Image is not null) && posters.Acked.Any(a => a.Quotes is not null))));
+                await Task.Delay(random.Next(0, 2500));
                 board.Kill();
                 // Every poster stops at its first refused connection.
                 await posting;
@@ -78,6 +83,21 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"{kills} kills survived; {posters.Attempts} posts sent, {all.Count} acknowledged "
             + $"({all.Count(a => a.No == a.ThreadNo)} threads, {all.Count(a => a.Image is not null)} with images, {all.Count(a => a.Quotes is not null)} quoting); "
             + $"{checkedPosts} post checks in all; {sweptByKills} unused image(s) left by kills removed at start-up");
+    }
+
+    private static async Task WaitFor(Task posting, Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (!condition())
+        {
+            if (posting.IsCompleted)
+            {
+                await posting; // the posters stopped on their own: show why
+                Assert.Fail("every poster stopped while the board was running");
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the posters made no progress for two minutes");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>

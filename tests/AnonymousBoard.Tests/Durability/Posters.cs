@@ -61,7 +61,11 @@ public sealed partial class Posters(IReadOnlyList<(string Name, byte[] Bytes)> i
     {
         var board = Boards[random.Next(Boards.Length)];
         var page = await WebBrowser.Read(await client.GetAsync(new Uri($"/{board}/", UriKind.Relative), stop), $"/{board}/");
-        var ticket = page.Field($"/{board}/post", "ticket") ?? throw new InvalidOperationException("no ticket on the form");
+        if (page.Status != HttpStatusCode.OK || page.Field($"/{board}/post", "ticket") is not { } ticket)
+        {
+            _faults.Enqueue($"/{board}/ answered {(int)page.Status} without a posting form");
+            return;
+        }
         var threads = _acked.Values.Where(a => a.Board == board && a.No == a.ThreadNo).ToList();
         var roll = random.Next(100);
         var newThread = threads.Count == 0 || roll < 15;
