@@ -16,3 +16,9 @@ catch (StartupException e)
     await Console.Error.WriteLineAsync($"AnonymousBoard cannot start: {e.Message}");
     return 1;
 }
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Another board (or anything else) already listens there: a message, not a stack trace.
+    await Console.Error.WriteLineAsync($"AnonymousBoard cannot start: {e.Message} Is another board already running?");
+    return 1;
+}

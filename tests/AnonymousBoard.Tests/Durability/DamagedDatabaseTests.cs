@@ -40,6 +40,23 @@ public sealed class DamagedDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_port_already_in_use_stops_the_board_with_a_message()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (code, output) = await BoardProcess.RunCommandAsync("--urls", $"http://127.0.0.1:{port}", $"--Board:DataDirectory={_data}");
+
+        Assert.Equal(1, code);
+        Assert.Contains("AnonymousBoard cannot start", output, StringComparison.Ordinal);
+        // Kestrel's own log line before it (with its exception) stays; the board's last word is a plain sentence.
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        Assert.StartsWith("AnonymousBoard cannot start", last, StringComparison.Ordinal);
+        Assert.Contains("address already in use", last, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Garbage_in_place_of_the_database_stops_the_board_with_a_message_and_stays_as_it_was()
     {
         await File.WriteAllBytesAsync(DbPath, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32 * 1024));
