@@ -13,6 +13,7 @@ namespace AnonymousBoard.Tests.Load;
 /// readers and writers at once against the real server. Nothing is timed here; what must hold is
 /// that every request is answered correctly and every post the board acknowledged is on its page.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed partial class ConcurrentLoadTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Readers = 50;

@@ -10,6 +10,7 @@ namespace AnonymousBoard.Tests.Load;
 /// answers everyone else meanwhile. The timeouts are shortened so the test runs in seconds; the
 /// production values are the defaults of Board:Limits.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class SlowClientTests : IAsyncLifetime
 {
     private const int SlowClientsOfEachKind = 10;
