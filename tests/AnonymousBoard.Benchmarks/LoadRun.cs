@@ -23,7 +23,6 @@ namespace AnonymousBoard.Benchmarks;
 internal static partial class LoadRun
 {
     private const int SeededThreads = 12;
-    private const int SeededReplies = 20;
 
     // The readers' pages, spread over the connections; wrk reads them from the environment.
     private const string ReadScript = """
@@ -74,10 +73,10 @@ internal static partial class LoadRun
         var threads = new List<long>();
         for (var i = 0; i < SeededThreads; i++)
         {
-            threads.Add((await seeder.Thread(seed: i, replies: SeededReplies)).No);
+            threads.Add((await seeder.Thread(seed: i, replies: options.SeedReplies)).No);
         }
         string[] paths = ["/", "/b/", "/b/page/2", "/b/catalog", "/b/rules", StyleSheet.Url, .. threads.Select(t => Invariant($"/b/thread/{t}"))];
-        Console.WriteLine(Invariant($"Board {board.BaseAddress} (pid {board.Pid}); seeded {SeededThreads} threads of {SeededReplies} replies; readers cycle over {paths.Length} pages."));
+        Console.WriteLine(Invariant($"Board {board.BaseAddress} (pid {board.Pid}); seeded {SeededThreads} threads of {options.SeedReplies} replies; readers cycle over {paths.Length} pages."));
         var rssAtStart = board.Status("VmRSS") ?? 0;
         var boardCpuBefore = board.CpuTime();
         var machineBefore = Machine.Busy();
@@ -110,9 +109,11 @@ internal static partial class LoadRun
 
         // Every post the board acknowledged with a 303 must be on its thread's page.
         var missing = new List<string>();
+        var largestPage = 0;
         foreach (var group in writes.Acknowledged.GroupBy(a => a.Thread))
         {
             var html = await client.GetStringAsync(new Uri(Invariant($"/b/thread/{group.Key}"), UriKind.Relative));
+            largestPage = Math.Max(largestPage, Encoding.UTF8.GetByteCount(html));
             foreach (var post in group)
             {
                 var at = html.IndexOf(Invariant($"id=\"p{post.No}\""), StringComparison.Ordinal);
@@ -140,6 +141,11 @@ internal static partial class LoadRun
             Console.WriteLine(Invariant($"        image {imagePosts.Count,6:N0}: POST answered in p50 {Ms(Percentile(imagePosts, 50))}, p99 {Ms(Percentile(imagePosts, 99))}, max {Ms(imagePosts.LastOrDefault())} (images are decoded one at a time)"));
         }
         Console.WriteLine(Invariant($"Board:  peak memory (VmHWM) {Mib(peak)}; RSS {Mib(rssAtStart)} after seeding, {Mib(rssAtEnd)} at the end; {serverThreads} threads"));
+        if (largestPage > 0)
+        {
+            // Memory follows the size of the pages being served, which grows as replies pile up in the same threads.
+            Console.WriteLine(Invariant($"        the largest thread page at the end is {largestPage / 1024} KiB"));
+        }
         Console.WriteLine("        RSS during the run: " + string.Join(", ", Enumerable.Range(1, 6).Select(k => samples.LastOrDefault(s => s.Seconds <= elapsed * k / 6))
             .Select(s => Invariant($"{s.Seconds:0} s {Mib(s.Rss)}"))));
         Console.WriteLine(Invariant($"CPU:    the board {boardCpu / elapsed:0.00} cores, its vips commands {vipsCpu / elapsed:0.00}, wrk and the writers {ownCpu / elapsed:0.00}")
@@ -407,21 +413,22 @@ internal static partial class LoadRun
 }
 
 /// <summary>The load run's options; the defaults are the issue's: 200 readers, 20 writers, a minute.</summary>
-internal sealed record LoadOptions(int Readers, int Writers, int DurationSeconds, int WrkThreads, int ImageEvery, bool ForceHttpClient)
+internal sealed record LoadOptions(int Readers, int Writers, int DurationSeconds, int WrkThreads, int ImageEvery, int SeedReplies, bool ForceHttpClient)
 {
     private const string Usage = """
         Usage: dotnet run -c Release --project tests/AnonymousBoard.Benchmarks -- load [options]
           --readers N       concurrent reading connections (default 200)
-          --writers N       concurrent posters (default 20)
+          --writers N       concurrent posters (default 20; 0 for a read-only run)
           --duration S      seconds of load (default 60)
           --wrk-threads N   wrk threads (default 2)
           --image-every N   every Nth post of each writer carries an image; 0 for none (default 20)
+          --seed-replies N  replies in each of the 12 threads seeded before the run (default 20)
           --http-client     read with built-in HttpClient loops even if wrk is installed
         """;
 
     public static bool TryParse(string[] args, out LoadOptions options, out string usage)
     {
-        options = new LoadOptions(200, 20, 60, 2, 20, false);
+        options = new LoadOptions(200, 20, 60, 2, 20, 20, false);
         usage = Usage;
         for (var i = 0; i < args.Length; i++)
         {
@@ -438,7 +445,8 @@ internal sealed record LoadOptions(int Readers, int Writers, int DurationSeconds
             switch (args[i++])
             {
                 case "--readers" when n > 0: options = options with { Readers = n }; break;
-                case "--writers" when n > 0: options = options with { Writers = n }; break;
+                case "--writers": options = options with { Writers = n }; break;
+                case "--seed-replies": options = options with { SeedReplies = n }; break;
                 case "--duration" when n > 0: options = options with { DurationSeconds = n }; break;
                 case "--wrk-threads" when n > 0: options = options with { WrkThreads = n }; break;
                 case "--image-every": options = options with { ImageEvery = n }; break;

@@ -76,7 +76,7 @@ public static class RequestLimits
     {
         // An error page shown for this request (re-executed) must not trip over the same body again.
         if (context.Features.Get<IStatusCodeReExecuteFeature>() is not null
-            || context.Request.RouteValues.TryGetValue("page", out var page) && page is "/Post")
+            || (context.Request.RouteValues.TryGetValue("page", out var page) && page is "/Post"))
         {
             await next(context);
             return;
