@@ -74,8 +74,10 @@ public static class RequestLimits
     /// </summary>
     public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        // An error page shown for this request (re-executed) must not trip over the same body again.
+        // An error page shown for this request (re-executed after a status code or an exception)
+        // must not trip over the same body again: it may have been read already, or be the problem.
         if (context.Features.Get<IStatusCodeReExecuteFeature>() is not null
+            || context.Features.Get<IExceptionHandlerFeature>() is not null
             || (context.Request.RouteValues.TryGetValue("page", out var page) && page is "/Post"))
         {
             await next(context);
@@ -102,6 +104,11 @@ public static class RequestLimits
             catch (InvalidDataException)
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away in the middle of its body: nobody is left to answer.
                 return;
             }
         }

@@ -57,6 +57,11 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
             // Too slow (below the minimum data rate) or cut short: the client is gone or going.
             return StatusCode(e.StatusCode);
         }
+        catch (IOException) when (ct.IsCancellationRequested)
+        {
+            // The connection closed in the middle of the upload: nobody is left to answer.
+            return new EmptyResult();
+        }
         using (upload)
         {
             Form = form;
