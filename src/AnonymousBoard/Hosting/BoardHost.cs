@@ -130,6 +130,7 @@ public static class BoardHost
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseRequestLimits();
         app.UseStaffSessions();
+        app.UseWholePageResponses();
         app.MapStyleSheet();
         app.MapSignedPostFiles();
         app.Services.GetRequiredService<MediaService>().Map(app);
