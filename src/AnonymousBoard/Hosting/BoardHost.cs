@@ -107,6 +107,8 @@ public static class BoardHost
                 }
             });
             o.Conventions.AddPageRoute("/BoardIndex", "/{board:slug}/");
+            o.Conventions.ConfigureFilter(new RequestTextFilter());
+            o.Conventions.ConfigureFilter(new MethodNotAllowedFilter());
         }).AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
         services.AddAntiforgery(o =>
         {
@@ -119,6 +121,8 @@ public static class BoardHost
             o.FormFieldName = "__staff_token";
             o.SuppressXFrameOptionsHeader = true; // SecurityHeaders sends DENY on every response
         });
+        // A request for another host gets a bare 400: the default page would name (and link) a host.
+        services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o => o.IncludeFailureMessage = false);
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "keys")));
 
         var app = builder.Build();

@@ -67,6 +67,10 @@ public static class RequestLimits
         limits.MinResponseDataRate = new MinDataRate(240, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>The posting page: it sets its board's limit and reads the form as it streams in.</summary>
+    public static bool ReadsItsOwnForm(HttpContext context) =>
+        context.Request.RouteValues.TryGetValue("page", out var page) && page is "/Post";
+
     /// <summary>
     /// Refuses a form that is too large (413) or cannot be read (400) before a page sees it. Razor
     /// Pages would otherwise bind every parameter of such a request as null, silently. The posting
@@ -78,7 +82,7 @@ public static class RequestLimits
         // must not trip over the same body again: it may have been read already, or be the problem.
         if (context.Features.Get<IStatusCodeReExecuteFeature>() is not null
             || context.Features.Get<IExceptionHandlerFeature>() is not null
-            || (context.Request.RouteValues.TryGetValue("page", out var page) && page is "/Post"))
+            || ReadsItsOwnForm(context))
         {
             await next(context);
             return;
@@ -101,8 +105,9 @@ public static class RequestLimits
                 context.Response.StatusCode = e.StatusCode;
                 return;
             }
-            catch (InvalidDataException)
+            catch (Exception e) when (FormInput.IsMalformed(e, context.RequestAborted))
             {
+                // A NUL in a url-encoded value, a value past the form limits, a multipart body that breaks off.
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }

@@ -21,7 +21,8 @@ public sealed record RenderedBody(TrustedHtml Html, IReadOnlyList<QuoteTarget> Q
 public static class PostMarkup
 {
     /// <summary>Stored beside every rendering; raise it when the output changes so old posts are rendered again.</summary>
-    public const int Version = 1;
+    // 2: characters HTML cannot carry (from entities such as &#14;) are shown as U+FFFD.
+    public const int Version = 2;
 
     private const string LinkRel = "nofollow noreferrer ugc";
 
@@ -65,7 +66,8 @@ public static class PostMarkup
         emphasisRenderer.GetTag = e => e.DelimiterChar == '|' ? "span" : defaultTag(e);
         renderer.Render(document);
         writer.Flush();
-        return new RenderedBody(TrustedHtml.FromRenderer(writer.ToString()), quotes.Distinct().ToList());
+        // An entity (&#14;) decodes to a character HTML cannot carry; it is shown as U+FFFD.
+        return new RenderedBody(TrustedHtml.FromRenderer(HtmlText.Printable(writer.ToString())), quotes.Distinct().ToList());
     }
 
     private static void Harden(MarkdownDocument document, string source, string boardSlug, long threadNo, IQuoteResolver resolver, List<QuoteTarget> quotes)

@@ -165,7 +165,8 @@ public sealed class ModerationService(IModerationStore store, IBoardStore boardS
         TimeSpan? duration = null;
         if (!string.IsNullOrWhiteSpace(hours))
         {
-            if (!double.TryParse(hours, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var h) || h <= 0 || h > 24 * 3650)
+            // "NaN" parses, and is neither above nor below a bound: the pattern refuses it too.
+            if (!double.TryParse(hours, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var h) || h is not (> 0 and <= 24 * 3650))
             {
                 return new ModResult.Refused(StatusCodes.Status400BadRequest, "The duration is a number of hours (leave it empty for a ban that does not expire).");
             }

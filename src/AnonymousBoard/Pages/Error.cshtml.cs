@@ -1,6 +1,7 @@
 using AnonymousBoard.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AnonymousBoard.Pages;
@@ -12,11 +13,14 @@ public sealed class ErrorModel : PageModel
     public string Heading { get; private set; } = "";
     public string Explanation { get; private set; } = "";
 
-    // No bound parameters: binding one would read the form of the request that failed, which may be
-    // the very body that was too large or too slow.
-    public IActionResult OnGet() => Show();
-
-    public IActionResult OnPost() => Show();
+    // Shown for any method (the failed request is re-executed with its own: POST, PUT, an invented
+    // one), so there is no OnGet/OnPost. The code comes from the route alone: a bound parameter
+    // would make MVC read the failed request's form, where a field named "code" would win.
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Result = Show();
+    }
 
     private PageResult Show()
     {
@@ -27,7 +31,9 @@ public sealed class ErrorModel : PageModel
             405 => ("Not allowed", "This address does not take that kind of request."),
             413 => ("Too large", "What was sent is larger than this board accepts, so it was not read. If you were typing something, your browser's Back button should still have it."),
             408 => ("Too slow", "The request arrived too slowly and the board stopped waiting for it. Please try again."),
-            400 => ("Bad request", "The request could not be understood."),
+            400 => ("Bad request", "The request could not be understood: it held something no browser sends (such as a NUL "
+                + "character or broken text), or far more than this board takes. Go back, check what you typed and send it again."),
+            414 or 431 => ("Too long", "The address or the request's headers are longer than this board accepts."),
             >= 500 => ("Something went wrong", "The board could not answer this request. Nothing you posted was half-saved; please try again."),
             _ => ("Error", "The request could not be completed."),
         };

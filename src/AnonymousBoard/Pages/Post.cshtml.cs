@@ -42,9 +42,10 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
         }
         PostForm form;
         SpooledUpload? upload;
+        int? unreadable;
         try
         {
-            (form, upload) = await PostRequest.ReadAsync(Request, media.SpoolDirectory, Board.Settings, ct);
+            (form, upload, unreadable) = await PostRequest.ReadAsync(Request, media.SpoolDirectory, Board.Settings, ct);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -64,7 +65,12 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
         }
         using (upload)
         {
-            Form = form;
+            Form = form.ForRedisplay();
+            if (unreadable is { } status)
+            {
+                return Rejected(status, ["The form could not be read: it held something no browser sends (such as a NUL character), "
+                    + "or broke off. Check the text below and send it again."]);
+            }
             var result = await posting.SubmitAsync(Board, form, upload, HttpContext.GetCircuitId(), ct);
             var fileNote = upload is null ? [] : new[] { "A browser cannot fill in a file for you: choose the image again before posting." };
             switch (result)
@@ -98,7 +104,8 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
 
     private PageResult Rejected(int status, IReadOnlyList<string> errors)
     {
-        Errors = errors;
+        // A message may quote what was sent (a bad thread number): shown as text HTML can carry.
+        Errors = [.. errors.Select(AnonymousBoard.Markup.HtmlText.Printable)];
         var page = Page();
         page.StatusCode = status;
         return page;

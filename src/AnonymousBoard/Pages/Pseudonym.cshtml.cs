@@ -15,10 +15,10 @@ public sealed class PseudonymModel(IBoardStore store) : PageModel
     public int Count { get; private set; }
     public TrustedHtml Posts { get; private set; } = TrustedHtml.Empty;
 
-    public IActionResult OnGet(string fingerprint)
+    public IActionResult OnGet(string? fingerprint)
     {
-        // Fingerprints are lowercase base32 in dashed groups; anything else names no key.
-        if (fingerprint.Length > 40 || !fingerprint.All(c => c is (>= 'a' and <= 'z') or (>= '2' and <= '7') or '-'))
+        // Fingerprints are lowercase base32 in dashed groups; anything else (blank binds as null) names no key.
+        if (fingerprint is null || fingerprint.Length > 40 || !fingerprint.All(c => c is (>= 'a' and <= 'z') or (>= '2' and <= '7') or '-'))
         {
             return NotFound();
         }

@@ -37,10 +37,26 @@ public sealed class PostForm
     private static bool Ticked(string? value) =>
         !string.IsNullOrEmpty(value) && value != "0" && !value.Equals("false", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The form from its fields, by their public names; unknown fields are ignored.</summary>
+    /// <summary>
+    /// The form as it goes back to the person who sent it: control characters, which the rules
+    /// refused and HTML cannot carry, shown as U+FFFD; no line breaks in one-line fields.
+    /// </summary>
+    public PostForm ForRedisplay()
+    {
+        static string? Shown(string? text) => text is null ? null : Markup.HtmlText.Printable(text);
+        static string? Line(string? text) => Markup.HtmlText.OneLine(text);
+        return new PostForm
+        {
+            Name = Line(Name), Subject = Line(Subject), Body = Shown(Body), Thread = Thread, BadThread = Shown(BadThread),
+            Sage = Line(Sage), Password = Line(Password), Passphrase = Line(Passphrase), Signature = Shown(Signature),
+            Ticket = Line(Ticket), Stamp = Line(Stamp), Spoiler = Line(Spoiler), KeepFileName = Line(KeepFileName),
+        };
+    }
+
+    /// <summary>The form from its fields, by their public names; unknown fields are ignored. Text is made valid Unicode.</summary>
     public static PostForm FromFields(IReadOnlyDictionary<string, string> fields)
     {
-        string? Get(string name) => fields.TryGetValue(name, out var value) ? value : null;
+        string? Get(string name) => fields.TryGetValue(name, out var value) ? Markup.HtmlText.ValidUnicode(value) : null;
         var form = new PostForm
         {
             Name = Get("name"),

@@ -1,6 +1,8 @@
 using System.Text;
 using AnonymousBoard.Boards;
+using AnonymousBoard.Hosting;
 using AnonymousBoard.Identity;
+using AnonymousBoard.Markup;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -40,6 +42,7 @@ public sealed class SpooledUpload(string path, string? fileName, long length, bo
 public static class PostRequest
 {
     private const int MaxFieldChars = 256 * 1024;
+    private const int MaxFileNameChars = 255;
 
     /// <summary>
     /// The most a post's text fields can take as sent: percent-encoding spends up to 9 bytes on a
@@ -65,14 +68,18 @@ public static class PostRequest
         return TextAllowance(settings) + (multipart ? 2 * settings.MaxImageBytes : 0);
     }
 
-    /// <summary>Reads the form; a body over <see cref="BodyLimit"/> throws a BadHttpRequestException with status 413.</summary>
-    public static async Task<(PostForm Form, SpooledUpload? Upload)> ReadAsync(HttpRequest request, string spoolDirectory, BoardSettings settings, CancellationToken ct)
+    /// <summary>
+    /// Reads the form; a body over <see cref="BodyLimit"/> throws a BadHttpRequestException with
+    /// status 413. A body that cannot be parsed (a NUL in a url-encoded value, a broken multipart
+    /// body) gives the form as far as it was read and <c>Unreadable</c>, the status to answer with.
+    /// </summary>
+    public static async Task<(PostForm Form, SpooledUpload? Upload, int? Unreadable)> ReadAsync(HttpRequest request, string spoolDirectory, BoardSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(settings);
         if (!request.HasFormContentType)
         {
-            return (new PostForm(), null);
+            return (new PostForm(), null, null);
         }
         var multipart = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
@@ -82,8 +89,15 @@ public static class PostRequest
         var maxFileBytes = settings.MaxImageBytes;
         if (!multipart)
         {
-            var form = await request.ReadFormAsync(ct);
-            return (PostForm.FromFields(form.ToDictionary(f => f.Key, f => f.Value.ToString())), null);
+            try
+            {
+                var form = await request.ReadFormAsync(ct);
+                return (PostForm.FromFields(form.ToDictionary(f => f.Key, f => f.Value.ToString())), null, null);
+            }
+            catch (Exception e) when (FormInput.IsMalformed(e, ct))
+            {
+                return (new PostForm(), null, StatusCodes.Status400BadRequest);
+            }
         }
         var boundary = HeaderUtilities.RemoveQuotes(type!.Boundary).Value ?? "";
         var reader = new MultipartReader(boundary, request.Body);
@@ -112,6 +126,12 @@ public static class PostRequest
                 fields[name] = new string(buffer, 0, read);
             }
         }
+        catch (Exception e) when (FormInput.IsMalformed(e, ct))
+        {
+            // A broken body (truncated, a bad part header): what was read so far goes back in the form.
+            upload?.Dispose();
+            return (PostForm.FromFields(fields), null, StatusCodes.Status400BadRequest);
+        }
         catch
         {
             upload?.Dispose();
@@ -123,13 +143,13 @@ public static class PostRequest
             upload.Dispose();
             upload = null;
         }
-        return (PostForm.FromFields(fields), upload);
+        return (PostForm.FromFields(fields), upload, null);
     }
 
     private static async Task<SpooledUpload> SpoolAsync(Stream body, string directory, string fileName, long maxBytes, CancellationToken ct)
     {
         var path = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".upload");
-        var name = Path.GetFileName(fileName.Replace('\\', '/'));
+        var name = KeptName(fileName);
         long written = 0;
         var tooLarge = false;
         var buffer = new byte[81920];
@@ -161,6 +181,13 @@ public static class PostRequest
             return new SpooledUpload(path, name, 0, tooLarge: false, notStored: reason);
         }
         return new SpooledUpload(path, name, written, tooLarge);
+    }
+
+    /// <summary>The file's own name without any path, as one line of text, at most as long as a file system allows.</summary>
+    private static string KeptName(string fileName)
+    {
+        var name = HtmlText.OneLine(Path.GetFileName(fileName.Replace('\\', '/')))!;
+        return HtmlText.ValidUnicode(name.Length > MaxFileNameChars ? name[..MaxFileNameChars] : name);
     }
 
     private static void TryDelete(string path)

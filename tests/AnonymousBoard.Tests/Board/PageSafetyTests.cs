@@ -68,42 +68,17 @@ public sealed class PageSafetyTests : IAsyncLifetime
     {
         foreach (var (what, response, _) in _pages)
         {
-            var csp = string.Join(",", response.Headers.Concat(response.Content.Headers)
-                .Where(h => h.Key == "Content-Security-Policy").SelectMany(h => h.Value));
-            foreach (var directive in new[] { "default-src 'none'", "script-src 'none'", "style-src 'self'", "img-src 'self'",
-                         "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'" })
-            {
-                Assert.True(csp.Contains(directive, StringComparison.Ordinal), $"{what}: CSP lacks {directive}");
-            }
-            Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
-            Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
-            Assert.False(response.Headers.Contains("Server"), $"{what}: Server header");
-            Assert.False(response.Headers.Contains("X-Powered-By"), $"{what}: X-Powered-By header");
-            Assert.DoesNotContain(response.Headers, h => h.Key.StartsWith("X-AspNet", StringComparison.OrdinalIgnoreCase));
-            Assert.False(response.Headers.Contains("Set-Cookie"), $"{what}: a reader got a cookie");
+            Assert.Empty(PageChecks.HeaderProblems(response).Select(p => $"{what}: {p}"));
         }
     }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.Single() : null;
 
     [Fact]
     public void No_page_contains_script_event_handlers_javascript_urls_or_inline_styles()
     {
-        foreach (var (what, response, body) in Html())
+        foreach (var (what, _, body) in Html())
         {
-            Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("javascript:", body, StringComparison.OrdinalIgnoreCase);
             var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(body);
-            foreach (var element in document.All)
-            {
-                foreach (var attribute in element.Attributes)
-                {
-                    Assert.False(attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase), $"{what}: {element.LocalName} has {attribute.Name}");
-                    Assert.False(attribute.Name.Equals("style", StringComparison.OrdinalIgnoreCase), $"{what}: {element.LocalName} has an inline style");
-                }
-            }
-            Assert.Empty(document.QuerySelectorAll("script, style, iframe, object, embed, svg, img[src^=http], link[href^=http]"));
+            Assert.Empty(PageChecks.ScriptAndStyleProblems(body, document).Select(p => $"{what}: {p}"));
         }
     }
 
@@ -113,17 +88,7 @@ public sealed class PageSafetyTests : IAsyncLifetime
         foreach (var (what, response, body) in Html())
         {
             var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(body);
-            foreach (var element in document.QuerySelectorAll("[href], [src], [action]"))
-            {
-                var url = element.GetAttribute("href") ?? element.GetAttribute("src") ?? element.GetAttribute("action")!;
-                // Links people put in their posts are theirs (and carry rel=noreferrer); the board's own are all relative.
-                if (element.Closest(".body") is not null && !url.StartsWith('/'))
-                {
-                    Assert.Contains("noreferrer", element.GetAttribute("rel") ?? "", StringComparison.Ordinal);
-                    continue;
-                }
-                Assert.True(url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal), $"{what}: {url}");
-            }
+            Assert.Empty(PageChecks.LinkProblems(document).Select(p => $"{what}: {p}"));
             if (response.Headers.Location is { } location)
             {
                 Assert.False(location.IsAbsoluteUri, $"{what}: redirect names a host");
@@ -152,14 +117,9 @@ public sealed class PageSafetyTests : IAsyncLifetime
     [Fact]
     public void No_error_page_shows_a_stack_trace_or_a_file_path()
     {
-        foreach (var (what, response, body) in _pages.Where(p => (int)p.Response.StatusCode >= 400))
+        foreach (var (what, _, body) in _pages.Where(p => (int)p.Response.StatusCode >= 400))
         {
-            Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
-            Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
-            Assert.DoesNotContain(_server.DataDirectory, body, StringComparison.Ordinal);
-            Assert.DoesNotContain("/work/", body, StringComparison.Ordinal);
-            var text = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(body).Body?.TextContent ?? body;
-            Assert.DoesNotMatch($@"\b{System.Text.RegularExpressions.Regex.Escape(Environment.MachineName)}\b", text);
+            Assert.Empty(PageChecks.LeakProblems(body, _server.DataDirectory).Select(p => $"{what}: {p}"));
         }
     }
 

@@ -12,7 +12,8 @@ public sealed class ModIndexModel(IModerationStore store, BoardDirectory boards)
 
     public IActionResult OnGet(string? board, string? no)
     {
-        if (board is not null && long.TryParse(no?.Trim().TrimStart('#', 'p', '>'), System.Globalization.NumberStyles.None,
+        // Only a board name goes into the redirect: any other text would be a broken (or foreign) Location.
+        if (board is not null && BoardRules.CheckSlug(board) is null && long.TryParse(no?.Trim().TrimStart('#', 'p', '>'), System.Globalization.NumberStyles.None,
                 System.Globalization.CultureInfo.InvariantCulture, out var number))
         {
             return new SeeOtherResult(Paths.Post(board, number));
