@@ -11,6 +11,9 @@ namespace AnonymousBoard.Tests.Durability;
 /// board: posting is refused with a clear message and the text comes back, reading goes on, and
 /// posting works again by itself once there is space.
 /// </summary>
+// Alone, after the others: once in a loaded full run the first refused post came back as the error
+// page (503, "no disk space left", but not the form with the text); not reproduced alone or under CPU load.
+[Collection(AnonymousBoard.Tests.Load.RunsAlone.Name)]
 public sealed class FullDiskTests : IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("anonboard-fulldisk-").FullName;
