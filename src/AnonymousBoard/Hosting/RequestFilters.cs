@@ -61,6 +61,7 @@ public sealed class RequestTextFilter : IAsyncAuthorizationFilter, IOrderedFilte
 /// <summary>
 /// A request whose method the page has no handler for (PUT, DELETE, TRACE, an invented one) is
 /// answered 405. Razor Pages would otherwise render the page with nothing loaded, and fail.
+/// A page with no handlers at all (help text, no model) has nothing to load and is read with GET or HEAD.
 /// </summary>
 public sealed class MethodNotAllowedFilter : IAsyncPageFilter
 {
@@ -71,7 +72,9 @@ public sealed class MethodNotAllowedFilter : IAsyncPageFilter
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         // The error page has no handlers on purpose: it answers whatever method failed.
-        if (context.HandlerMethod is null && context.HandlerInstance is not Pages.ErrorModel)
+        var readsFixedText = context.ActionDescriptor.HandlerMethods.Count == 0
+            && (HttpMethods.IsGet(context.HttpContext.Request.Method) || HttpMethods.IsHead(context.HttpContext.Request.Method));
+        if (context.HandlerMethod is null && context.HandlerInstance is not Pages.ErrorModel && !readsFixedText)
         {
             context.Result = new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
             return;
