@@ -57,6 +57,7 @@ public static class BoardHost
         services.AddSingleton(sp => new CircuitRateLimiter(new RateLimiterOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MediaService>();
         services.AddSingleton<PostingService>();
+        services.AddSingleton<PostFormHtml>();
         if (options.Libsodium is { } library)
         {
             Sodium.UseLibrary(library);

@@ -25,7 +25,8 @@ public sealed class HtmlWriter
     {
         if (!string.IsNullOrEmpty(text))
         {
-            Encoder.Encode(new StringWriter(_html, CultureInfo.InvariantCulture), text);
+            // Encode returns the same string when there is nothing to escape, as for most values.
+            _html.Append(Encoder.Encode(text));
         }
         return this;
     }

@@ -1,5 +1,6 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Data;
+using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
@@ -8,14 +9,11 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages;
 
 /// <summary>/{board}/ and /{board}/page/{n}: threads in bump order with their last replies.</summary>
-public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, PageCache cache) : BoardPageModel(boards)
+public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, PageCache cache, AdmissionGate gate, PostFormHtml forms)
+    : BoardPageModel(boards)
 {
-    public int PageNo { get; private set; }
-    public IndexPage Prepared { get; private set; } = null!;
-    public PostForm Form { get; } = new();
-
-    /// <summary>A prepared index page: the threads and the page links, and how many pages there are.</summary>
-    public sealed record IndexPage(TrustedHtml Html, int PageCount);
+    /// <summary>A prepared index page: the threads and the page links in UTF-8, and how many pages there are.</summary>
+    public sealed record IndexPage(ReadOnlyMemory<byte> Html, int PageCount);
 
     public IActionResult OnGet(string board, int pageNo = 1)
     {
@@ -23,9 +21,18 @@ public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, Pa
         {
             return NotFound();
         }
-        PageNo = pageNo;
-        Prepared = cache.Board("index", Board.Id, pageNo, Board, () => Build(Board, pageNo));
-        return pageNo > Prepared.PageCount ? NotFound() : Page();
+        var prepared = cache.Board("index", Board.Id, pageNo, Board, () => Build(Board, pageNo));
+        if (pageNo > prepared.PageCount)
+        {
+            return NotFound();
+        }
+        // Per request: the level in force and a fresh ticket in the form; the rest was prepared.
+        var w = new HtmlWriter();
+        PageFrame.WriteTop(w, $"/{Board.Slug}/ – {Board.Title}" + (pageNo > 1 ? $" (page {pageNo})" : ""), Boards.All);
+        BoardHeader.Write(w, Board, gate.Status);
+        w.Tag("<p class=\"board-nav\"><a href=\"/").Text(Board.Slug).Tag("/catalog\">Catalog</a></p>\n");
+        forms.Write(w, new PostFormView(Board, null, new PostForm(), []), HttpContext.GetCircuitId());
+        return new PreparedPage(PreparedPage.Utf8(w.ToTrustedHtml()), prepared.Html, PageFrame.BottomUtf8);
     }
 
     private IndexPage Build(Board board, int pageNo)
@@ -46,6 +53,6 @@ public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, Pa
             w.Tag(p == pageNo ? " <a aria-current=\"page\" href=\"" : " <a href=\"").Text(url).Tag("\">").Text(p).Tag("</a>");
         }
         w.Tag("</p></nav>\n");
-        return new IndexPage(w.ToTrustedHtml(), pageCount);
+        return new IndexPage(PreparedPage.Utf8(w.ToTrustedHtml()), pageCount);
     }
 }

@@ -8,6 +8,8 @@ public abstract class BoardPageModel(BoardDirectory boards) : PageModel
 {
     public Board Board { get; private set; } = null!;
 
+    protected BoardDirectory Boards => boards;
+
     /// <summary>False (and the page should answer 404) when there is no such board.</summary>
     protected bool FindBoard(string slug)
     {

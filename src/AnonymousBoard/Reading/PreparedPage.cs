@@ -1,0 +1,36 @@
+using System.Text;
+using AnonymousBoard.Markup;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AnonymousBoard.Reading;
+
+/// <summary>
+/// A page answered from HTML already written, in UTF-8, without Razor: for the board index, read
+/// far more than anything else. Its posts are prepared once per write (<see cref="PageCache"/>);
+/// what differs per request (the posting level, the form's single-use ticket) is written in code
+/// by the same writers the Razor pages use (<see cref="PageFrame"/>, <see cref="BoardHeader"/>,
+/// <see cref="Posting.PostFormHtml"/>). Razor's page machinery costs about as much as sending the
+/// whole 38 KB page (measured by tests/AnonymousBoard.Benchmarks), so the hot page goes without it.
+/// </summary>
+public sealed class PreparedPage(params ReadOnlyMemory<byte>[] parts) : IActionResult
+{
+    public static ReadOnlyMemory<byte> Utf8(TrustedHtml html)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        return Encoding.UTF8.GetBytes(html.Value);
+    }
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var response = context.HttpContext.Response;
+        response.ContentType = "text/html; charset=utf-8";
+        response.ContentLength = parts.Sum(p => (long)p.Length);
+        // Through Body, not BodyWriter: for GET, WholePageResponses puts the parts straight into
+        // Kestrel's pipe and sends them together; for HEAD, Kestrel drops them.
+        foreach (var part in parts)
+        {
+            await response.Body.WriteAsync(part, context.HttpContext.RequestAborted);
+        }
+    }
+}

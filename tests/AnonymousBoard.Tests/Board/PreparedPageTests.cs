@@ -1,0 +1,99 @@
+using System.Net;
+using AnonymousBoard.Gate;
+using AnonymousBoard.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AnonymousBoard.Tests.Board;
+
+/// <summary>
+/// The board index and thread pages skip Razor and are written from prepared parts (Reading/PreparedPage).
+/// What that must not cost: escaping of what staff typed into a board's name, a fresh ticket in every
+/// form, the posting level as it is now rather than when the page was prepared, and HEAD requests.
+/// </summary>
+public sealed class PreparedPageTests : IAsyncLifetime
+{
+    private const string HostileTitle = "<script>alert(1)</script> & \"Tech\"";
+    private const string HostileDescription = "<img src=x onerror=alert(2)> 'quoted'";
+    private readonly BoardServer _server = new();
+
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        Assert.Equal(0, _server.RunCli("boards", "create", "tech", HostileTitle, "--description", HostileDescription).Code);
+        var browser = _server.Browser();
+        var (response, _) = await browser.Submit(await browser.Get("/tech/"), "/tech/post", new Dictionary<string, string?> { ["subject"] = "First", ["body"] = "Hello" });
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+    }
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Theory]
+    [InlineData("/tech/")]
+    [InlineData("/tech/thread/1")]
+    [InlineData("/tech/catalog")]
+    public async Task A_board_name_and_description_are_shown_as_text(string path)
+    {
+        var page = await _server.Browser().Get(path);
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Empty(PageChecks.ScriptAndStyleProblems(page.Html, page.Document));
+        Assert.Equal($"/tech/ – {HostileTitle}", page.Document.QuerySelector("h1")!.TextContent);
+        Assert.Equal(HostileDescription, page.Document.QuerySelector("p.description")!.TextContent);
+        Assert.Null(page.Document.QuerySelector("main img"));
+    }
+
+    [Theory]
+    [InlineData("/tech/")]
+    [InlineData("/tech/thread/1")]
+    public async Task Every_request_gets_a_fresh_ticket_in_the_form(string path)
+    {
+        var browser = _server.Browser();
+        var first = (await browser.Get(path)).Field("/tech/post", "ticket");
+        var second = (await browser.Get(path)).Field("/tech/post", "ticket");
+
+        Assert.False(string.IsNullOrEmpty(first));
+        Assert.NotEqual(first, second);
+    }
+
+    [Theory]
+    [InlineData("/tech/")]
+    [InlineData("/tech/thread/1")]
+    public async Task The_posting_level_shown_is_the_one_in_force_now(string path)
+    {
+        var gate = _server.Services.GetRequiredService<AdmissionGate>();
+        var calm = await _server.Browser().Get(path);
+        Assert.Contains("Posting level: <strong>calm</strong>", calm.Html, StringComparison.Ordinal);
+        Assert.Null(calm.Field("/tech/post", "stamp"));
+
+        gate.ForceLevel(GateLevel.Busy);
+        try
+        {
+            var busy = await _server.Browser().Get(path);
+            Assert.Contains("Posting level: <strong>busy</strong>", busy.Html, StringComparison.Ordinal);
+            Assert.NotNull(busy.Document.QuerySelector("form[action='/tech/post'] input[name=stamp]"));
+            Assert.Contains("hashcash stamp of 16 bits", busy.Html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            gate.ForceLevel(GateLevel.Calm);
+        }
+    }
+
+    [Theory]
+    [InlineData("/tech/")]
+    [InlineData("/tech/thread/1")]
+    public async Task A_head_request_answers_with_the_length_of_the_page_and_no_body(string path)
+    {
+        var client = _server.Client();
+        using var get = await client.GetAsync(new Uri(path, UriKind.Relative));
+        var bytes = await get.Content.ReadAsByteArrayAsync();
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(path, UriKind.Relative)));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("text/html", head.Content.Headers.ContentType?.MediaType);
+        // A fresh ticket has the same length every time, so the two pages are the same size.
+        Assert.Equal(bytes.Length, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Empty(PageChecks.HeaderProblems(head));
+    }
+}
