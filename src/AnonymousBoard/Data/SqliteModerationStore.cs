@@ -264,13 +264,14 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
         using var tx = connection.BeginTransaction(deferred: true);
         var post = Query(connection, tx, """
             SELECT p.id, p.no, p.thread_no, p.created_at, p.name, p.subject, p.body, p.hidden, p.banned_mark,
-                   t.sticky, t.locked, t.bump_locked, i.tripcode, i.pseudonym, i.circuit
+                   t.sticky, t.locked, t.bump_locked, i.tripcode, i.pseudonym, i.circuit, p.file_hash IS NOT NULL, p.file_spoiler
             FROM posts p JOIN threads t ON t.board_id = p.board_id AND t.no = p.thread_no
             LEFT JOIN post_identities i ON i.post_id = p.id
             WHERE p.board_id = $b AND p.no = $no
             """, r => new StaffPostView(r.GetInt64(0), boardId, r.GetInt64(1), r.GetInt64(2), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(3)),
                 r.GetString(4), r.GetString(5), r.GetString(6), r.GetBoolean(7), r.GetBoolean(8), r.GetBoolean(9), r.GetBoolean(10),
-                r.GetBoolean(11), [], new PosterIdentity(r.GetString(6), NullableString(r, 12), NullableString(r, 13), NullableString(r, 14))),
+                r.GetBoolean(11), [], new PosterIdentity(r.GetString(6), NullableString(r, 12), NullableString(r, 13), NullableString(r, 14)),
+                r.GetBoolean(15), r.GetBoolean(16)),
             ("$b", boardId), ("$no", no)).FirstOrDefault();
         return post is null ? null : post with { Reports = ReportsOf(connection, tx, post.Id) };
     }

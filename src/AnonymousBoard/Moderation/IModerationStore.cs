@@ -92,7 +92,8 @@ public enum ThreadMark
 /// <summary>A post as staff see it: its text, its marks, its thread's flags, its reports.</summary>
 public sealed record StaffPostView(
     long Id, long BoardId, long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, string Body,
-    bool Hidden, bool BannedMark, bool Sticky, bool Locked, bool BumpLocked, IReadOnlyList<Report> Reports, PosterIdentity Identity)
+    bool Hidden, bool BannedMark, bool Sticky, bool Locked, bool BumpLocked, IReadOnlyList<Report> Reports, PosterIdentity Identity,
+    bool HasFile, bool FileSpoiler)
 {
     public bool IsThread => No == ThreadNo;
 }

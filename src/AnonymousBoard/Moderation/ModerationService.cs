@@ -48,6 +48,34 @@ public sealed class ModerationService(IModerationStore store, IBoardStore boardS
 
     public const int MaxReason = 500;
 
+    /// <summary>
+    /// Whether <paramref name="action"/> would change anything on <paramref name="post"/> as it is now:
+    /// the staff page offers only those (no "Unlock" on an open thread, no file actions without a file).
+    /// Thread actions look at the post's thread. Acting anyway is harmless; it is just not offered.
+    /// </summary>
+    public static bool Changes(PostAction action, StaffPostView post)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(post);
+        return action.Name switch
+        {
+            "delete-file" => post.HasFile,
+            "spoiler-file" => post.HasFile && !post.FileSpoiler,
+            "mark-banned" => !post.BannedMark,
+            "unmark-banned" => post.BannedMark,
+            "hide" => !post.Hidden,
+            "unhide" => post.Hidden,
+            "dismiss-reports" => post.Reports.Count > 0,
+            "sticky" => !post.Sticky,
+            "unsticky" => post.Sticky,
+            "lock" => !post.Locked,
+            "unlock" => post.Locked,
+            "bump-lock" => !post.BumpLocked,
+            "bump-unlock" => post.BumpLocked,
+            _ => true,
+        };
+    }
+
     public ModResult ActOnPost(StaffMember actor, string boardSlug, long no, string action, string? reason, string? toBoard)
     {
         ArgumentNullException.ThrowIfNull(actor);

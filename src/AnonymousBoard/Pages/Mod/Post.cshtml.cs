@@ -23,6 +23,23 @@ public sealed class ModPostModel(IModerationStore store, BoardDirectory boards, 
         return Show(result);
     }
 
+    /// <summary>The post's and its thread's state in words, e.g. "Post: hidden pending review, file. Thread: locked, sticky."</summary>
+    public static string Marks(StaffPostView post)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        string[] postMarks = [
+            .. post.Hidden ? ["hidden pending review"] : Array.Empty<string>(),
+            .. post.BannedMark ? ["marked \"USER WAS BANNED FOR THIS POST\""] : Array.Empty<string>(),
+            .. post.HasFile ? [post.FileSpoiler ? "file (spoiler)" : "file"] : Array.Empty<string>(),
+        ];
+        string[] threadMarks = [
+            post.Locked ? "locked" : "open",
+            .. post.Sticky ? ["sticky"] : Array.Empty<string>(),
+            .. post.BumpLocked ? ["bump-locked"] : Array.Empty<string>(),
+        ];
+        return $"Post: {(postMarks.Length == 0 ? "no marks" : string.Join(", ", postMarks))}. Thread: {string.Join(", ", threadMarks)}.";
+    }
+
     private bool Load(string board, long no)
     {
         (BoardSlug, No) = (board, no);
@@ -35,8 +52,10 @@ public sealed class ModPostModel(IModerationStore store, BoardDirectory boards, 
         {
             return false;
         }
-        Actions = ModerationService.PostActions.Where(a => Staff.May(a.Permission, b.Id)).ToList();
         MoveTargets = boards.All.Where(x => x.Id != b.Id && Staff.May(StaffRight.MoveThread, x.Id)).Select(x => x.Slug).ToList();
+        Actions = ModerationService.PostActions
+            .Where(a => Staff.May(a.Permission, b.Id) && ModerationService.Changes(a, Post) && (a.Name != "move" || MoveTargets.Count > 0))
+            .ToList();
         return true;
     }
 }
