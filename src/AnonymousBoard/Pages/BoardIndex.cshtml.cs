@@ -12,8 +12,15 @@ namespace AnonymousBoard.Pages;
 public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, PageCache cache, AdmissionGate gate, PostFormHtml forms)
     : BoardPageModel(boards)
 {
-    /// <summary>A prepared index page: the threads and the page links in UTF-8, and how many pages there are.</summary>
-    public sealed record IndexPage(ReadOnlyMemory<byte> Html, int PageCount);
+    /// <summary>
+    /// A prepared index page in UTF-8, in the parts that surround what is written per request:
+    /// the frame and board title (then the posting level), the form's fields (then its ticket),
+    /// the threads and page links; and how many pages there are.
+    /// </summary>
+    public sealed record IndexPage(ReadOnlyMemory<byte> Head, ReadOnlyMemory<byte> Fields, ReadOnlyMemory<byte> Threads, int PageCount);
+
+    /// <summary>Everything a prepared page depends on besides the posts: the board, the list of boards, the form's rules and image setting.</summary>
+    private sealed record Shape(Board Board, string BoardList, object FormFields);
 
     public IActionResult OnGet(string board, int pageNo = 1)
     {
@@ -21,22 +28,32 @@ public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, Pa
         {
             return NotFound();
         }
-        var prepared = cache.Board("index", Board.Id, pageNo, Board, () => Build(Board, pageNo));
+        var shape = new Shape(Board, string.Join(' ', Boards.All.Select(b => b.Slug)), forms.FieldsShape(Board));
+        var prepared = cache.Board("index", Board.Id, pageNo, shape, () => Build(Board, pageNo));
         if (pageNo > prepared.PageCount)
         {
             return NotFound();
         }
-        // Per request: the level in force and a fresh ticket in the form; the rest was prepared.
-        var w = new HtmlWriter();
-        PageFrame.WriteTop(w, $"/{Board.Slug}/ – {Board.Title}" + (pageNo > 1 ? $" (page {pageNo})" : ""), Boards.All);
-        BoardHeader.Write(w, Board, gate.Status);
-        w.Tag("<p class=\"board-nav\"><a href=\"/").Text(Board.Slug).Tag("/catalog\">Catalog</a></p>\n");
-        forms.Write(w, new PostFormView(Board, null, new PostForm(), []), HttpContext.GetCircuitId());
-        return new PreparedPage(PreparedPage.Utf8(w.ToTrustedHtml()), prepared.Html, PageFrame.BottomUtf8);
+        // Per request: the level in force and a fresh single-use ticket; the rest was prepared.
+        var level = new HtmlWriter();
+        BoardHeader.WriteLevel(level, gate.Status);
+        var ticket = new HtmlWriter();
+        forms.WriteTicket(ticket, NewThreadForm(Board), HttpContext.GetCircuitId());
+        return new PreparedPage(prepared.Head, Utf8(level), prepared.Fields, Utf8(ticket), prepared.Threads, PageFrame.BottomUtf8);
     }
+
+    private static PostFormView NewThreadForm(Board board) => new(board, null, new PostForm(), []);
+
+    private static ReadOnlyMemory<byte> Utf8(HtmlWriter w) => PreparedPage.Utf8(w.ToTrustedHtml());
 
     private IndexPage Build(Board board, int pageNo)
     {
+        var head = new HtmlWriter();
+        PageFrame.WriteTop(head, $"/{board.Slug}/ – {board.Title}" + (pageNo > 1 ? $" (page {pageNo})" : ""), Boards.All);
+        BoardHeader.WriteTitle(head, board);
+        var fields = new HtmlWriter().Tag("<p class=\"board-nav\"><a href=\"/").Text(board.Slug).Tag("/catalog\">Catalog</a></p>\n");
+        forms.WriteFields(fields, NewThreadForm(board));
+
         var s = board.Settings;
         var pageCount = Math.Max(1, (store.CountLiveThreads(board.Id) + s.ThreadsPerPage - 1) / s.ThreadsPerPage);
         var w = new HtmlWriter();
@@ -53,6 +70,6 @@ public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, Pa
             w.Tag(p == pageNo ? " <a aria-current=\"page\" href=\"" : " <a href=\"").Text(url).Tag("\">").Text(p).Tag("</a>");
         }
         w.Tag("</p></nav>\n");
-        return new IndexPage(PreparedPage.Utf8(w.ToTrustedHtml()), pageCount);
+        return new IndexPage(Utf8(head), Utf8(fields), Utf8(w), pageCount);
     }
 }

@@ -33,13 +33,31 @@ public sealed class PostFormHtml(AdmissionGate gate, MediaService media, BoardPo
     /// <summary>Writes the form with a fresh single-use ticket for <paramref name="circuitId"/> unless the view brings one.</summary>
     public void Write(HtmlWriter w, PostFormView form, uint? circuitId)
     {
+        WriteFields(w, form);
+        WriteTicket(w, form, circuitId);
+    }
+
+    /// <summary>
+    /// What <see cref="WriteFields"/> depends on besides the view: the board's rules and whether
+    /// images can be posted. A prepared copy of the fields is good while this stays equal.
+    /// </summary>
+    public object FieldsShape(Board board)
+    {
+        ArgumentNullException.ThrowIfNull(board);
+        return (policies.Get(board.Id).Rules, media.UnavailableReason);
+    }
+
+    /// <summary>
+    /// The form up to its ticket. For a fresh form (nothing typed) this is the same for every reader,
+    /// so the board index prepares it once (see <see cref="FieldsShape"/>).
+    /// </summary>
+    public void WriteFields(HtmlWriter w, PostFormView form)
+    {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(form);
         var board = form.Board;
         var limits = board.Settings;
         var v = form.Values;
-        var ticket = form.Ticket ?? gate.IssueTicket(board.Slug, circuitId);
-        var opensAt = ticket.ValidFrom > time.GetUtcNow() ? PostHtml.FormatTime(ticket.ValidFrom) : null;
 
         w.Tag("<form class=\"post-form\" id=\"reply\" method=\"post\" action=\"/").Text(board.Slug).Tag("/post\" enctype=\"multipart/form-data\">\n<h2>");
         if (form.ThreadNo is { } replyTo)
@@ -96,6 +114,19 @@ public sealed class PostFormHtml(AdmissionGate gate, MediaService media, BoardPo
             ImageFields(w, form);
         }
         SigningFields(w, form);
+    }
+
+    /// <summary>
+    /// The rest of the form, from the single-use ticket (a fresh one for <paramref name="circuitId"/> unless
+    /// the view brings one) and what the level asks with it: proof of work, the time lock.
+    /// </summary>
+    public void WriteTicket(HtmlWriter w, PostFormView form, uint? circuitId)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(form);
+        var v = form.Values;
+        var ticket = form.Ticket ?? gate.IssueTicket(form.Board.Slug, circuitId);
+        var opensAt = ticket.ValidFrom > time.GetUtcNow() ? PostHtml.FormatTime(ticket.ValidFrom) : null;
         w.Tag("<input type=\"hidden\" name=\"ticket\" value=\"").Text(ticket.Text).Tag("\">\n");
         if (ticket.RequiredBits > 0)
         {

@@ -17,9 +17,15 @@ public static class BoardHeader
 
     public static void Write(HtmlWriter w, Board board, GateStatus gate)
     {
+        WriteTitle(w, board);
+        WriteLevel(w, gate);
+    }
+
+    /// <summary>The board's name, description and links: the same until the board is changed.</summary>
+    public static void WriteTitle(HtmlWriter w, Board board)
+    {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(board);
-        ArgumentNullException.ThrowIfNull(gate);
         w.Tag("<h1>/").Text(board.Slug).Tag("/ – ").Text(board.Title).Tag("</h1>\n");
         if (board.Description.Length > 0)
         {
@@ -27,6 +33,13 @@ public static class BoardHeader
         }
         w.Tag("<nav class=\"board-nav\" aria-label=\"About this board\"><a href=\"/").Text(board.Slug)
             .Tag("/rules\">Rules</a> <a href=\"/modlog\">Moderation log</a></nav>\n");
+    }
+
+    /// <summary>The posting level in force, which changes with the rates the gate measures.</summary>
+    public static void WriteLevel(HtmlWriter w, GateStatus gate)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(gate);
         var level = gate.Level.ToString().ToLowerInvariant();
         w.Tag("<p class=\"gate gate-").Text(level).Tag("\">Posting level: <strong>").Text(level).Tag("</strong>");
         if (gate.Settings.RequiredBits > 0)

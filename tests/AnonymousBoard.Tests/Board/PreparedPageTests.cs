@@ -79,6 +79,32 @@ public sealed class PreparedPageTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_prepared_index_follows_changes_to_the_board_its_rules_and_the_list_of_boards()
+    {
+        var before = await _server.Browser().Get("/tech/");
+        Assert.Null(before.Document.QuerySelector(".rules-summary"));
+        Assert.Null(before.Document.QuerySelector("header nav a[href='/art/']"));
+
+        Moderation.StaffKit.AddStaff(_server, "root", "admin");
+        var staff = await Moderation.StaffKit.SignIn(_server, "root");
+        var saved = await Moderation.StaffKit.ForgeFromPage(staff, await staff.Get("/mod"), "/mod/boards?handler=update", Moderation.StaffKit.Fields(
+            ("slug", "tech"), ("title", "Technology"), ("description", "Computers"), ("rules", "Be kind to newcomers."),
+            ("bumplimit", "300"), ("threadcap", "150"), ("threadsperpage", "10"), ("previews", "5"), ("maxbody", "8000"),
+            ("maxlines", "150"), ("maxname", "64"), ("maxsubject", "80"), ("autohide", "0"), ("reason", "rules at last")));
+        Assert.Equal(HttpStatusCode.OK, saved);
+        var after = await _server.Browser().Get("/tech/");
+        Assert.Equal("/tech/ – Technology", after.Document.QuerySelector("h1")!.TextContent);
+        Assert.Equal("/tech/ – Technology", after.Document.Title);
+        Assert.Contains("Be kind to newcomers.", after.Document.QuerySelector(".rules-summary")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("80", after.Document.QuerySelector("#f-subject")!.GetAttribute("maxlength"));
+
+        // Nothing about /tech/ changes here, only the list of boards every page links to.
+        Assert.Equal(0, _server.RunCli("boards", "create", "art", "Art").Code);
+        var withArt = await _server.Browser().Get("/tech/");
+        Assert.NotNull(withArt.Document.QuerySelector("header nav a[href='/art/']"));
+    }
+
     [Theory]
     [InlineData("/tech/")]
     [InlineData("/tech/thread/1")]
