@@ -39,12 +39,10 @@ public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, Pa
         BoardHeader.WriteLevel(level, gate.Status);
         var ticket = new HtmlWriter();
         forms.WriteTicket(ticket, NewThreadForm(Board), HttpContext.GetCircuitId());
-        return new PreparedPage(prepared.Head, Utf8(level), prepared.Fields, Utf8(ticket), prepared.Threads, PageFrame.BottomUtf8);
+        return new PreparedPage(prepared.Head, PreparedPage.Utf8(level), prepared.Fields, PreparedPage.Utf8(ticket), prepared.Threads, PageFrame.BottomUtf8);
     }
 
     private static PostFormView NewThreadForm(Board board) => new(board, null, new PostForm(), []);
-
-    private static ReadOnlyMemory<byte> Utf8(HtmlWriter w) => PreparedPage.Utf8(w.ToTrustedHtml());
 
     private IndexPage Build(Board board, int pageNo)
     {
@@ -70,6 +68,6 @@ public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, Pa
             w.Tag(p == pageNo ? " <a aria-current=\"page\" href=\"" : " <a href=\"").Text(url).Tag("\">").Text(p).Tag("</a>");
         }
         w.Tag("</p></nav>\n");
-        return new IndexPage(Utf8(head), Utf8(fields), Utf8(w), pageCount);
+        return new IndexPage(PreparedPage.Utf8(head), PreparedPage.Utf8(fields), PreparedPage.Utf8(w), pageCount);
     }
 }

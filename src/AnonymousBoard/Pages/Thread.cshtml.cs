@@ -64,7 +64,7 @@ public sealed class ThreadModel(BoardDirectory boards, IBoardStore store, PageCa
         }
         DeleteFormHtml.Write(bottom, Board, null, null);
         bottom.Html(PageFrame.Bottom);
-        return new PreparedPage(PreparedPage.Utf8(top.ToTrustedHtml()), prepared.Posts, PreparedPage.Utf8(bottom.ToTrustedHtml()));
+        return new PreparedPage(PreparedPage.Utf8(top), prepared.Posts, PreparedPage.Utf8(bottom));
     }
 
     private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), ReadOnlyMemory<byte>.Empty);

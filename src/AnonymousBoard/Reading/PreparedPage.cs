@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Reading;
 
 /// <summary>
-/// A page answered from HTML already written, in UTF-8, without Razor: for the board index, read
-/// far more than anything else. Its posts are prepared once per write (<see cref="PageCache"/>);
-/// what differs per request (the posting level, the form's single-use ticket) is written in code
-/// by the same writers the Razor pages use (<see cref="PageFrame"/>, <see cref="BoardHeader"/>,
-/// <see cref="Posting.PostFormHtml"/>). Razor's page machinery costs about as much as sending the
-/// whole 38 KB page (measured by tests/AnonymousBoard.Benchmarks), so the hot page goes without it.
+/// A page answered from HTML already written, in UTF-8, without Razor: the board index and the
+/// thread page, read far more than anything else. Their posts are prepared once per write
+/// (<see cref="PageCache"/>); what differs per request (the posting level, the form's single-use
+/// ticket) is written in code by the same writers the Razor pages use (<see cref="PageFrame"/>,
+/// <see cref="BoardHeader"/>, <see cref="Posting.PostFormHtml"/>). Razor's page machinery cost about
+/// as much as sending the whole 38 KB index (measured by tests/AnonymousBoard.Benchmarks), so the hot
+/// pages go without it.
 /// </summary>
 public sealed class PreparedPage(params ReadOnlyMemory<byte>[] parts) : IActionResult
 {
@@ -18,6 +19,12 @@ public sealed class PreparedPage(params ReadOnlyMemory<byte>[] parts) : IActionR
     {
         ArgumentNullException.ThrowIfNull(html);
         return Encoding.UTF8.GetBytes(html.Value);
+    }
+
+    public static ReadOnlyMemory<byte> Utf8(HtmlWriter html)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        return Utf8(html.ToTrustedHtml());
     }
 
     public async Task ExecuteResultAsync(ActionContext context)
