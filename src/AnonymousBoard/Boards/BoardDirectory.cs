@@ -1,13 +1,14 @@
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Boards;
 
 /// <summary>
 /// The list of boards, read on nearly every request (navigation, route lookup), kept in memory.
-/// Refreshed after writes made here and at least every few seconds, so a board created from the
-/// command line while the board runs shows up without a restart.
+/// Refreshed after every commit that changed a board and at least every few seconds, so a board
+/// created from the command line while the board runs shows up without a restart. Creating and
+/// changing boards goes through here too, inside the caller's unit of work.
 /// </summary>
-public sealed class BoardDirectory(IBoardStore store, TimeProvider time)
+public sealed class BoardDirectory(IStorage storage, IBoardsStore store, TimeProvider time) : ICommitListener
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
     private volatile Snapshot? _snapshot;
@@ -20,13 +21,43 @@ public sealed class BoardDirectory(IBoardStore store, TimeProvider time)
 
     public void Invalidate() => _snapshot = null;
 
+    public void Committed(ChangeSet changes)
+    {
+        // A post changes its board's count and last activity too.
+        if (changes.Boards || changes.Threads.Count > 0)
+        {
+            Invalidate();
+        }
+    }
+
+    /// <summary>Adds a board in the caller's unit of work; false when the slug is taken.</summary>
+    public bool Create(UnitOfWork work, string slug, string title, string description, BoardSettings settings)
+    {
+        work.TouchBoards();
+        return store.Insert(work, slug, title, description, settings, time.GetUtcNow());
+    }
+
+    /// <summary>Replaces a board's title, description and settings in the caller's unit of work; false when there is no such board.</summary>
+    public bool Update(UnitOfWork work, string slug, string title, string description, BoardSettings settings)
+    {
+        work.TouchBoards();
+        return store.Update(work, slug, title, description, settings);
+    }
+
+    /// <summary>The board as the unit of work sees it (after a write in it, say).</summary>
+    public Board? Read(UnitOfWork work, string slug) => store.Find(work, slug);
+
     private Snapshot Current()
     {
         var snapshot = _snapshot;
         var now = time.GetUtcNow();
         if (snapshot is null || now - snapshot.ReadAt > MaxAge)
         {
-            var boards = store.ListBoards();
+            IReadOnlyList<Board> boards;
+            using (var work = storage.Read())
+            {
+                boards = store.List(work);
+            }
             snapshot = new Snapshot(boards, boards.ToDictionary(b => b.Slug, StringComparer.Ordinal), now);
             _snapshot = snapshot;
         }

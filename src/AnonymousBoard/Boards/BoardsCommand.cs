@@ -1,5 +1,6 @@
 using System.Globalization;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Boards;
 
@@ -53,7 +54,7 @@ public static class BoardsCommand
 
     private static int List(CommandContext context)
     {
-        var boards = context.OpenStore().ListBoards();
+        var boards = context.Get<BoardDirectory>().All;
         context.Out.WriteLine("slug\tposts\ttitle");
         foreach (var b in boards)
         {
@@ -79,9 +80,13 @@ public static class BoardsCommand
         {
             return context.Fail(invalid);
         }
-        if (context.OpenStore().CreateBoard(slug, title.Trim(), parsed.Description ?? "", parsed.Settings) is null)
+        using (var work = context.Get<IStorage>().Write())
         {
-            return context.Fail($"a board named \"{slug}\" already exists.");
+            if (!context.Get<BoardDirectory>().Create(work, slug, title.Trim(), parsed.Description ?? "", parsed.Settings))
+            {
+                return context.Fail($"a board named \"{slug}\" already exists.");
+            }
+            work.Commit();
         }
         context.Out.WriteLine($"Created /{slug}/ \"{title.Trim()}\".");
         return 0;
@@ -93,8 +98,8 @@ public static class BoardsCommand
         {
             return context.Usage("boards update needs the board's name, e.g. boards update tech --bump-limit 500.");
         }
-        var store = context.OpenStore();
-        var board = store.FindBoard(args[0]);
+        var boards = context.Get<BoardDirectory>();
+        var board = boards.Find(args[0]);
         if (board is null)
         {
             return context.Fail($"there is no board named \"{args[0]}\".");
@@ -109,7 +114,11 @@ public static class BoardsCommand
         {
             return context.Fail(invalid);
         }
-        store.UpdateBoard(board.Slug, title.Trim(), description, parsed.Settings);
+        using (var work = context.Get<IStorage>().Write())
+        {
+            boards.Update(work, board.Slug, title.Trim(), description, parsed.Settings);
+            work.Commit();
+        }
         context.Out.WriteLine($"Updated /{board.Slug}/.");
         return 0;
     }

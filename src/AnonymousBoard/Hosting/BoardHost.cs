@@ -1,12 +1,14 @@
 using System.Net;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Storage.Sqlite;
+using AnonymousBoard.Markup;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 
@@ -40,11 +42,7 @@ public static class BoardHost
         // Razor escapes what HTML gives meaning to, and leaves the rest of Unicode as it is.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new Database(options.DatabasePath));
-        services.AddSingleton<IBoardStore, SqliteBoardStore>();
-        services.AddSingleton<BoardDirectory>();
-        services.AddSingleton<PageCache>();
+        services.AddBoardStorage(options);
         services.AddSingleton<IdentityService>();
         var gateOptions = options.Gate.ToOptions();
         var fixedLevel = options.Gate.FixedLevel();
@@ -56,6 +54,7 @@ public static class BoardHost
         });
         services.AddSingleton(sp => new CircuitRateLimiter(new RateLimiterOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MediaService>();
+        services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<MediaService>());
         services.AddSingleton<PostingService>();
         services.AddSingleton<PostFormHtml>();
         if (options.Libsodium is { } library)
@@ -72,7 +71,6 @@ public static class BoardHost
             throw new StartupException(e.Message);
         }
         services.AddSingleton(logKey);
-        services.AddSingleton<IModerationStore, SqliteModerationStore>();
         services.AddSingleton<ModPaths>();
         services.AddSingleton<StaffSessions>();
         var mod = options.Moderation;
@@ -96,18 +94,8 @@ public static class BoardHost
                     model.Filters.Add(new IgnoreAntiforgeryTokenAttribute());
                 }
             });
-            // The staff pages are written as "/mod/..." and served wherever Board:Moderation:Path says.
-            o.Conventions.AddFolderRouteModelConvention("/Mod", model =>
-            {
-                foreach (var selector in model.Selectors)
-                {
-                    if (selector.AttributeRouteModel?.Template is { } template && template.TrimStart('/').StartsWith("mod", StringComparison.Ordinal))
-                    {
-                        selector.AttributeRouteModel.Template = modSegment + template.TrimStart('/')[3..];
-                    }
-                }
-            });
-            o.Conventions.AddPageRoute("/BoardIndex", "/{board:slug}/");
+            // Every page's URLs come from the one route table; staff URLs under Board:Moderation:Path.
+            o.Conventions.Add(new PageRoutes(modSegment));
             o.Conventions.ConfigureFilter(new RequestTextFilter());
             o.Conventions.ConfigureFilter(new MethodNotAllowedFilter());
         }).AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
@@ -136,11 +124,7 @@ public static class BoardHost
         app.UseRequestLimits();
         app.UseStaffSessions();
         app.UseWholePageResponses();
-        app.MapStyleSheet();
-        app.MapSignedPostFiles();
-        app.Services.GetRequiredService<MediaService>().Map(app);
-        app.MapModLogExport();
-        app.MapRazorPages();
+        Routes.MapEndpoints(app);
         return app;
     }
 
@@ -199,22 +183,20 @@ public static class BoardHost
         Directory.CreateDirectory(options.DataDirectory);
         try
         {
-            services.GetRequiredService<Database>().Migrate();
+            services.GetRequiredService<SqliteDatabase>().Migrate();
         }
-        catch (InvalidDataException e)
+        catch (StorageException e)
         {
             throw new StartupException($"{options.DatabasePath}: {e.Message}");
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        var boards = services.GetRequiredService<BoardDirectory>();
+        if (boards.All.Count == 0)
         {
-            throw new StartupException($"{options.DatabasePath} cannot be used as the board's database ({e.Message}). It was not changed.");
+            using var work = services.GetRequiredService<IStorage>().Write();
+            boards.Create(work, "b", "General", "Anything that is not against the rules.", new BoardSettings());
+            work.Commit();
         }
-        var store = services.GetRequiredService<IBoardStore>();
-        if (store.ListBoards().Count == 0)
-        {
-            store.CreateBoard("b", "General", "Anything that is not against the rules.", new BoardSettings());
-        }
-        store.RerenderOutdated();
+        services.GetRequiredService<PostRendering>().RerenderOutdated(services.GetRequiredService<IStorage>());
         if (services.GetRequiredService<MediaService>().Sweep() is > 0 and var swept)
         {
             SweptFiles(services.GetRequiredService<ILoggerFactory>().CreateLogger("AnonymousBoard.Media"), swept, null);

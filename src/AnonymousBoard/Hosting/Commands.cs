@@ -1,5 +1,6 @@
+using AnonymousBoard.Storage.Sqlite;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Moderation;
 
@@ -55,7 +56,7 @@ public static class Commands
         {
             return command(context, rest);
         }
-        catch (InvalidDataException e)
+        catch (StorageException e)
         {
             stderr.WriteLine($"error: {options.DatabasePath}: {e.Message}");
             return 1;
@@ -66,33 +67,28 @@ public static class Commands
             stderr.WriteLine($"error: {e.Message}");
             return 1;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
-        {
-            stderr.WriteLine($"error: {options.DatabasePath}: {e.Message}");
-            return 1;
-        }
     }
 }
 
 /// <summary>What a subcommand gets: the board's options and the three standard streams.</summary>
 public sealed record CommandContext(BoardOptions Options, TextWriter Out, TextWriter Error, TextReader In)
 {
-    /// <summary>The board's store, creating the data directory and schema if needed.</summary>
-    public IBoardStore OpenStore()
-    {
-        Directory.CreateDirectory(Options.DataDirectory);
-        var database = new Database(Options.DatabasePath);
-        database.Migrate();
-        return new SqliteBoardStore(database);
-    }
+    private ServiceProvider? _services;
 
-    /// <summary>The moderation store, with the board's log key (made on first use).</summary>
-    public IModerationStore OpenModerationStore()
+    /// <summary>
+    /// The board's storage and features, composed as the web board composes them
+    /// (<see cref="Composition"/>); the data directory and schema are made on first use.
+    /// </summary>
+    public IServiceProvider Services => _services ??= Compose();
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    private ServiceProvider Compose()
     {
         Directory.CreateDirectory(Options.DataDirectory);
-        var database = new Database(Options.DatabasePath);
-        database.Migrate();
-        return new SqliteModerationStore(database, ModLogKey.LoadOrCreate(Options.DataDirectory), TimeProvider.System);
+        var services = new ServiceCollection().AddBoardStorage(Options).BuildServiceProvider();
+        services.GetRequiredService<Storage.Sqlite.SqliteDatabase>().Migrate();
+        return services;
     }
 
     /// <summary>Prints a usage error and returns the exit code for it.</summary>

@@ -19,13 +19,11 @@ public static class StyleSheet
         return memory.ToArray();
     }
 
-    public static IEndpointRouteBuilder MapStyleSheet(this IEndpointRouteBuilder endpoints)
+    /// <summary>GET <see cref="Url"/>: the name changes with the content, so it is cached for a year.</summary>
+    public static IResult Serve(HttpContext context)
     {
-        endpoints.MapGet(Url, (HttpContext context) =>
-        {
-            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            return Results.Bytes(Bytes, "text/css; charset=utf-8");
-        });
-        return endpoints;
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        return Results.Bytes(Bytes, "text/css; charset=utf-8");
     }
 }

@@ -1,5 +1,6 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Reading;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Identity;
 
@@ -15,23 +16,22 @@ public static class SignedPostFiles
     public static string VerifyCommand =>
         $"ssh-keygen -Y verify -f allowed_signers -I {Principal} -n {SshSignature.Namespace} -s message.txt.sig < message.txt";
 
-    public static IEndpointRouteBuilder MapSignedPostFiles(this IEndpointRouteBuilder endpoints)
+    /// <summary>GET /{board}/signed/{no}/{file}: message.txt, message.txt.sig or allowed_signers of a signed post.</summary>
+    public static IResult Serve(string board, long no, string file, BoardDirectory boards, BoardReader store)
     {
-        endpoints.MapGet("/{board:slug}/signed/{no:long}/{file}", (string board, long no, string file, BoardDirectory boards, IBoardStore store) =>
+        ArgumentNullException.ThrowIfNull(boards);
+        ArgumentNullException.ThrowIfNull(store);
+        if (boards.Find(board) is not { } found || store.GetSignedPost(found.Id, no) is not { } signed)
         {
-            if (boards.Find(board) is not { } found || store.GetSignedPost(found.Id, no) is not { } signed)
-            {
-                return Results.NotFound();
-            }
-            return file switch
-            {
-                "message.txt" => Text(signed.Message),
-                "message.txt.sig" => Text(signed.Signature.TrimEnd() + "\n"),
-                "allowed_signers" => Text(OpenSshKeys.FormatAllowedSigner(Principal, signed.PublicKey) + "\n"),
-                _ => Results.NotFound(),
-            };
-        });
-        return endpoints;
+            return Results.NotFound();
+        }
+        return file switch
+        {
+            "message.txt" => Text(signed.Message),
+            "message.txt.sig" => Text(signed.Signature.TrimEnd() + "\n"),
+            "allowed_signers" => Text(OpenSshKeys.FormatAllowedSigner(Principal, signed.PublicKey) + "\n"),
+            _ => Results.NotFound(),
+        };
     }
 
     // Exact bytes, UTF-8, no BOM: the signature covers them as they are.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Media;
 
@@ -37,7 +38,12 @@ public static class FilesCommand
             }
             return context.Fail("nothing was imported; fix the lines above.");
         }
-        var added = context.OpenStore().AddFileBans(list.Hashes, reason);
+        int added;
+        using (var work = context.Get<IStorage>().Write())
+        {
+            added = context.Get<IMediaStore>().AddBans(work, list.Hashes, reason, DateTimeOffset.UtcNow);
+            work.Commit();
+        }
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Imported {list.Hashes.Count} hashes, {added} new."));
         return 0;
     }

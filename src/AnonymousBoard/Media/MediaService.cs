@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Posting;
+using AnonymousBoard.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AnonymousBoard.Media;
@@ -12,17 +12,19 @@ namespace AnonymousBoard.Media;
 /// re-encoded in a contained child process) before anything is stored, files are kept once per
 /// content hash and removed when no post shows them, and only stored files are ever served.
 /// </summary>
-public sealed partial class MediaService : IDisposable
+public sealed partial class MediaService : ICommitListener, IDisposable
 {
     private readonly ImagePipeline _pipeline;
     private readonly MediaStore _files;
-    private readonly IBoardStore _store;
+    private readonly IStorage _storage;
+    private readonly IMediaStore _store;
     private readonly ILogger<MediaService> _log;
     // Decoding is CPU- and memory-heavy and the board is small: one image at a time.
     private readonly SemaphoreSlim _oneAtATime = new(1);
 
-    public MediaService(IOptions<BoardOptions> options, IBoardStore store, ILogger<MediaService> log)
+    public MediaService(IOptions<BoardOptions> options, IStorage storage, IMediaStore store, ILogger<MediaService> log)
     {
+        _storage = storage;
         _store = store;
         _log = log;
         _files = new MediaStore(options.Value.DataDirectory);
@@ -95,7 +97,7 @@ public sealed partial class MediaService : IDisposable
                     LogFailed(_log, failed.Reason);
                     return (null, StatusCodes.Status503ServiceUnavailable,
                         $"The image could not be processed: {failed.Reason}. Nothing was posted and your text is kept; post again in a while, or without the image.");
-                case ImageAccepted { Image: var image } when _store.IsFileBanned([image.UploadHash, image.ContentHash]):
+                case ImageAccepted { Image: var image } when IsBanned([image.UploadHash, image.ContentHash]):
                     return (null, StatusCodes.Status403Forbidden, "This image is on the board's list of banned files.");
                 case ImageAccepted accepted:
                     return (accepted.Image, StatusCodes.Status200OK, null);
@@ -122,11 +124,32 @@ public sealed partial class MediaService : IDisposable
     {
         lock (FilesLock)
         {
-            foreach (var hash in hashes.Where(h => !_store.IsFileUsed(h)))
+            foreach (var hash in hashes.Where(h => !IsUsed(h)))
             {
                 _files.Delete(hash);
             }
         }
+    }
+
+    /// <summary>After every commit: the files the posts it deleted showed go, unless another post shows them.</summary>
+    public void Committed(ChangeSet changes)
+    {
+        if (changes.FreedFiles.Count > 0)
+        {
+            Release(changes.FreedFiles);
+        }
+    }
+
+    private bool IsUsed(string hash)
+    {
+        using var work = _storage.Read();
+        return _store.IsUsed(work, hash);
+    }
+
+    private bool IsBanned(IEnumerable<string> hashes)
+    {
+        using var work = _storage.Read();
+        return _store.IsBanned(work, hashes);
     }
 
     /// <summary>Like <see cref="Release"/>, after a failed write: a disk that refuses this too leaves the file to the start-up sweep.</summary>
@@ -164,7 +187,7 @@ public sealed partial class MediaService : IDisposable
                 }
             }
         }
-        var orphans = _files.ListHashes().Where(h => !_store.IsFileUsed(h)).ToList();
+        var orphans = _files.ListHashes().Where(h => !IsUsed(h)).ToList();
         Release(orphans);
         return orphans.Count;
     }
@@ -172,28 +195,25 @@ public sealed partial class MediaService : IDisposable
     [GeneratedRegex("^[0-9a-f]{2}/[0-9a-f]{64}(\\.(jpg|png|gif|webp)|-thumb\\.webp)$", RegexOptions.CultureInvariant)]
     private static partial Regex MediaName();
 
-    /// <summary>/media/ab/abcd….jpg and its thumbnail: only names the store itself makes, never a path from a request.</summary>
-    public IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints)
+    /// <summary>GET /media/{shard}/{name}: an image or thumbnail, only by a name the store itself makes, never a path from a request.</summary>
+    public IResult Serve(string shard, string name, HttpContext context)
     {
-        endpoints.MapGet("/media/{shard}/{name}", (string shard, string name, HttpContext context) =>
+        ArgumentNullException.ThrowIfNull(context);
+        var relative = $"{shard}/{name}";
+        if (!MediaName().IsMatch(relative))
         {
-            var relative = $"{shard}/{name}";
-            if (!MediaName().IsMatch(relative))
-            {
-                return Results.NotFound();
-            }
-            var path = Path.Combine(_files.MediaDirectory, shard, name);
-            if (!File.Exists(path))
-            {
-                return Results.NotFound();
-            }
-            // Content-addressed: the bytes under a name never change. No ETag or Last-Modified, which
-            // would reveal file system times.
-            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            var type = ImageFormat.All.FirstOrDefault(f => name.EndsWith("." + f.Extension, StringComparison.Ordinal))?.ContentType ?? "image/webp";
-            return Results.Bytes(File.ReadAllBytes(path), type);
-        });
-        return endpoints;
+            return Results.NotFound();
+        }
+        var path = Path.Combine(_files.MediaDirectory, shard, name);
+        if (!File.Exists(path))
+        {
+            return Results.NotFound();
+        }
+        // Content-addressed: the bytes under a name never change. No ETag or Last-Modified, which
+        // would reveal file system times.
+        context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        var type = ImageFormat.All.FirstOrDefault(f => name.EndsWith("." + f.Extension, StringComparison.Ordinal))?.ContentType ?? "image/webp";
+        return Results.Bytes(File.ReadAllBytes(path), type);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason} (looked for vips and vipsheader in {Where})")]

@@ -1,4 +1,4 @@
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Media;
 

@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
 
@@ -27,7 +27,8 @@ public interface IModerationStore
     void DeleteSession(byte[] tokenHash);
 
     // The log
-    LogEntry Append(LogDraft log, string target, string textHash = "");
+    /// <summary>Appends to the log inside the caller's unit of work, so the change and its entry commit together.</summary>
+    LogEntry Append(UnitOfWork work, LogDraft log, string target, string textHash = "");
     long CountLog();
     /// <summary>Newest first, starting below <paramref name="beforeSeq"/> (null: from the newest).</summary>
     IReadOnlyList<LogEntry> ReadLog(long? beforeSeq, int count);
@@ -42,8 +43,6 @@ public interface IModerationStore
     ModOutcome SetThreadMark(Board board, long threadNo, ThreadMark flag, bool enable, LogDraft log);
     /// <summary>Moves a whole thread; its posts get new numbers on the target board and old links follow them.</summary>
     ModOutcome MoveThread(Board from, long threadNo, Board target, LogDraft log);
-    /// <summary>Where a moved post went: the board's slug, the thread and the post number.</summary>
-    (string Board, long ThreadNo, long No)? FindMoved(long boardId, long no);
 
     // Reports
     ReportOutcome AddReport(Board board, long no, string category, string detail, int autoHideAt, DateTimeOffset now);
@@ -67,10 +66,13 @@ public interface IModerationStore
 
     // Board policies
     BoardPolicy GetPolicy(long boardId);
-    void SetPolicy(long boardId, BoardPolicy policy);
+    void SetPolicy(UnitOfWork work, long boardId, BoardPolicy policy);
 
     // Who posted what, as far as the posting path tells
-    void RecordIdentity(long boardId, long no, PosterIdentity identity, DateTimeOffset now);
+    /// <summary>What the posting path knew about the poster, in the post's own unit of work.</summary>
+    void RecordIdentity(UnitOfWork work, long postId, PosterIdentity identity, DateTimeOffset now);
+    /// <summary>Puts a post a filter held in the report queue, in the post's own unit of work.</summary>
+    void AddHeldReport(UnitOfWork work, long postId, string detail, DateTimeOffset now);
     /// <summary>Forgets circuit ids older than <paramref name="before"/>; returns how many.</summary>
     int ForgetCircuits(DateTimeOffset before);
     IReadOnlyList<PurgeItem> FindByIdentity(BanKind kind, string value, IReadOnlyList<long>? boardIds);
@@ -107,8 +109,7 @@ public sealed record ReportGroup(long BoardId, string BoardSlug, long No, long T
 public abstract record ModOutcome
 {
     private ModOutcome() { }
-    /// <param name="FreedFiles">Image hashes no post shows any more: their files can go.</param>
-    public sealed record Done(IReadOnlyList<ThreadRef> Touched, string Message, IReadOnlyList<string>? FreedFiles = null) : ModOutcome;
+    public sealed record Done(IReadOnlyList<ThreadRef> Touched, string Message) : ModOutcome;
     public sealed record NotFound(string Message) : ModOutcome;
 }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Hosting;
 
 namespace AnonymousBoard.Moderation;
@@ -30,7 +30,7 @@ public static class ModLogCommand
         switch (args[0])
         {
             case "export":
-                context.Out.Write(Export(context.OpenModerationStore(), ModLogKey.LoadOrCreate(context.Options.DataDirectory)));
+                context.Out.Write(Export(context.Get<IModerationStore>(), context.Get<ModLogKey>()));
                 return 0;
             case "verify":
                 return Verify(context, args[1..]);
@@ -92,7 +92,7 @@ public static class ModLogCommand
     {
         if (source == "local")
         {
-            return Export(context.OpenModerationStore(), ModLogKey.LoadOrCreate(context.Options.DataDirectory));
+            return Export(context.Get<IModerationStore>(), context.Get<ModLogKey>());
         }
         if (source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
@@ -111,11 +111,7 @@ public static class ModLogCommand
 
 public static class ModLogExportEndpoint
 {
-    /// <summary>/modlog.txt: the whole log in its archivable form, oldest first.</summary>
-    public static IEndpointRouteBuilder MapModLogExport(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/modlog.txt", (IModerationStore store, ModLogKey key) =>
-            Results.Text(ModLogCommand.Export(store, key), "text/plain; charset=utf-8"));
-        return endpoints;
-    }
+    /// <summary>GET /modlog.txt: the whole log in its archivable form, oldest first.</summary>
+    public static IResult Serve(IModerationStore store, ModLogKey key) =>
+        Results.Text(ModLogCommand.Export(store, key), "text/plain; charset=utf-8");
 }

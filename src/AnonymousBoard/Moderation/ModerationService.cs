@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Media;
 using AnonymousBoard.Reading;
 
@@ -23,8 +23,8 @@ public sealed record PostAction(string Name, string Label, StaffRight Permission
 /// check the input (a reason is always required) → write the change and its log entry in one
 /// transaction → refresh the prepared pages.
 /// </summary>
-public sealed class ModerationService(IModerationStore store, IBoardStore boardStore, BoardDirectory boards, PageCache cache,
-    BoardPolicies policies, MediaService media, TimeProvider time)
+public sealed class ModerationService(IStorage storage, IModerationStore store, BoardDirectory boards, PageCache cache,
+    BoardPolicies policies, TimeProvider time)
 {
     public static readonly IReadOnlyList<PostAction> PostActions =
     [
@@ -147,9 +147,9 @@ public sealed class ModerationService(IModerationStore store, IBoardStore boardS
         switch (outcome)
         {
             case ModOutcome.Done done:
+                // Actions not yet written through a unit of work do not tell the listeners themselves.
                 cache.Invalidate(done.Touched);
                 boards.Invalidate();
-                media.Release(done.FreedFiles ?? []);
                 return new ModResult.Done(done.Message);
             case ModOutcome.NotFound missing:
                 return new ModResult.Refused(StatusCodes.Status404NotFound, missing.Message);
@@ -344,28 +344,22 @@ public sealed class ModerationService(IModerationStore store, IBoardStore boardS
         {
             return bad;
         }
-        Board? board;
-        if (create)
+        // The board, its policy and the log entry commit together.
+        using var work = storage.Write();
+        if (create && !boards.Create(work, slug, t, d, settings))
         {
-            board = boardStore.CreateBoard(slug, t, d, settings);
-            if (board is null)
-            {
-                return new ModResult.Refused(StatusCodes.Status409Conflict, $"A board named /{slug}/ already exists.");
-            }
+            return new ModResult.Refused(StatusCodes.Status409Conflict, $"A board named /{slug}/ already exists.");
         }
-        else
+        if (!create && !boards.Update(work, slug, t, d, settings))
         {
-            if (!boardStore.UpdateBoard(slug, t, d, settings) || boardStore.FindBoard(slug) is not { } updated)
-            {
-                return new ModResult.Refused(StatusCodes.Status404NotFound, $"There is no board /{slug}/.");
-            }
-            board = updated;
+            return new ModResult.Refused(StatusCodes.Status404NotFound, $"There is no board /{slug}/.");
         }
-        store.SetPolicy(board.Id, policy);
-        store.Append(new LogDraft(actor.Handle, create ? "create board" : "edit board", reason!.Trim()), $"/{slug}/");
+        var board = boards.Read(work, slug)!;
+        store.SetPolicy(work, board.Id, policy);
+        store.Append(work, new LogDraft(actor.Handle, create ? "create board" : "edit board", reason!.Trim()), $"/{slug}/");
+        work.Commit();
         policies.Invalidate();
-        boards.Invalidate();
-        // Limits shape the prepared pages: every page of the board is built again.
+        // Limits shape the prepared pages: every page of the board is built again (the board is part of their key).
         return new ModResult.Done(create ? $"Board /{slug}/ created." : $"Board /{slug}/ saved.");
     }
 
@@ -413,7 +407,6 @@ public sealed class ModerationService(IModerationStore store, IBoardStore boardS
                     new LogDraft(actor.Handle, $"delete post (everything by {kindName})", reason!.Trim())) is ModOutcome.Done done)
             {
                 cache.Invalidate(done.Touched);
-                media.Release(done.FreedFiles ?? []);
                 deleted++;
             }
         }

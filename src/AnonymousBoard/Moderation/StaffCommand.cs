@@ -1,3 +1,4 @@
+using AnonymousBoard.Boards;
 using AnonymousBoard.Hosting;
 
 namespace AnonymousBoard.Moderation;
@@ -84,17 +85,17 @@ public static class StaffCommand
         {
             return context.Fail(weak);
         }
-        var boardStore = context.OpenStore();
+        var boardStore = context.Get<BoardDirectory>();
         var ids = new List<long>();
         foreach (var slug in (boards ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (boardStore.FindBoard(slug) is not { } board)
+            if (boardStore.Find(slug) is not { } board)
             {
                 return context.Fail($"there is no board named \"{slug}\".");
             }
             ids.Add(board.Id);
         }
-        var store = context.OpenModerationStore();
+        var store = context.Get<IModerationStore>();
         var member = store.AddStaff(name, handle?.Trim(), parsedRole, global, ids, StaffPasswords.Hash(password), Operator with { Action = "add staff" });
         if (member is null)
         {
@@ -106,8 +107,8 @@ public static class StaffCommand
 
     private static int List(CommandContext context)
     {
-        var store = context.OpenModerationStore();
-        var boards = context.OpenStore().ListBoards().ToDictionary(b => b.Id, b => b.Slug);
+        var store = context.Get<IModerationStore>();
+        var boards = context.Get<BoardDirectory>().All.ToDictionary(b => b.Id, b => b.Slug);
         context.Out.WriteLine("name\thandle\trole\tboards");
         foreach (var m in store.ListStaff())
         {
@@ -123,7 +124,7 @@ public static class StaffCommand
         {
             return context.Usage("staff remove needs exactly one name.");
         }
-        if (!context.OpenModerationStore().RemoveStaff(args[0], Operator with { Action = "remove staff" }))
+        if (!context.Get<IModerationStore>().RemoveStaff(args[0], Operator with { Action = "remove staff" }))
         {
             return context.Fail($"there is no staff member named \"{args[0]}\".");
         }
@@ -142,7 +143,7 @@ public static class StaffCommand
         {
             return context.Fail(weak);
         }
-        if (!context.OpenModerationStore().SetPassword(args[0], StaffPasswords.Hash(password), Operator with { Action = "change staff password" }))
+        if (!context.Get<IModerationStore>().SetPassword(args[0], StaffPasswords.Hash(password), Operator with { Action = "change staff password" }))
         {
             return context.Fail($"there is no staff member named \"{args[0]}\".");
         }

@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Posting;
@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages;
 
 /// <summary>/{board}/ and /{board}/page/{n}: threads in bump order with their last replies.</summary>
-public sealed class BoardIndexModel(BoardDirectory boards, IBoardStore store, PageCache cache, AdmissionGate gate, PostFormHtml forms)
+public sealed class BoardIndexModel(BoardDirectory boards, BoardReader store, PageCache cache, AdmissionGate gate, PostFormHtml forms)
     : BoardPageModel(boards)
 {
     /// <summary>

@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages;
 
 /// <summary>/{board}/catalog: every live thread as a compact tile.</summary>
-public sealed class CatalogModel(BoardDirectory boards, IBoardStore store, PageCache cache) : BoardPageModel(boards)
+public sealed class CatalogModel(BoardDirectory boards, BoardReader store, PageCache cache) : BoardPageModel(boards)
 {
     public TrustedHtml Tiles { get; private set; } = TrustedHtml.Empty;
 

@@ -1,4 +1,4 @@
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;

@@ -1,4 +1,4 @@
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AnonymousBoard.Pages;
 
 /// <summary>/pseudonym/{fingerprint}: every post signed by one key, across boards.</summary>
-public sealed class PseudonymModel(IBoardStore store) : PageModel
+public sealed class PseudonymModel(BoardReader store) : PageModel
 {
     private const int Shown = 200;
 

@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AnonymousBoard.Pages;
 
 /// <summary>/{board}/report/{no}: anyone can report a post, without JavaScript and without a cookie.</summary>
-public sealed class ReportModel(BoardDirectory boards, IBoardStore store, IModerationStore moderation, BoardPolicies policies,
+public sealed class ReportModel(BoardDirectory boards, BoardReader store, IModerationStore moderation, BoardPolicies policies,
     PageCache cache, TimeProvider time) : BoardPageModel(boards)
 {
     public static readonly IReadOnlyList<(string Value, string Label)> Categories =
@@ -65,11 +65,11 @@ public sealed class ReportModel(BoardDirectory boards, IBoardStore store, IModer
 
     private bool Find(string board, long no)
     {
-        if (!FindBoard(board) || store.FindPost(Board.Id, no) is not PostLookup.Found found)
+        if (!FindBoard(board) || store.FindThreadOf(Board.Id, no) is not { } threadNo)
         {
             return false;
         }
-        (No, ThreadNo) = (no, found.ThreadNo);
+        (No, ThreadNo) = (no, threadNo);
         return true;
     }
 

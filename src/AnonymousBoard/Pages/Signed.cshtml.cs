@@ -1,12 +1,13 @@
+using AnonymousBoard.Reading;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AnonymousBoard.Pages;
 
 /// <summary>/{board}/signed/{no}: how to check a signed post offline, and the files to do it with.</summary>
-public sealed class SignedModel(BoardDirectory boards, IBoardStore store) : BoardPageModel(boards)
+public sealed class SignedModel(BoardDirectory boards, BoardReader store) : BoardPageModel(boards)
 {
     public long No { get; private set; }
     public long ThreadNo { get; private set; }
@@ -15,11 +16,11 @@ public sealed class SignedModel(BoardDirectory boards, IBoardStore store) : Boar
 
     public IActionResult OnGet(string board, long no)
     {
-        if (!FindBoard(board) || store.GetSignedPost(Board.Id, no) is not { } signed || store.FindPost(Board.Id, no) is not PostLookup.Found found)
+        if (!FindBoard(board) || store.GetSignedPost(Board.Id, no) is not { } signed || store.FindThreadOf(Board.Id, no) is not { } threadNo)
         {
             return NotFound();
         }
-        (No, ThreadNo, Post, Fingerprint) = (no, found.ThreadNo, signed, Identity.Fingerprint.Of(signed.PublicKey));
+        (No, ThreadNo, Post, Fingerprint) = (no, threadNo, signed, Identity.Fingerprint.Of(signed.PublicKey));
         return Page();
     }
 }

@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Posting;
@@ -9,8 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages;
 
 /// <summary>/{board}/thread/{no}: the whole thread, and the reply form.</summary>
-public sealed class ThreadModel(BoardDirectory boards, IBoardStore store, PageCache cache, AnonymousBoard.Moderation.IModerationStore moderation,
-    AdmissionGate gate, PostFormHtml forms)
+public sealed class ThreadModel(BoardDirectory boards, BoardReader store, PageCache cache, AdmissionGate gate, PostFormHtml forms)
     : BoardPageModel(boards)
 {
     /// <summary>A thread's posts as prepared HTML in UTF-8, with what the page says about the thread.</summary>
@@ -28,12 +27,12 @@ public sealed class ThreadModel(BoardDirectory boards, IBoardStore store, PageCa
         if (ReferenceEquals(prepared, Missing) || prepared.Summary.No != no)
         {
             // A reply's number is not a thread: send the reader to the thread that holds it.
-            if (store.FindPost(Board.Id, no) is PostLookup.Found found && found.ThreadNo != no)
+            if (store.FindThreadOf(Board.Id, no) is { } holder && holder != no)
             {
-                return Redirect($"{PostHtml.ThreadUrl(Board.Slug, found.ThreadNo)}#p{no}");
+                return Redirect($"{PostHtml.ThreadUrl(Board.Slug, holder)}#p{no}");
             }
             // A thread moved by staff: its old address leads to where it went.
-            return moderation.FindMoved(Board.Id, no) is { } moved
+            return store.FindMoved(Board.Id, no) is { } moved
                 ? Redirect($"{PostHtml.ThreadUrl(moved.Board, moved.ThreadNo)}#p{moved.No}")
                 : NotFound();
         }

@@ -16,7 +16,7 @@ public sealed class SpooledUpload(string path, string? fileName, long length, bo
     public long Length => length;
     /// <summary>The upload went past the limit; the rest of it was read and thrown away, never stored.</summary>
     public bool TooLarge => tooLarge;
-    /// <summary>Why the upload could not be written (the disk is full, say: <see cref="Data.StorageFailure"/>); the rest was read past.</summary>
+    /// <summary>Why the upload could not be written (the disk is full, say: <see cref="Storage.StorageFailure"/>); the rest was read past.</summary>
     public string? NotStored => notStored;
 
     public Stream OpenRead() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
@@ -27,7 +27,7 @@ public sealed class SpooledUpload(string path, string? fileName, long length, bo
         {
             File.Delete(path);
         }
-        catch (Exception e) when (Data.StorageFailure.Reason(e) is not null)
+        catch (Exception e) when (Storage.StorageFailure.Reason(e) is not null)
         {
             // A read-only disk: the start-up sweep removes it.
         }
@@ -170,7 +170,7 @@ public static class PostRequest
                 tooLarge = written > maxBytes;
             }
         }
-        catch (Exception e) when (Data.StorageFailure.Reason(e) is { } reason)
+        catch (Exception e) when (Storage.StorageFailure.Reason(e) is { } reason)
         {
             // A full or read-only disk: the rest of the file is read past, so the text fields after
             // it (and the ticket) still arrive and the form can go back with them.
@@ -196,7 +196,7 @@ public static class PostRequest
         {
             File.Delete(path);
         }
-        catch (Exception e) when (Data.StorageFailure.Reason(e) is not null)
+        catch (Exception e) when (Storage.StorageFailure.Reason(e) is not null)
         {
             // Nothing was written there, or the start-up sweep removes it.
         }

@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Identity;
+using AnonymousBoard.Markup;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AnonymousBoard.Posting;
@@ -37,7 +38,8 @@ public abstract record DeleteResult
 /// transaction, refresh the prepared pages.
 /// </summary>
 public sealed class PostingService(
-    IBoardStore store, PageCache cache, BoardDirectory boards, IdentityService identities, MediaService media, TimeProvider time,
+    IStorage storage, IPostingStore posts, PostRendering rendering, PostRemoval removal, IModerationStore moderation,
+    IdentityService identities, MediaService media, TimeProvider time,
     IOptions<BoardOptions> options, Bans bans, Filters filters, AdmissionGate gate, ILogger<PostingService> log)
 {
     /// <param name="circuit">The tor circuit the request came on, when the listener knows it.</param>
@@ -81,7 +83,7 @@ public sealed class PostingService(
             case AdmissionOutcome.AlreadyPosted:
                 // The same form sent twice (a double click, a retried circuit): answer with the first post.
                 var hash = ContentHash(form.Thread, post, form.IsSage, null);
-                return store.FindRecentDuplicate(board.Id, hash, time.GetUtcNow() - TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds)) is { } first
+                return FindRecentDuplicate(board.Id, hash) is { } first
                     ? new PostResult.Accepted(first.No, first.ThreadNo)
                     : new PostResult.Rejected(StatusCodes.Status409Conflict, ["This form was already sent once. Check the thread; to post again, send the form below."]);
             default:
@@ -133,7 +135,7 @@ public sealed class PostingService(
                 {
                     draft = draft with { File = media.Store(image, form.IsSpoiler, form.KeepsFileName ? upload!.FileName : null) };
                 }
-                outcome = store.CreatePost(board, draft);
+                outcome = Write(board, draft);
             }
         }
         catch (Exception e) when (StorageFailure.Reason(e) is { } reason)
@@ -153,9 +155,6 @@ public sealed class PostingService(
         switch (outcome)
         {
             case PostOutcome.Created created:
-                cache.Invalidate(created.Touched);
-                boards.Invalidate();
-                media.Release(created.FreedFiles);
                 return new PostResult.Accepted(created.No, created.ThreadNo);
             case PostOutcome.Duplicate duplicate:
                 return new PostResult.Accepted(duplicate.No, duplicate.ThreadNo);
@@ -178,25 +177,108 @@ public sealed class PostingService(
         {
             return new DeleteResult.Refused(StatusCodes.Status400BadRequest, "Type the password you gave when posting.");
         }
-        switch (store.FindPost(board.Id, no))
+        // The password is checked outside the write: PBKDF2 takes tens of milliseconds that other writers need not wait.
+        switch (FindPost(board.Id, no))
         {
-            case PostLookup.NotFound:
-                return new DeleteResult.Refused(StatusCodes.Status404NotFound, $"There is no post No. {no} on /{board.Slug}/.");
-            case PostLookup.Found { DeleteHash: null }:
+            case null:
+                return NoSuchPost(board, no);
+            case { DeleteHash: null }:
                 return new DeleteResult.Refused(StatusCodes.Status403Forbidden, $"Post No. {no} was made without a password, so it cannot be deleted by its poster.");
-            case PostLookup.Found found when !DeletionPassword.Verify(password, found.DeleteHash):
+            case var found when !DeletionPassword.Verify(password, found.DeleteHash):
                 return new DeleteResult.Refused(StatusCodes.Status403Forbidden, $"Wrong password for post No. {no}.");
         }
-        switch (store.DeletePost(board, no))
+        using var work = storage.Write();
+        switch (posts.FindPost(work, board.Id, no))
         {
-            case DeleteOutcome.Deleted deleted:
-                cache.Invalidate(deleted.Touched);
-                boards.Invalidate();
-                media.Release(deleted.FreedFiles);
-                return new DeleteResult.Deleted(deleted.ThreadNo, deleted.WasThread);
-            default:
-                return new DeleteResult.Refused(StatusCodes.Status404NotFound, $"There is no post No. {no} on /{board.Slug}/.");
+            case null:
+                return NoSuchPost(board, no);
+            case { IsThread: true } thread:
+                removal.DeleteThread(work, board.Id, thread.ThreadNo);
+                work.Commit();
+                return new DeleteResult.Deleted(thread.ThreadNo, WasThread: true);
+            case var reply:
+                removal.DeleteReply(work, reply);
+                work.Commit();
+                return new DeleteResult.Deleted(reply.ThreadNo, WasThread: false);
         }
+    }
+
+    private static DeleteResult.Refused NoSuchPost(Board board, long no) =>
+        new(StatusCodes.Status404NotFound, $"There is no post No. {no} on /{board.Slug}/.");
+
+    private PostRecord? FindPost(long boardId, long no)
+    {
+        using var work = storage.Read();
+        return posts.FindPost(work, boardId, no);
+    }
+
+    /// <summary>
+    /// The post's one transaction: a resubmit answered with the first post, a reused signature and a
+    /// closed thread refused, then the number, the rendering (quotes resolved in this transaction),
+    /// the rows, the bump or the pruning. Pages and files follow when it commits.
+    /// </summary>
+    private PostOutcome Write(Board board, PostDraft draft)
+    {
+        using var work = storage.Write();
+        if (posts.FindDuplicate(work, board.Id, draft.ContentHash, draft.Now - draft.DuplicateWindow) is { } duplicate)
+        {
+            return new PostOutcome.Duplicate(duplicate.No, duplicate.ThreadNo);
+        }
+        if (draft.Identity.Signature is { } signature && posts.FindBySignature(work, signature) is { } reused)
+        {
+            return new PostOutcome.SignatureReused(reused.No, reused.ThreadNo);
+        }
+        var bump = false;
+        if (draft.ThreadNo is { } replyTo)
+        {
+            switch (posts.FindThread(work, board.Id, replyTo))
+            {
+                case null:
+                    return new PostOutcome.ThreadNotFound();
+                case { Archived: true }:
+                    return new PostOutcome.ThreadClosed("This thread is archived: it can be read but not replied to.");
+                case { Locked: true }:
+                    return new PostOutcome.ThreadClosed("This thread is locked: no more replies.");
+                case var thread:
+                    // A bump-locked thread (autosage, set by staff) takes replies but never rises.
+                    bump = !thread.BumpLocked && Bumping.Bumps(thread.Replies, board.Settings.BumpLimit, draft.Sage);
+                    break;
+            }
+        }
+
+        var no = posts.TakeNumber(work, board.Id, draft.Now);
+        var threadNo = draft.ThreadNo ?? no;
+        if (draft.ThreadNo is null)
+        {
+            posts.InsertThread(work, board.Id, no, draft.Now);
+        }
+        var rendered = rendering.Render(work, draft.Body, board.Slug, threadNo);
+        var postId = posts.InsertPost(work, new NewPost(board.Id, no, threadNo, draft, rendered.Html, PostMarkup.Version));
+        rendering.SaveQuotes(work, postId, rendered);
+        moderation.RecordIdentity(work, postId, draft.Poster, draft.Now);
+        if (draft.Held)
+        {
+            // A held post waits in the report queue like a reported one.
+            moderation.AddHeldReport(work, postId, "Held for review by a filter.", draft.Now);
+        }
+        work.Touch(new ThreadRef(board.Id, threadNo));
+        work.TouchBoards();
+        if (draft.ThreadNo is null)
+        {
+            removal.Prune(work, board);
+        }
+        else
+        {
+            posts.CountReply(work, board.Id, threadNo, no, draft.Now, bump);
+        }
+        work.Commit();
+        return new PostOutcome.Created(no, threadNo);
+    }
+
+    private PostPlace? FindRecentDuplicate(long boardId, byte[] contentHash)
+    {
+        using var work = storage.Read();
+        return posts.FindDuplicate(work, boardId, contentHash, time.GetUtcNow() - TimeSpan.FromSeconds(options.Value.DuplicateWindowSeconds));
     }
 
     private static PostResult.Rejected StorageRefusal(string reason) =>

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Reading;
 
@@ -8,7 +8,7 @@ namespace AnonymousBoard.Reading;
 /// Each entry remembers the version of what it was built from; a write raises the versions of the
 /// threads (and so the boards) it touched, and a stale entry is simply never served again.
 /// </summary>
-public sealed class PageCache
+public sealed class PageCache : ICommitListener
 {
     private readonly ConcurrentDictionary<ThreadRef, long> _threadVersions = new();
     private readonly ConcurrentDictionary<long, long> _boardVersions = new();
@@ -36,6 +36,8 @@ public sealed class PageCache
         _entries[key] = new Entry(version, shape, value);
         return value;
     }
+
+    public void Committed(ChangeSet changes) => Invalidate(changes.Threads);
 
     /// <summary>Called after every committed write with the threads it touched.</summary>
     public void Invalidate(IEnumerable<ThreadRef> touched)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Markup;
 

@@ -1,5 +1,8 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Markup;
+using AnonymousBoard.Posting;
+using AnonymousBoard.Storage;
+using AnonymousBoard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace AnonymousBoard.Tests.Data;
@@ -25,14 +28,14 @@ public sealed class DatabaseTests : IDisposable
     [Fact]
     public void Migrating_a_new_file_sets_the_schema_version_wal_and_foreign_keys()
     {
-        var database = new Database(DbPath);
+        var database = new SqliteDatabase(DbPath);
         database.Migrate();
         using var c = database.Open();
-        Assert.Equal((long)Database.LatestVersion, Scalar(c, "PRAGMA user_version"));
+        Assert.Equal((long)SqliteDatabase.LatestVersion, Scalar(c, "PRAGMA user_version"));
         Assert.Equal("wal", Scalar(c, "PRAGMA journal_mode"));
         Assert.Equal(1L, Scalar(c, "PRAGMA foreign_keys"));
         database.Migrate(); // a second start changes nothing
-        Assert.Equal((long)Database.LatestVersion, Scalar(c, "PRAGMA user_version"));
+        Assert.Equal((long)SqliteDatabase.LatestVersion, Scalar(c, "PRAGMA user_version"));
     }
 
     [Theory]
@@ -43,7 +46,7 @@ public sealed class DatabaseTests : IDisposable
     [InlineData("INSERT INTO posts (board_id, no, thread_no, created_at, name, body, body_html, renderer_version, content_hash) VALUES (1, 99, 98, 0, 'a', 'b', 'c', 1, x'00')")]
     public void The_schema_itself_refuses_bad_rows(string sql)
     {
-        var database = new Database(DbPath);
+        var database = new SqliteDatabase(DbPath);
         database.Migrate();
         using var c = database.Open();
         using (var command = c.CreateCommand())
@@ -65,7 +68,7 @@ public sealed class DatabaseTests : IDisposable
         SqliteConnection.ClearAllPools();
         var before = File.ReadAllBytes(DbPath);
 
-        Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
         SqliteConnection.ClearAllPools();
         Assert.Equal(before, File.ReadAllBytes(DbPath));
     }
@@ -75,7 +78,7 @@ public sealed class DatabaseTests : IDisposable
     {
         File.WriteAllText(DbPath, "this is not a database, but it is long enough to look like a header of one.................................");
         var before = File.ReadAllBytes(DbPath);
-        var refusal = Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        var refusal = Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
         Assert.Contains("damaged or not a database", refusal.Message, StringComparison.Ordinal);
         SqliteConnection.ClearAllPools();
         Assert.Equal(before, File.ReadAllBytes(DbPath));
@@ -86,7 +89,7 @@ public sealed class DatabaseTests : IDisposable
     {
         File.WriteAllBytes(DbPath, System.Security.Cryptography.RandomNumberGenerator.GetBytes(64 * 1024));
         var before = File.ReadAllBytes(DbPath);
-        Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
         SqliteConnection.ClearAllPools();
         Assert.Equal(before, File.ReadAllBytes(DbPath));
     }
@@ -94,16 +97,26 @@ public sealed class DatabaseTests : IDisposable
     /// <summary>A real board database of a few hundred pages, checkpointed into the one file.</summary>
     private void MakeBoardWithPosts()
     {
-        var database = new Database(DbPath);
+        var database = new SqliteDatabase(DbPath);
         database.Migrate();
-        var store = new SqliteBoardStore(database);
-        var board = store.CreateBoard("b", "General", "", new BoardSettings())!;
+        var storage = new SqliteStorage(database);
+        var boards = new SqliteBoardsStore();
+        var posts = new SqlitePostingStore();
+        using var work = storage.Write();
+        boards.Insert(work, "b", "General", "", new BoardSettings(), DateTimeOffset.UtcNow);
+        var boardId = boards.Find(work, "b")!.Id;
         for (var i = 0; i < 300; i++)
         {
             var body = $"post {i} " + new string('x', 2000);
-            store.CreatePost(board, new PostDraft(i == 0 ? null : 1, "Anonymous", "", body, false, null, BitConverter.GetBytes(i),
-                DateTimeOffset.UtcNow, TimeSpan.Zero));
+            var no = posts.TakeNumber(work, boardId, DateTimeOffset.UtcNow);
+            if (i == 0)
+            {
+                posts.InsertThread(work, boardId, no, DateTimeOffset.UtcNow);
+            }
+            var draft = new PostDraft(i == 0 ? null : 1, "Anonymous", "", body, false, null, BitConverter.GetBytes(i), DateTimeOffset.UtcNow, TimeSpan.Zero);
+            posts.InsertPost(work, new NewPost(boardId, no, 1, draft, TrustedHtml.Empty, 0));
         }
+        work.Commit();
         SqliteConnection.ClearAllPools(); // the last connection to close checkpoints the WAL into the file
         Assert.False(File.Exists(DbPath + "-wal"));
     }
@@ -118,7 +131,7 @@ public sealed class DatabaseTests : IDisposable
         }
         var before = File.ReadAllBytes(DbPath);
 
-        var refusal = Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        var refusal = Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
         Assert.Contains("damaged", refusal.Message, StringComparison.Ordinal);
         SqliteConnection.ClearAllPools();
         Assert.Equal(before, File.ReadAllBytes(DbPath));
@@ -136,7 +149,7 @@ public sealed class DatabaseTests : IDisposable
         }
         var before = File.ReadAllBytes(DbPath);
 
-        Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
         SqliteConnection.ClearAllPools();
         Assert.Equal(before, File.ReadAllBytes(DbPath));
     }
@@ -152,7 +165,7 @@ public sealed class DatabaseTests : IDisposable
         SqliteConnection.ClearAllPools();
         var before = File.ReadAllBytes(DbPath);
 
-        var refusal = Assert.Throws<InvalidDataException>(() => new Database(DbPath).Migrate());
+        var refusal = Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
         Assert.Contains("another program", refusal.Message, StringComparison.Ordinal);
         SqliteConnection.ClearAllPools();
         Assert.Equal(before, File.ReadAllBytes(DbPath));
@@ -161,18 +174,32 @@ public sealed class DatabaseTests : IDisposable
     [Fact]
     public void A_failure_in_the_middle_of_writing_a_post_leaves_nothing_behind()
     {
-        var database = new Database(DbPath);
+        var database = new SqliteDatabase(DbPath);
         database.Migrate();
-        var store = new SqliteBoardStore(database);
-        var board = store.CreateBoard("b", "General", "", new BoardSettings())!;
-        // A name longer than any CHECK allows cannot exist, so make the insert fail with a constraint
-        // the schema does enforce: the renderer_version is fine, but a duplicate post number is not.
+        var storage = new SqliteStorage(database);
+        var posts = new SqlitePostingStore();
+        long boardId;
+        using (var setup = storage.Write())
+        {
+            var boards = new SqliteBoardsStore();
+            boards.Insert(setup, "b", "General", "", new BoardSettings(), DateTimeOffset.UtcNow);
+            boardId = boards.Find(setup, "b")!.Id;
+            setup.Commit();
+        }
+        // Make the post's insert fail after its number was taken and its thread written.
         using (var c = database.Open())
         {
             Scalar(c, "CREATE TRIGGER fail_posts BEFORE INSERT ON posts BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
         }
         var draft = new PostDraft(null, "Anonymous", "", "body", false, null, [1, 2, 3], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
-        Assert.Throws<SqliteException>(() => store.CreatePost(board, draft));
+        Assert.Throws<SqliteException>(() =>
+        {
+            using var work = storage.Write();
+            var no = posts.TakeNumber(work, boardId, draft.Now);
+            posts.InsertThread(work, boardId, no, draft.Now);
+            posts.InsertPost(work, new NewPost(boardId, no, no, draft, TrustedHtml.Empty, 0));
+            work.Commit();
+        });
 
         using var check = database.Open();
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM threads"));

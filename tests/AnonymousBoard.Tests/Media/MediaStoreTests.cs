@@ -40,8 +40,8 @@ public sealed class MediaStoreTests : IDisposable
     public void A_directory_can_be_synced_and_a_missing_one_is_an_error()
     {
         // The call that makes a rename durable: it must reach the kernel, not silently do nothing.
-        AnonymousBoard.Data.FileSync.Directory(_scratch.DataDirectory);
-        var missing = Assert.Throws<IOException>(() => AnonymousBoard.Data.FileSync.Directory(Path.Combine(_scratch.DataDirectory, "missing")));
+        AnonymousBoard.Storage.FileSync.Directory(_scratch.DataDirectory);
+        var missing = Assert.Throws<IOException>(() => AnonymousBoard.Storage.FileSync.Directory(Path.Combine(_scratch.DataDirectory, "missing")));
         Assert.Contains("errno 2", missing.Message, StringComparison.Ordinal);
     }
 

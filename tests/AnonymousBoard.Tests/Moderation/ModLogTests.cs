@@ -15,11 +15,18 @@ public sealed class ModLogTests : IAsyncLifetime
 
     private IModerationStore Store => _server.Services.GetRequiredService<IModerationStore>();
 
+    private void Append(LogDraft draft, string target, string textHash = "")
+    {
+        using var work = _server.Services.GetRequiredService<AnonymousBoard.Storage.IStorage>().Write();
+        Store.Append(work, draft, target, textHash);
+        work.Commit();
+    }
+
     private void AppendFive()
     {
         for (var i = 1; i <= 5; i++)
         {
-            Store.Append(new LogDraft("mod-a", "delete post", $"reason {i}\twith a tab"), $"/b/{i}", ModLogFormat.TextHash($"post {i}"));
+            Append(new LogDraft("mod-a", "delete post", $"reason {i}\twith a tab"), $"/b/{i}", ModLogFormat.TextHash($"post {i}"));
         }
     }
 
@@ -89,7 +96,7 @@ public sealed class ModLogTests : IAsyncLifetime
         Assert.Contains("agrees with all 5 archived entries", output, StringComparison.Ordinal);
 
         // Against the live board over HTTP, after it has grown.
-        Store.Append(new LogDraft("mod-a", "lock", "later"), "/b/9");
+        Append(new LogDraft("mod-a", "lock", "later"), "/b/9");
         (code, output) = _server.RunCli("modlog", "verify", archive, "--against", new Uri(_server.BaseAddress, "/modlog.txt").ToString());
         Assert.True(code == 0, output);
 
@@ -132,7 +139,7 @@ public sealed class ModLogTests : IAsyncLifetime
     {
         for (var i = 1; i <= 55; i++)
         {
-            Store.Append(new LogDraft("mod-a", "lock", $"entry {i}"), $"/b/{i}");
+            Append(new LogDraft("mod-a", "lock", $"entry {i}"), $"/b/{i}");
         }
         var page = await _server.Browser().Get("/modlog");
         var rows = page.Document.QuerySelectorAll("tbody tr");

@@ -177,8 +177,14 @@ public sealed class ModerationActionTests : IAsyncLifetime
         var c = await Post(_server, "b", "by someone else");
         var d = await Post(_server, "tech", "by the troll two");
         // The posting path does not yet compute tripcodes (identity does); record them as it will.
-        store.RecordIdentity(1, a, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
-        store.RecordIdentity(2, d, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
+        var storage = _server.Services.GetRequiredService<AnonymousBoard.Storage.IStorage>();
+        var posts = _server.Services.GetRequiredService<AnonymousBoard.Posting.IPostingStore>();
+        using (var work = storage.Write())
+        {
+            store.RecordIdentity(work, posts.FindPost(work, 1, a)!.Id, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
+            store.RecordIdentity(work, posts.FindPost(work, 2, d)!.Id, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
+            work.Commit();
+        }
 
         var preview = await staff.Get("/mod/purge?kind=tripcode&value=!troll");
         Assert.Contains("2 post(s) would be deleted", preview.Html, StringComparison.Ordinal);

@@ -37,6 +37,6 @@ public sealed class PermissionsTests
     public void Moving_a_thread_rewrites_only_its_quote_syntax(string body, string expected)
     {
         var renumber = new Dictionary<long, long> { [12] = 101, [13] = 102 };
-        Assert.Equal(expected, AnonymousBoard.Data.ThreadMove.RewriteQuotes(body, "b", renumber));
+        Assert.Equal(expected, AnonymousBoard.Moderation.ThreadMove.RewriteQuotes(body, "b", renumber));
     }
 }

@@ -1,11 +1,12 @@
+using AnonymousBoard.Reading;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AnonymousBoard.Pages.StaffPages;
 
 /// <summary>/mod/board/{board}: a board's live threads, leading to their staff view.</summary>
-public sealed class ModBoardModel(BoardDirectory boards, IBoardStore store) : StaffPageModel
+public sealed class ModBoardModel(BoardDirectory boards, BoardReader store) : StaffPageModel
 {
     public Board Board { get; private set; } = null!;
     public IReadOnlyList<ThreadSummary> Threads { get; private set; } = [];

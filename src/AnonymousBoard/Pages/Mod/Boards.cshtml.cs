@@ -1,6 +1,6 @@
 using System.Globalization;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Moderation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AnonymousBoard.Pages.StaffPages;
 
 /// <summary>/mod/boards: create and edit boards (admins only; checked in <see cref="ModerationService.SaveBoard"/>).</summary>
-public sealed class ModBoardsModel(IBoardStore store, IModerationStore moderationStore, ModerationService moderation) : StaffPageModel
+public sealed class ModBoardsModel(BoardDirectory store, IModerationStore moderationStore, ModerationService moderation) : StaffPageModel
 {
     public sealed class BoardForm
     {
@@ -30,8 +30,8 @@ public sealed class ModBoardsModel(IBoardStore store, IModerationStore moderatio
         {
             return Show(ModResult.Forbidden("create or edit boards"));
         }
-        All = store.ListBoards();
-        if (edit is not null && store.FindBoard(edit) is { } board)
+        All = store.All;
+        if (edit is not null && store.Find(edit) is { } board)
         {
             var policy = moderationStore.GetPolicy(board.Id);
             Form = new BoardForm
@@ -69,7 +69,7 @@ public sealed class ModBoardsModel(IBoardStore store, IModerationStore moderatio
         var result = moderation.SaveBoard(Staff, create, Form.Slug ?? "", Form.Title, Form.Description, Form.Settings,
             new BoardPolicy(Form.Rules ?? "", Form.AutoHide), f["reason"]);
         Editing = !create || result is ModResult.Done;
-        All = store.ListBoards();
+        All = store.All;
         return Show(result);
     }
 }

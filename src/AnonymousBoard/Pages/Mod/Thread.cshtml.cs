@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Data;
+using AnonymousBoard.Storage;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +10,7 @@ namespace AnonymousBoard.Pages.StaffPages;
 /// /mod/thread/{board}/{no}: the thread with a "mod" link on every post. Built for each request and
 /// never put in the page cache, so no staff control can reach the HTML readers are served.
 /// </summary>
-public sealed class ModThreadModel(BoardDirectory boards, IBoardStore store) : StaffPageModel
+public sealed class ModThreadModel(BoardDirectory boards, BoardReader store) : StaffPageModel
 {
     public Board Board { get; private set; } = null!;
     public long No { get; private set; }

@@ -1,17 +1,17 @@
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 
-namespace AnonymousBoard.Data;
+namespace AnonymousBoard.Storage.Sqlite;
 
 /// <summary>
 /// The board's SQLite file: opens connections with the settings every connection needs and brings
 /// the schema up to date from the numbered scripts embedded beside this file.
 /// </summary>
-public sealed class Database
+public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
 
-    public Database(string path)
+    public SqliteDatabase(string path)
     {
         Path = path;
         _connectionString = new SqliteConnectionStringBuilder
@@ -32,10 +32,19 @@ public sealed class Database
     /// </summary>
     internal Lock WriteLock { get; } = new();
 
+    /// <exception cref="StorageException">The file cannot be opened (a read-only or failing disk, say).</exception>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
-        connection.Open();
+        try
+        {
+            connection.Open();
+        }
+        catch (SqliteException e) when (SqliteUnitOfWork.ProblemOf(e) is { } problem)
+        {
+            connection.Dispose();
+            throw new StorageException(problem, e.Message, e);
+        }
         // foreign_keys is per connection. synchronous=FULL: an acknowledged post survives a power
         // cut as well as a killed process; posts are rare enough that the fsync costs nothing.
         Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
@@ -43,14 +52,27 @@ public sealed class Database
     }
 
     /// <summary>Applies every embedded migration newer than the file's user_version.</summary>
-    /// <exception cref="InvalidDataException">The file is damaged or another program's; it was not changed.</exception>
+    /// <exception cref="StorageException">The file is damaged, another program's or unreadable; it was not changed.</exception>
     public void Migrate()
     {
         // A file that is not ours (another application's database) or a damaged one must never be written to.
         if (File.Exists(Path) && Problem(Path) is { } problem)
         {
-            throw new InvalidDataException(problem);
+            throw new StorageException(StorageProblem.Unusable, problem);
         }
+        try
+        {
+            ApplyMigrations();
+        }
+        catch (SqliteException e)
+        {
+            throw new StorageException(SqliteUnitOfWork.ProblemOf(e) ?? StorageProblem.Unusable,
+                $"cannot be used as the board's database ({e.Message}). It was not changed.", e);
+        }
+    }
+
+    private void ApplyMigrations()
+    {
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode = WAL;");
         var current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
@@ -120,8 +142,8 @@ public sealed class Database
 
     private static IEnumerable<(int Version, string Sql)> Migrations()
     {
-        var assembly = typeof(Database).Assembly;
-        const string prefix = "AnonymousBoard.Data.Migrations.";
+        var assembly = typeof(SqliteDatabase).Assembly;
+        const string prefix = "AnonymousBoard.Storage.Sqlite.Migrations.";
         return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
             .Select(n => (Version: int.Parse(n.AsSpan(prefix.Length, 4), System.Globalization.CultureInfo.InvariantCulture), Sql: ReadResource(assembly, n)))

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AnonymousBoard.Data;
+namespace AnonymousBoard.Storage;
 
 /// <summary>Making what was just written survive a power cut, where .NET has no call for it.</summary>
 public static class FileSync

@@ -1,8 +1,9 @@
 using System.Globalization;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace AnonymousBoard.Data;
+namespace AnonymousBoard.Storage.Sqlite;
 
 /// <summary>
 /// <c>backup FILE</c>: a consistent copy of the database while the board serves (SQLite's online
@@ -42,7 +43,7 @@ public static class BackupCommand
         try
         {
             Copy(live, partial);
-            if (Database.Problem(partial) is { } problem)
+            if (SqliteDatabase.Problem(partial) is { } problem)
             {
                 return context.Fail($"the copy failed its check and was not kept: {problem}");
             }
@@ -69,7 +70,7 @@ public static class BackupCommand
         using (var copy = Open(destination, SqliteOpenMode.ReadWriteCreate))
         {
             source.BackupDatabase(copy);
-            Database.Execute(copy, "PRAGMA journal_mode = DELETE;");
+            SqliteDatabase.Execute(copy, "PRAGMA journal_mode = DELETE;");
         }
         using var file = new FileStream(destination, FileMode.Open, FileAccess.ReadWrite);
         file.Flush(flushToDisk: true);
@@ -87,7 +88,7 @@ public static class BackupCommand
         {
             return context.Fail($"{backup} does not exist.");
         }
-        if (Database.Problem(backup) is { } problem)
+        if (SqliteDatabase.Problem(backup) is { } problem)
         {
             return context.Fail($"{backup} cannot be restored: {problem}");
         }
@@ -109,7 +110,7 @@ public static class BackupCommand
             {
                 file.Flush(flushToDisk: true);
             }
-            if (Database.Problem(staging) is { } copyProblem)
+            if (SqliteDatabase.Problem(staging) is { } copyProblem)
             {
                 File.Delete(staging);
                 return context.Fail($"the copy of {backup} failed its check; nothing was changed: {copyProblem}");
@@ -146,12 +147,12 @@ public static class BackupCommand
     private static string? Describe(string path)
     {
         using var connection = Open(path, SqliteOpenMode.ReadOnly);
-        if (Convert.ToInt64(Database.Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture) == 0)
+        if (Convert.ToInt64(SqliteDatabase.Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture) == 0)
         {
             return null;
         }
-        var posts = Convert.ToInt64(Database.Scalar(connection, "SELECT count(*) FROM posts;"), CultureInfo.InvariantCulture);
-        var boards = Convert.ToInt64(Database.Scalar(connection, "SELECT count(*) FROM boards;"), CultureInfo.InvariantCulture);
+        var posts = Convert.ToInt64(SqliteDatabase.Scalar(connection, "SELECT count(*) FROM posts;"), CultureInfo.InvariantCulture);
+        var boards = Convert.ToInt64(SqliteDatabase.Scalar(connection, "SELECT count(*) FROM boards;"), CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture, $"{posts} posts on {boards} boards, {new FileInfo(path).Length / 1024} KiB");
     }
 

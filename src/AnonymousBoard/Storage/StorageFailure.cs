@@ -1,6 +1,4 @@
-using Microsoft.Data.Sqlite;
-
-namespace AnonymousBoard.Data;
+namespace AnonymousBoard.Storage;
 
 /// <summary>
 /// A write refused because the data directory is full, read-only or failing: a state of the
@@ -12,8 +10,8 @@ public static class StorageFailure
     /// <summary>What is wrong, to follow "the board …", or null when <paramref name="e"/> is no storage failure.</summary>
     public static string? Reason(Exception e) => e switch
     {
-        SqliteException { SqliteErrorCode: 13 } => "has no disk space left",                   // SQLITE_FULL
-        SqliteException { SqliteErrorCode: 8 or 10 or 14 } => "cannot write to its storage",    // READONLY, IOERR, CANTOPEN
+        StorageException { Problem: StorageProblem.Full } => "has no disk space left",
+        StorageException => "cannot write to its storage",
         IOException { HResult: 28 or 122 } => "has no disk space left",                         // ENOSPC, EDQUOT (the errno on Unix)
         IOException { HResult: 30 or 5 } => "cannot write to its storage",                      // EROFS, EIO
         UnauthorizedAccessException => "cannot write to its storage",                           // EACCES: permissions changed under it

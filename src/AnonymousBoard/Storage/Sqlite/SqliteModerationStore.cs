@@ -2,24 +2,28 @@ using System.Globalization;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Moderation;
 using Microsoft.Data.Sqlite;
-using static AnonymousBoard.Data.SqliteBoardStore;
+using AnonymousBoard.Markup;
+using AnonymousBoard.Posting;
+using static AnonymousBoard.Storage.Sqlite.SqliteCommands;
 
-namespace AnonymousBoard.Data;
+namespace AnonymousBoard.Storage.Sqlite;
 
-/// <summary>Moderation data in the board's SQLite file. All of moderation's SQL is in this class.</summary>
-public sealed class SqliteModerationStore(Database database, ModLogKey logKey, TimeProvider time) : IModerationStore
+/// <summary>
+/// Moderation data in the board's SQLite file. Still one store for all of moderation, read by
+/// position; the staff actions on posts use posting's removal and rendering inside its unit of work.
+/// </summary>
+public sealed class SqliteModerationStore(SqliteDatabase database, SqliteStorage storage, ModLogKey logKey, TimeProvider time,
+    PostRemoval removal, PostRendering rendering) : IModerationStore
 {
     private readonly Lock _writeLock = database.WriteLock;
 
-    /// <summary>One write: the board's write lock, a connection, a transaction the work commits (or not).</summary>
-    private T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    /// <summary>One write: a unit of work (the board's write lock, a connection, a transaction) the work commits (or not).</summary>
+    private T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work) => Write((unit, connection, tx) => work(connection, tx));
+
+    private T Write<T>(Func<SqliteUnitOfWork, SqliteConnection, SqliteTransaction, T> work)
     {
-        lock (_writeLock)
-        {
-            using var connection = database.Open();
-            using var tx = connection.BeginTransaction();
-            return work(connection, tx);
-        }
+        using var unit = SqliteUnitOfWork.Of(storage.Write());
+        return work(unit, unit.Connection, unit.Transaction);
     }
 
     private void Write(Action<SqliteConnection, SqliteTransaction> work) => Write((connection, tx) =>
@@ -197,14 +201,10 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     // ---------------------------------------------------------------- the log
 
-    public LogEntry Append(LogDraft log, string target, string textHash = "")
+    public LogEntry Append(UnitOfWork work, LogDraft log, string target, string textHash = "")
     {
-        return Write<LogEntry>((connection, tx) =>
-        {
-            var entry = AppendLog(connection, tx, log, target, textHash);
-            tx.Commit();
-            return entry;
-        });
+        var unit = SqliteUnitOfWork.Of(work);
+        return AppendLog(unit.Connection, unit.Transaction, log, target, textHash);
     }
 
     /// <summary>Appends inside the caller's transaction, so the action and its entry commit together.</summary>
@@ -280,39 +280,29 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public ModOutcome DeletePost(Board board, long no, bool wholeThread, LogDraft log)
     {
-        return Write<ModOutcome>((connection, tx) =>
+        return Write<ModOutcome>((work, connection, tx) =>
         {
             var post = FindPostRow(connection, tx, board.Id, no);
             if (post is null)
             {
                 return new ModOutcome.NotFound($"There is no post No. {no} on /{board.Slug}/.");
             }
-            var touched = new List<ThreadRef>();
-            var freed = new List<string>();
             if (wholeThread || post.No == post.ThreadNo)
             {
                 var op = FindPostRow(connection, tx, board.Id, post.ThreadNo)!;
-                touched.AddRange(DeleteThread(connection, tx, board.Id, post.ThreadNo, freed));
+                removal.DeleteThread(work, board.Id, post.ThreadNo);
                 AppendLog(connection, tx, log with { Action = "delete thread" }, $"/{board.Slug}/{op.No}", ModLogFormat.TextHash(op.Body));
             }
             else
             {
-                var files = FilesOf(connection, tx, "id = $t AND $b = $b", board.Id, post.Id);
-                touched.AddRange(DeleteReply(connection, tx, board.Id, post));
-                freed.AddRange(Unused(connection, tx, files));
+                removal.DeleteReply(work, new PostRecord(post.Id, board.Id, post.No, post.ThreadNo, post.Body, null));
                 AppendLog(connection, tx, log, $"/{board.Slug}/{post.No}", ModLogFormat.TextHash(post.Body));
             }
-            tx.Commit();
+            var touched = work.TouchedThreads;
+            work.Commit();
             return new ModOutcome.Done(touched, wholeThread || post.No == post.ThreadNo
-                ? $"Thread No. {post.ThreadNo} was deleted." : $"Post No. {no} was deleted.", freed);
+                ? $"Thread No. {post.ThreadNo} was deleted." : $"Post No. {no} was deleted.");
         });
-    }
-
-    private static List<ThreadRef> DeleteReply(SqliteConnection connection, SqliteTransaction tx, long boardId, PostRow post)
-    {
-        Execute(connection, tx, "DELETE FROM posts WHERE id = $id", [("$id", post.Id)]);
-        Execute(connection, tx, "UPDATE threads SET reply_count = reply_count - 1 WHERE board_id = $b AND no = $t", [("$b", boardId), ("$t", post.ThreadNo)]);
-        return [new ThreadRef(boardId, post.ThreadNo), .. RerenderQuotersOf(connection, tx, boardId, [post.No])];
     }
 
     public ModOutcome SetPostMark(Board board, long no, PostMark mark, bool enable, LogDraft log)
@@ -339,10 +329,11 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public ModOutcome ChangeFile(Board board, long no, bool removeFile, LogDraft log)
     {
-        return Write<ModOutcome>((connection, tx) =>
+        return Write<ModOutcome>((work, connection, tx) =>
         {
             var post = FindPostRow(connection, tx, board.Id, no);
-            var files = post is null ? [] : FilesOf(connection, tx, "id = $t AND $b = $b", board.Id, post.Id);
+            var files = post is null ? [] : Query(connection, tx, "SELECT file_hash FROM posts WHERE id = $id AND file_hash IS NOT NULL",
+                r => r.GetString(0), ("$id", post.Id));
             if (post is null || files.Count == 0)
             {
                 return new ModOutcome.NotFound($"Post No. {no} on /{board.Slug}/ has no file.");
@@ -356,9 +347,13 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
                   """
                 : "UPDATE posts SET file_spoiler = 1 WHERE id = $id", [("$id", post.Id)]);
             AppendLog(connection, tx, log, $"/{board.Slug}/{post.No}", ModLogFormat.TextHash(post.Body));
-            var freed = removeFile ? Unused(connection, tx, files) : [];
-            tx.Commit();
-            return new ModOutcome.Done([new ThreadRef(board.Id, post.ThreadNo)], removeFile ? "The file was deleted." : "The file is now a spoiler.", freed);
+            if (removeFile)
+            {
+                removal.FreeUnused(work, files);
+            }
+            work.Touch(new ThreadRef(board.Id, post.ThreadNo));
+            work.Commit();
+            return new ModOutcome.Done([new ThreadRef(board.Id, post.ThreadNo)], removeFile ? "The file was deleted." : "The file is now a spoiler.");
         });
     }
 
@@ -383,7 +378,7 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
 
     public ModOutcome MoveThread(Board from, long threadNo, Board target, LogDraft log)
     {
-        return Write<ModOutcome>((connection, tx) =>
+        return Write<ModOutcome>((work, connection, tx) =>
         {
             var op = FindPostRow(connection, tx, from.Id, threadNo);
             if (op is null || op.No != op.ThreadNo)
@@ -412,31 +407,20 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
                 Execute(connection, tx, "UPDATE post_moves SET to_board = $tb, to_no = $tn WHERE to_board = $fb AND to_no = $fn AND NOT (from_board = $fb AND from_no = $fn)",
                     [("$fb", from.Id), ("$fn", p.No), ("$tb", target.Id), ("$tn", renumber[p.No])]);
             }
-            var touched = new List<ThreadRef> { new(from.Id, threadNo), new(target.Id, newThread) };
+            work.Touch([new(from.Id, threadNo), new(target.Id, newThread)]);
             foreach (var p in posts)
             {
-                touched.Add(Rerender(connection, tx, p.Id));
+                rendering.Rerender(work, p.Id);
             }
             // Posts elsewhere that quoted the moved ones now link to where they went.
-            var quoters = posts.SelectMany(p => Query(connection, tx, "SELECT from_post FROM quotes WHERE to_board = $b AND to_no = $no",
-                r => r.GetInt64(0), ("$b", from.Id), ("$no", p.No))).Distinct().ToList();
-            touched.AddRange(quoters.Select(id => Rerender(connection, tx, id)));
+            rendering.RerenderQuotersOf(work, from.Id, posts.Select(p => p.No));
+            work.TouchBoards();
+            var touched = work.TouchedThreads;
             Execute(connection, tx, "UPDATE boards SET last_post_at = coalesce(last_post_at, unixepoch()) WHERE id = $b", [("$b", target.Id)]);
             AppendLog(connection, tx, log, $"/{from.Slug}/{threadNo} -> /{target.Slug}/{newThread}", ModLogFormat.TextHash(op.Body));
-            tx.Commit();
-            return new ModOutcome.Done(touched.Distinct().ToList(), $"Thread No. {threadNo} is now /{target.Slug}/ No. {newThread}.");
+            work.Commit();
+            return new ModOutcome.Done(touched, $"Thread No. {threadNo} is now /{target.Slug}/ No. {newThread}.");
         });
-    }
-
-    public (string Board, long ThreadNo, long No)? FindMoved(long boardId, long no)
-    {
-        using var connection = database.Open();
-        var found = Query(connection, null, """
-            SELECT b.slug, p.thread_no, p.no FROM post_moves m
-            JOIN posts p ON p.board_id = m.to_board AND p.no = m.to_no JOIN boards b ON b.id = p.board_id
-            WHERE m.from_board = $b AND m.from_no = $no
-            """, r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2)), ("$b", boardId), ("$no", no));
-        return found.Count == 0 ? null : found[0];
     }
 
     // ---------------------------------------------------------------- reports
@@ -687,29 +671,28 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
             r => new BoardPolicy(r.GetString(0), r.GetInt32(1)), ("$b", boardId)).FirstOrDefault() ?? BoardPolicy.Default;
     }
 
-    public void SetPolicy(long boardId, BoardPolicy policy)
+    public void SetPolicy(UnitOfWork work, long boardId, BoardPolicy policy)
     {
-        lock (_writeLock)
-        {
-            using var connection = database.Open();
-            Execute(connection, null, """
-                INSERT INTO board_policies (board_id, rules, auto_hide_reports) VALUES ($b, $rules, $n)
-                ON CONFLICT (board_id) DO UPDATE SET rules = excluded.rules, auto_hide_reports = excluded.auto_hide_reports
-                """, [("$b", boardId), ("$rules", policy.Rules), ("$n", policy.AutoHideReports)]);
-        }
+        var unit = SqliteUnitOfWork.Of(work);
+        Execute(unit.Connection, unit.Transaction, """
+            INSERT INTO board_policies (board_id, rules, auto_hide_reports) VALUES ($b, $rules, $n)
+            ON CONFLICT (board_id) DO UPDATE SET rules = excluded.rules, auto_hide_reports = excluded.auto_hide_reports
+            """, [("$b", boardId), ("$rules", policy.Rules), ("$n", policy.AutoHideReports)]);
     }
 
     // ---------------------------------------------------------------- identities
 
-    public void RecordIdentity(long boardId, long no, PosterIdentity identity, DateTimeOffset now) => Write((connection, tx) =>
+    public void RecordIdentity(UnitOfWork work, long postId, PosterIdentity identity, DateTimeOffset now)
     {
-        var post = FindPostRow(connection, tx, boardId, no);
-        if (post is not null)
-        {
-            InsertIdentity(connection, tx, post.Id, identity, now);
-            tx.Commit();
-        }
-    });
+        var unit = SqliteUnitOfWork.Of(work);
+        InsertIdentity(unit.Connection, unit.Transaction, postId, identity, now);
+    }
+
+    public void AddHeldReport(UnitOfWork work, long postId, string detail, DateTimeOffset now)
+    {
+        var unit = SqliteUnitOfWork.Of(work);
+        InsertReport(unit.Connection, unit.Transaction, postId, "other", detail, now);
+    }
 
     /// <summary>
     /// What the posting path knew about the poster, written by the same transaction as the post
@@ -758,24 +741,4 @@ public sealed class SqliteModerationStore(Database database, ModLogKey logKey, T
     }
 
     private long Now() => time.GetUtcNow().ToUnixTimeSeconds();
-}
-
-/// <summary>The quote rewriting of a thread move, as a plain method.</summary>
-public static class ThreadMove
-{
-    private static readonly System.Text.RegularExpressions.Regex Quote =
-        new(@"(?<![>\p{L}\p{N}])>>(\d{1,15})(?!\d)", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-
-    /// <summary>
-    /// "&gt;&gt;12" becomes "&gt;&gt;N" when 12 moves with the thread (N its new number), and
-    /// "&gt;&gt;&gt;/from/12" when it stays behind on the old board.
-    /// </summary>
-    public static string RewriteQuotes(string body, string fromSlug, IReadOnlyDictionary<long, long> renumber) =>
-        Quote.Replace(body, m =>
-        {
-            var no = long.Parse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
-            return renumber.TryGetValue(no, out var moved)
-                ? ">>" + moved.ToString(CultureInfo.InvariantCulture)
-                : $">>>/{fromSlug}/{no.ToString(CultureInfo.InvariantCulture)}";
-        });
 }

@@ -1,0 +1,53 @@
+using AnonymousBoard.Boards;
+using AnonymousBoard.Markup;
+using AnonymousBoard.Media;
+using AnonymousBoard.Moderation;
+using AnonymousBoard.Posting;
+using AnonymousBoard.Reading;
+using AnonymousBoard.Storage;
+using AnonymousBoard.Storage.Sqlite;
+
+namespace AnonymousBoard.Hosting;
+
+/// <summary>
+/// The services the web board and the command-line subcommands share: the storage engine, each
+/// feature's store, and the features' rules that work inside a unit of work. The one place an
+/// engine is chosen.
+/// </summary>
+public static class Composition
+{
+    public static IServiceCollection AddBoardStorage(this IServiceCollection services, BoardOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new SqliteDatabase(options.DatabasePath));
+        // Listeners are looked up at the first commit, not now: some of them read through the storage themselves.
+        services.AddSingleton(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp)));
+        services.AddSingleton<IStorage>(sp => sp.GetRequiredService<SqliteStorage>());
+        services.AddSingleton<IBoardsStore, SqliteBoardsStore>();
+        services.AddSingleton<IReadingStore, SqliteReadingStore>();
+        services.AddSingleton<IPostingStore, SqlitePostingStore>();
+        services.AddSingleton<IMarkupStore, SqliteMarkupStore>();
+        services.AddSingleton<IMediaStore, SqliteMediaStore>();
+        services.AddSingleton<IModerationStore, SqliteModerationStore>();
+        services.AddSingleton(sp => ModLogKey.LoadOrCreate(options.DataDirectory));
+
+        services.AddSingleton<BoardDirectory>();
+        services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<BoardDirectory>());
+        services.AddSingleton<PageCache>();
+        services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<PageCache>());
+        services.AddSingleton<BoardReader>();
+        services.AddSingleton<PostRendering>();
+        services.AddSingleton<PostRemoval>();
+        return services;
+    }
+
+    /// <summary>Every listener, resolved when first enumerated (at a commit).</summary>
+    private static IEnumerable<ICommitListener> Listeners(IServiceProvider services)
+    {
+        foreach (var listener in services.GetServices<ICommitListener>())
+        {
+            yield return listener;
+        }
+    }
+}

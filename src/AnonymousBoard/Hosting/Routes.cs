@@ -1,0 +1,87 @@
+using AnonymousBoard.Identity;
+using AnonymousBoard.Media;
+using AnonymousBoard.Moderation;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+
+namespace AnonymousBoard.Hosting;
+
+/// <summary>
+/// Every URL the board answers, its methods and what handles it, in one table read top to bottom.
+/// Pages (Pages/*.cshtml) declare no route of their own: <see cref="PageRoutes"/> gives each the
+/// templates listed here and refuses to start with a page the table does not name.
+/// Staff URLs are written "/mod/..." and served under Board:Moderation:Path.
+/// </summary>
+public static class Routes
+{
+    /// <summary>One URL of a Razor page.</summary>
+    /// <param name="Methods">The methods its handlers answer (HEAD goes with GET), checked against the page by the route tests.</param>
+    public sealed record PageRoute(string Template, string Methods, string Page);
+
+    public static readonly IReadOnlyList<PageRoute> PageTable =
+    [
+        // Reading
+        new("/", "GET", "/Index"),                                                   // the list of boards
+        new("/{board:slug}/", "GET", "/BoardIndex"),                                 // a board's first page, with the form for a new thread
+        new("/{board:slug}/page/{pageNo:int}", "GET", "/BoardIndex"),                // its further pages
+        new("/{board:slug}/catalog", "GET", "/Catalog"),
+        new("/{board:slug}/thread/{no:long}", "GET", "/Thread"),                     // a thread, with the reply form
+        new("/{board:slug}/rules", "GET", "/Rules"),
+        new("/{board:slug}/signed/{no:long}", "GET", "/Signed"),                    // how to check a signed post
+        new("/pseudonym/{fingerprint}", "GET", "/Pseudonym"),                        // every post one key signed
+        new("/signing", "GET", "/Signing"),                                          // how to sign posts
+        new("/modlog", "GET", "/Modlog"),                                            // the public moderation log
+        // Posting
+        new("/{board:slug}/post", "GET POST", "/Post"),                              // a post; GET shows the form alone
+        new("/{board:slug}/delete", "GET POST", "/Delete"),                          // a poster deletes their own post
+        new("/{board:slug}/report/{no:long}", "GET POST", "/Report"),
+        new("/appeal", "GET POST", "/Appeal"),                                       // a banned poster appeals
+        new("/error/{code:int}", "any", "/Error"),                                   // every error status re-executes here, with its own method
+        // Staff
+        new("/mod", "GET", "/Mod/Index"),                                            // reports and appeals queue
+        new("/mod/login", "GET POST", "/Mod/Login"),
+        new("/mod/logout", "GET POST", "/Mod/Logout"),
+        new("/mod/post/{board:slug}/{no:long}", "GET POST", "/Mod/Post"),            // a post and the actions on it
+        new("/mod/thread/{board:slug}/{no:long}", "GET", "/Mod/Thread"),
+        new("/mod/board/{board:slug}", "GET", "/Mod/Board"),
+        new("/mod/bans", "GET POST", "/Mod/Bans"),
+        new("/mod/filters", "GET POST", "/Mod/Filters"),
+        new("/mod/purge", "GET POST", "/Mod/Purge"),                                 // delete everything by one poster
+        new("/mod/boards", "GET POST", "/Mod/Boards"),
+        new("/mod/staff", "GET POST", "/Mod/Staff"),
+    ];
+
+    /// <summary>Maps the URLs that are not pages, each to its handler, then the page table.</summary>
+    public static void MapEndpoints(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet(StyleSheet.Url, StyleSheet.Serve);                                          // the one stylesheet, named by its hash
+        app.MapGet("/{board:slug}/signed/{no:long}/{file}", SignedPostFiles.Serve);            // message.txt, message.txt.sig, allowed_signers
+        app.MapGet("/media/{shard}/{name}", app.Services.GetRequiredService<MediaService>().Serve); // images and thumbnails
+        app.MapGet("/modlog.txt", ModLogExportEndpoint.Serve);                                 // the whole signed log
+        app.MapRazorPages();                                                                   // the page table above
+    }
+}
+
+/// <summary>Gives every page exactly the templates <see cref="Routes.PageTable"/> lists for it.</summary>
+public sealed class PageRoutes(string modSegment) : IPageRouteModelConvention
+{
+    public void Apply(PageRouteModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var templates = Routes.PageTable.Where(r => r.Page == model.ViewEnginePath).Select(r => r.Template).ToList();
+        if (templates.Count == 0)
+        {
+            throw new InvalidOperationException($"The page {model.ViewEnginePath} is not in the route table (Hosting/Routes.cs).");
+        }
+        model.Selectors.Clear();
+        foreach (var template in templates)
+        {
+            var relative = template.TrimStart('/');
+            if (relative == "mod" || relative.StartsWith("mod/", StringComparison.Ordinal))
+            {
+                relative = modSegment + relative[3..];
+            }
+            model.Selectors.Add(new SelectorModel { AttributeRouteModel = new AttributeRouteModel { Template = "/" + relative } });
+        }
+    }
+}

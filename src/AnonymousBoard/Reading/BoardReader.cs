@@ -1,0 +1,47 @@
+using AnonymousBoard.Storage;
+
+namespace AnonymousBoard.Reading;
+
+/// <summary>The reading feature's queries: each is one snapshot of the database, read through its store.</summary>
+public sealed class BoardReader(IStorage storage, IReadingStore store)
+{
+    public int CountLiveThreads(long boardId) => Read(work => store.CountLiveThreads(work, boardId));
+
+    public IReadOnlyList<ThreadSummary> ListLiveThreads(long boardId, int offset, int count) =>
+        Read(work => store.ListLiveThreads(work, boardId, offset, count));
+
+    public ThreadContent? GetThread(long boardId, long threadNo) => ReadThread(boardId, threadNo, lastReplies: null);
+
+    /// <summary>A thread's opening post and its last <paramref name="lastReplies"/> replies.</summary>
+    public ThreadContent? GetThreadPreview(long boardId, long threadNo, int lastReplies) => ReadThread(boardId, threadNo, lastReplies);
+
+    /// <summary>The thread that holds post <paramref name="no"/>, or null.</summary>
+    public long? FindThreadOf(long boardId, long no) => Read(work => store.FindThreadOf(work, boardId, no));
+
+    public MovedPost? FindMoved(long boardId, long no) => Read(work => store.FindMoved(work, boardId, no));
+
+    public SignedPost? GetSignedPost(long boardId, long no) => Read(work => store.FindSignedPost(work, boardId, no));
+
+    public IReadOnlyList<PseudonymPost> ListPseudonymPosts(string fingerprint, int count) =>
+        Read(work => store.ListPseudonymPosts(work, fingerprint, count));
+
+    // One snapshot for the thread, its posts and backlinks, so the three agree.
+    private ThreadContent? ReadThread(long boardId, long threadNo, int? lastReplies) => Read(work =>
+    {
+        if (store.FindThread(work, boardId, threadNo) is not { } thread)
+        {
+            return null;
+        }
+        var posts = store.ListPosts(work, boardId, threadNo, lastReplies);
+        var shown = posts.Select(p => p.No).ToHashSet();
+        var backlinks = store.ListBacklinks(work, boardId, threadNo).Where(b => shown.Contains(b.ToNo)).ToList();
+        var omitted = Math.Max(0, thread.ReplyCount - (posts.Count - 1));
+        return new ThreadContent(thread, posts, omitted, backlinks);
+    });
+
+    private T Read<T>(Func<UnitOfWork, T> query)
+    {
+        using var work = storage.Read();
+        return query(work);
+    }
+}

@@ -1,0 +1,55 @@
+using AnonymousBoard.Markup;
+using AnonymousBoard.Storage;
+
+namespace AnonymousBoard.Reading;
+
+/// <summary>The rows the public pages read. Every member reads inside the caller's unit of work.</summary>
+public interface IReadingStore
+{
+    int CountLiveThreads(UnitOfWork work, long boardId);
+    /// <summary>Live threads in bump order (stickies first).</summary>
+    IReadOnlyList<ThreadSummary> ListLiveThreads(UnitOfWork work, long boardId, int offset, int count);
+    ThreadSummary? FindThread(UnitOfWork work, long boardId, long threadNo);
+    /// <summary>The thread's opening post and its last <paramref name="lastReplies"/> replies (all of them when null), in order.</summary>
+    IReadOnlyList<StoredPost> ListPosts(UnitOfWork work, long boardId, long threadNo, int? lastReplies);
+    /// <summary>Who quotes the posts of this thread, from any thread or board.</summary>
+    IReadOnlyList<Backlink> ListBacklinks(UnitOfWork work, long boardId, long threadNo);
+    /// <summary>The thread that holds post <paramref name="no"/>, or null.</summary>
+    long? FindThreadOf(UnitOfWork work, long boardId, long no);
+    /// <summary>Where a post of a thread staff moved went, or null.</summary>
+    MovedPost? FindMoved(UnitOfWork work, long boardId, long no);
+    /// <summary>The message, signature and key of a signed post, or null.</summary>
+    SignedPost? FindSignedPost(UnitOfWork work, long boardId, long no);
+    /// <summary>The newest signed posts of one pseudonym (a key fingerprint), across boards.</summary>
+    IReadOnlyList<PseudonymPost> ListPseudonymPosts(UnitOfWork work, string fingerprint, int count);
+}
+
+/// <param name="Hidden">Hidden pending review (reports, a filter): readers see a notice instead of the text.</param>
+/// <param name="BannedMark">Staff marked it "USER WAS BANNED FOR THIS POST".</param>
+public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, TrustedHtml BodyHtml,
+    bool Hidden = false, bool BannedMark = false)
+{
+    public string? Tripcode { get; init; }
+    /// <summary>The signing key, when the post is signed.</summary>
+    public byte[]? PublicKey { get; init; }
+    public Media.PostFile? File { get; init; }
+}
+
+/// <summary>What anyone needs to check a signed post offline.</summary>
+public sealed record SignedPost(string Message, string Signature, byte[] PublicKey);
+
+/// <summary>A signed post listed on its pseudonym's page.</summary>
+public sealed record PseudonymPost(string BoardSlug, StoredPost Post);
+
+/// <summary>Where a post of a moved thread is now.</summary>
+public sealed record MovedPost(string Board, long ThreadNo, long No);
+
+public sealed record ThreadSummary(
+    long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt,
+    bool BumpLocked = false);
+
+/// <summary>Post <see cref="FromNo"/> (on board <see cref="FromBoard"/>) quotes post <see cref="ToNo"/>.</summary>
+public sealed record Backlink(long ToNo, string FromBoard, long FromNo, long FromThreadNo);
+
+/// <summary>A thread, or part of it (a preview), with the backlinks of the posts shown.</summary>
+public sealed record ThreadContent(ThreadSummary Thread, IReadOnlyList<StoredPost> Posts, int OmittedReplies, IReadOnlyList<Backlink> Backlinks);

@@ -1,0 +1,132 @@
+using System.Data;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace AnonymousBoard.Storage.Sqlite;
+
+/// <summary>Units of work on the board's SQLite file.</summary>
+public sealed class SqliteStorage(SqliteDatabase database, IEnumerable<ICommitListener> listeners) : IStorage
+{
+    static SqliteStorage()
+    {
+        // Rows map to their types by column name: thread_no fills ThreadNo.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
+
+    public SqliteStorage(SqliteDatabase database) : this(database, []) { }
+
+    public UnitOfWork Write() => SqliteUnitOfWork.Begin(database, listeners, write: true);
+
+    public UnitOfWork Read() => SqliteUnitOfWork.Begin(database, listeners, write: false);
+}
+
+/// <summary>
+/// A connection and its transaction. A write holds the database's write lock until disposed: SQLite
+/// allows one writer anyway, and waiting on a lock is cheaper and fairer than retrying on SQLITE_BUSY.
+/// Every statement goes through here, so SQLite's errors become <see cref="StorageException"/> in one place.
+/// </summary>
+public sealed class SqliteUnitOfWork : UnitOfWork
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction _transaction;
+    private readonly Lock? _writeLock;
+
+    private SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Lock? writeLock, IEnumerable<ICommitListener> listeners)
+        : base(listeners)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _writeLock = writeLock;
+    }
+
+    internal static SqliteUnitOfWork Begin(SqliteDatabase database, IEnumerable<ICommitListener> listeners, bool write)
+    {
+        var writeLock = write ? database.WriteLock : null;
+        writeLock?.Enter();
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = Translate(database.Open);
+            // A write takes SQLite's write lock at once (IMMEDIATE); a read is one snapshot (DEFERRED).
+            var transaction = Translate(() => connection.BeginTransaction(deferred: !write));
+            return new SqliteUnitOfWork(connection, transaction, writeLock, listeners);
+        }
+        catch
+        {
+            connection?.Dispose();
+            writeLock?.Exit();
+            throw;
+        }
+    }
+
+    /// <summary>For statements not yet mapped by column name (<see cref="SqliteCommands"/>).</summary>
+    internal SqliteConnection Connection => _connection;
+
+    internal SqliteTransaction Transaction => _transaction;
+
+    /// <summary>The engine's own unit of work; a store of another engine's cannot use it.</summary>
+    internal static SqliteUnitOfWork Of(UnitOfWork work) =>
+        work as SqliteUnitOfWork ?? throw new ArgumentException("A SQLite store needs a SQLite unit of work.", nameof(work));
+
+    public List<T> Query<T>(string sql, object? parameters = null) =>
+        Translate(() => _connection.Query<T>(sql, parameters, _transaction).AsList());
+
+    public T? First<T>(string sql, object? parameters = null) =>
+        Translate(() => _connection.QueryFirstOrDefault<T>(sql, parameters, _transaction));
+
+    public T One<T>(string sql, object? parameters = null) =>
+        Translate(() => _connection.QuerySingle<T>(sql, parameters, _transaction));
+
+    public int Execute(string sql, object? parameters = null) =>
+        Translate(() => _connection.Execute(sql, parameters, _transaction));
+
+    public bool Exists(string sql, object? parameters = null) =>
+        Translate(() => _connection.ExecuteScalar(sql, parameters, _transaction)) is not null;
+
+    protected override void CommitTransaction() => Translate(() =>
+    {
+        _transaction.Commit();
+        return true;
+    });
+
+    private bool _disposed;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (!disposing || _disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        try
+        {
+            _transaction.Dispose();
+            _connection.Dispose();
+        }
+        finally
+        {
+            _writeLock?.Exit();
+        }
+    }
+
+    private static T Translate<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (SqliteException e) when (ProblemOf(e) is { } problem)
+        {
+            throw new StorageException(problem, e.Message, e);
+        }
+    }
+
+    /// <summary>SQLite's result codes that are a state of the machine, not a bug.</summary>
+    internal static StorageProblem? ProblemOf(SqliteException e) => e.SqliteErrorCode switch
+    {
+        13 => StorageProblem.Full,                  // SQLITE_FULL
+        8 or 10 or 14 => StorageProblem.Unwritable, // SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN
+        11 or 26 => StorageProblem.Unusable,        // SQLITE_CORRUPT, SQLITE_NOTADB
+        _ => null,
+    };
+}

@@ -1,0 +1,87 @@
+namespace AnonymousBoard.Storage;
+
+/// <summary>
+/// Opens units of work on the board's database, whatever its engine. A handler opens one, passes it
+/// to the feature stores it needs, and commits; nothing is written until then.
+/// </summary>
+public interface IStorage
+{
+    /// <summary>A write: one transaction, one writer at a time on this database.</summary>
+    UnitOfWork Write();
+
+    /// <summary>A read: one consistent snapshot, no lock.</summary>
+    UnitOfWork Read();
+}
+
+/// <summary>
+/// One transaction, and what it changed that others must hear of once it commits (prepared pages,
+/// the board list, image files no post shows any more). Feature stores take it as their first
+/// argument; only the engine that made it looks inside.
+/// </summary>
+public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisposable
+{
+    private readonly List<ThreadRef> _threads = [];
+    private readonly List<string> _freedFiles = [];
+    private bool _boards;
+    private bool _committed;
+
+    /// <summary>Pages showing this thread (and its board's index) must be built again.</summary>
+    public void Touch(ThreadRef thread) => _threads.Add(thread);
+
+    public void Touch(IEnumerable<ThreadRef> threads) => _threads.AddRange(threads);
+
+    /// <summary>A board's title, settings or post count changed: the board list is read again.</summary>
+    public void TouchBoards() => _boards = true;
+
+    /// <summary>Image files that no post may show any more once this commits.</summary>
+    public void Free(IEnumerable<string> fileHashes) => _freedFiles.AddRange(fileHashes);
+
+    /// <summary>The threads touched so far, without repeats (what a result reports to its caller).</summary>
+    public IReadOnlyList<ThreadRef> TouchedThreads => _threads.Distinct().ToList();
+
+    /// <summary>
+    /// Makes every write durable, ends the unit of work, then tells the listeners: the one place
+    /// after-commit effects happen.
+    /// </summary>
+    /// <exception cref="StorageException">The database could not take the write; nothing of it was kept.</exception>
+    public void Commit()
+    {
+        if (_committed)
+        {
+            throw new InvalidOperationException("This unit of work was already committed.");
+        }
+        CommitTransaction();
+        _committed = true;
+        // The connection and the write lock go before the listeners run: a listener may take locks of
+        // its own (the media files' lock) that a writer waiting for this database already holds.
+        Dispose();
+        var changes = new ChangeSet(_threads.Distinct().ToList(), _freedFiles.Distinct().ToList(), _boards);
+        foreach (var listener in listeners)
+        {
+            listener.Committed(changes);
+        }
+    }
+
+    protected abstract void CommitTransaction();
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Rolls back what was not committed and releases the connection (and the write lock); called once or more.</summary>
+    protected abstract void Dispose(bool disposing);
+}
+
+/// <summary>What a committed unit of work changed.</summary>
+public sealed record ChangeSet(IReadOnlyList<ThreadRef> Threads, IReadOnlyList<string> FreedFiles, bool Boards);
+
+/// <summary>Told after every commit what changed: the page cache, the board list, the media files.</summary>
+public interface ICommitListener
+{
+    void Committed(ChangeSet changes);
+}
+
+/// <summary>A thread whose pages must be built again after a write.</summary>
+public readonly record struct ThreadRef(long BoardId, long ThreadNo);

@@ -1,0 +1,53 @@
+using System.Reflection;
+using AnonymousBoard.Hosting;
+using AnonymousBoard.Tests.Support;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Razor.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AnonymousBoard.Tests.Hosting;
+
+/// <summary>The one route table is the whole truth: every URL the board answers is in it, with the methods its handler takes.</summary>
+public sealed class RouteTableTests : IAsyncLifetime
+{
+    private readonly BoardServer _server = new();
+    public Task InitializeAsync() => _server.InitializeAsync();
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public void Every_endpoint_the_board_serves_is_in_the_route_table_and_every_row_is_served()
+    {
+        var served = _server.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>().Select(e => e.RoutePattern.RawText!.TrimEnd('/')).ToHashSet();
+        var listed = Routes.PageTable.Select(r => r.Template.TrimEnd('/'))
+            .Concat(["/{board:slug}/signed/{no:long}/{file}", "/media/{shard}/{name}", "/modlog.txt", StyleSheet.Url])
+            .ToHashSet();
+        Assert.Empty(served.Except(listed).Select(t => $"{t} is served but not in Hosting/Routes.cs"));
+        Assert.Empty(listed.Except(served).Select(t => $"{t} is in Hosting/Routes.cs but not served"));
+    }
+
+    [Fact]
+    public void The_methods_the_table_names_are_the_handlers_each_page_has()
+    {
+        // Razor compiles each .cshtml to a class named by the attribute below; its Model property is the page's model.
+        var pages = typeof(Routes).Assembly.GetCustomAttributes<RazorCompiledItemAttribute>()
+            .Where(a => a.Kind == "mvc.1.0.razor-page")
+            .ToDictionary(a => a.Identifier.Replace("/Pages", "", StringComparison.Ordinal).Replace(".cshtml", "", StringComparison.Ordinal), a => a.Type);
+        Assert.True(pages.Count >= 20, $"only {pages.Count} compiled pages found");
+        foreach (var row in Routes.PageTable)
+        {
+            Assert.True(pages.TryGetValue(row.Page, out var page), $"{row.Page} is in the table but is no page");
+            var model = page!.GetProperty("Model")!.PropertyType;
+            IEnumerable<string> methods = typeof(PageModel).IsAssignableFrom(model)
+                ? model.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+                    .Select(m => m.Name.StartsWith("OnGet", StringComparison.Ordinal) ? "GET" : m.Name.StartsWith("OnPost", StringComparison.Ordinal) ? "POST" : null)
+                    .OfType<string>().Distinct().Order(StringComparer.Ordinal)
+                : ["GET"]; // a page with no model only shows itself
+            // A model with no handler of its own answers every method (the error page, re-executed with the failed request's).
+            var named = string.Join(' ', methods) is { Length: > 0 } list ? list : "any";
+            Assert.True(named == row.Methods, $"{row.Page} handles {named}; the table says {row.Methods}");
+        }
+        Assert.Empty(pages.Keys.Except(Routes.PageTable.Select(r => r.Page)).Select(p => $"the page {p} has no row in the table"));
+    }
+}
