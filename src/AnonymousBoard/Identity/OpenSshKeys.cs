@@ -108,15 +108,22 @@ public static class OpenSshKeys
         uint checkInt = BinaryPrimitives.ReadUInt32BigEndian(random);
 
         Span<byte> secretKey = stackalloc byte[Ed25519KeyPair.SecretKeyBytes];
-        key.WriteSecretKey(secretKey);
-        var privateSection = new SshWriter()
-            .UInt32(checkInt)
-            .UInt32(checkInt)
-            .String(Ed25519)
-            .String(key.PublicKey)
-            .String(secretKey)
-            .String(Encoding.UTF8.GetBytes(comment));
-        CryptographicOperations.ZeroMemory(secretKey);
+        var privateSection = new SshWriter();
+        try
+        {
+            key.WriteSecretKey(secretKey);
+            privateSection
+                .UInt32(checkInt)
+                .UInt32(checkInt)
+                .String(Ed25519)
+                .String(key.PublicKey)
+                .String(secretKey)
+                .String(Encoding.UTF8.GetBytes(comment));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secretKey);
+        }
         for (byte pad = 1; privateSection.Length % BlockSize != 0; pad++)
         {
             privateSection.Raw([pad]);
