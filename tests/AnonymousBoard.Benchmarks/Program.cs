@@ -23,6 +23,11 @@ if (args.Length > 0 && args[0] == "load")
 {
     return await LoadRun.RunAsync(args[1..]);
 }
+// "argon2" times the Argon2id uses against an older build of the board (Argon2Run.cs).
+if (args.Length > 0 && args[0] == "argon2")
+{
+    return Argon2Run.Run(args[1..]);
+}
 
 if (!BenchOptions.TryParse(args, out var options, out var usage))
 {

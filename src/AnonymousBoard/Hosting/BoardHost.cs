@@ -57,10 +57,6 @@ public static class BoardHost
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<MediaService>());
         services.AddSingleton<PostingService>();
         services.AddSingleton<PostFormHtml>();
-        if (options.Libsodium is { } library)
-        {
-            Sodium.UseLibrary(library);
-        }
         ModLogKey logKey;
         try
         {
@@ -170,10 +166,6 @@ public static class BoardHost
         + "(e.g. `printf '%s\\n' \"$PASSWORD\" | dotnet run --project src/AnonymousBoard -- staff add alice --role admin --password-stdin`), "
         + "then sign in at {ModPath}/login.");
 
-    private static readonly Action<ILogger, string, Exception?> NoSodium = LoggerMessage.Define<string>(LogLevel.Warning, new EventId(2, "NoSodium"),
-        "{Reason} Until it is installed, secure tripcodes, signing passphrases, pasted signatures and staff sign-in are refused "
-        + "with a message, and the moderation log cannot be signed; reading, anonymous posting and classic tripcodes work.");
-
     private static readonly Action<ILogger, int, Exception?> SweptFiles = LoggerMessage.Define<int>(LogLevel.Information, new EventId(2, "Swept"),
         "Removed {Count} unused image(s) left by an interrupted run.");
 
@@ -209,10 +201,6 @@ public static class BoardHost
             // Said at every start until there is someone to moderate the board.
             NoStaffYet(services.GetRequiredService<ILoggerFactory>().CreateLogger("AnonymousBoard.Moderation"),
                 new ModPaths(Microsoft.Extensions.Options.Options.Create(options)).Base, null);
-        }
-        if (Sodium.UnavailableReason is { } missing)
-        {
-            NoSodium(services.GetRequiredService<ILoggerFactory>().CreateLogger("AnonymousBoard.Identity"), missing, null);
         }
     }
 }

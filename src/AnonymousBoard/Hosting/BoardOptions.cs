@@ -17,9 +17,6 @@ public sealed class BoardOptions
     /// <summary>An identical post within this many seconds is taken for a resubmit.</summary>
     public int DuplicateWindowSeconds { get; set; } = 120;
 
-    /// <summary>The libsodium library to load, a soname or a path; null is Debian's libsodium.so.23.</summary>
-    public string? Libsodium { get; set; }
-
     /// <summary>The directory holding vips and vipsheader; null looks them up on PATH.</summary>
     public string? VipsDirectory { get; set; }
 

@@ -47,10 +47,6 @@ public static class Commands
             .AddCommandLine(settings)
             .Build();
         var options = configuration.GetSection(BoardOptions.Section).Get<BoardOptions>() ?? new BoardOptions();
-        if (options.Libsodium is { } library)
-        {
-            Sodium.UseLibrary(library);
-        }
         var context = new CommandContext(options, stdout, stderr, stdin);
         try
         {
@@ -63,7 +59,7 @@ public static class Commands
         }
         catch (InvalidOperationException e)
         {
-            // libsodium missing, for instance: the message says what to install.
+            // A damaged key file, for instance: the message says which and what to do.
             stderr.WriteLine($"error: {e.Message}");
             return 1;
         }

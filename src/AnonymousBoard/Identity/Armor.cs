@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace AnonymousBoard.Identity;
@@ -49,7 +50,7 @@ internal static class Armor
         {
             // Copy the exact length, then wipe the larger buffer: it may hold a private key.
             byte[] exact = data[..written];
-            Sodium.MemZero(data);
+            CryptographicOperations.ZeroMemory(data);
             data = exact;
         }
         error = null;

@@ -62,11 +62,6 @@ public static class IdentityCommands
             stderr.Write(UsageText);
             return UsageError;
         }
-        if (command != "message" && !Sodium.IsAvailable)
-        {
-            stderr.WriteLine(Sodium.UnavailableReason);
-            return Failure;
-        }
         try
         {
             return command switch

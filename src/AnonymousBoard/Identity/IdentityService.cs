@@ -71,12 +71,6 @@ public sealed class IdentityService : IDisposable
 
         var name = NameField.Parse(input.NameField);
         var needsArgon = passphrase.Length > 0 || name.SecureKey is not null;
-        if ((needsArgon || signature.Length > 0) && !Sodium.IsAvailable)
-        {
-            // The reason (what to install) is for the operator's log, not for posters.
-            return (null, "Secure tripcodes (Name##password), signing passphrases and pasted signatures are not available on this board at the moment: "
-                + "the server cannot load libsodium. Post without them; a classic Name#key tripcode still works.");
-        }
         using var lease = needsArgon ? _perMinute.AttemptAcquire() : null;
         if (lease is { IsAcquired: false })
         {

@@ -107,13 +107,23 @@ public static class OpenSshKeys
         RandomNumberGenerator.Fill(random);
         uint checkInt = BinaryPrimitives.ReadUInt32BigEndian(random);
 
-        var privateSection = new SshWriter()
-            .UInt32(checkInt)
-            .UInt32(checkInt)
-            .String(Ed25519)
-            .String(key.PublicKey)
-            .String(key.SecretKey)
-            .String(Encoding.UTF8.GetBytes(comment));
+        Span<byte> secretKey = stackalloc byte[Ed25519KeyPair.SecretKeyBytes];
+        var privateSection = new SshWriter();
+        try
+        {
+            key.WriteSecretKey(secretKey);
+            privateSection
+                .UInt32(checkInt)
+                .UInt32(checkInt)
+                .String(Ed25519)
+                .String(key.PublicKey)
+                .String(secretKey)
+                .String(Encoding.UTF8.GetBytes(comment));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secretKey);
+        }
         for (byte pad = 1; privateSection.Length % BlockSize != 0; pad++)
         {
             privateSection.Raw([pad]);
@@ -151,7 +161,7 @@ public static class OpenSshKeys
         }
         finally
         {
-            Sodium.MemZero(blob);
+            CryptographicOperations.ZeroMemory(blob);
         }
     }
 
@@ -166,7 +176,7 @@ public static class OpenSshKeys
         {
             return (null, null);
         }
-        if (type != Ed25519 || !reader.TryReadString(out ReadOnlySpan<byte> key) || key.Length != Sodium.PublicKeyBytes || !reader.IsEmpty)
+        if (type != Ed25519 || !reader.TryReadString(out ReadOnlySpan<byte> key) || key.Length != Ed25519KeyPair.PublicKeyBytes || !reader.IsEmpty)
         {
             return (type, null);
         }
@@ -215,7 +225,7 @@ public static class OpenSshKeys
             || !priv.TryReadUInt32(out uint check1) || !priv.TryReadUInt32(out uint check2) || check1 != check2
             || !priv.TryReadText(out string privateType) || privateType != Ed25519
             || !priv.TryReadString(out ReadOnlySpan<byte> privatePublic) || !privatePublic.SequenceEqual(publicKey)
-            || !priv.TryReadString(out ReadOnlySpan<byte> secretKey) || secretKey.Length != Sodium.SecretKeyBytes
+            || !priv.TryReadString(out ReadOnlySpan<byte> secretKey) || secretKey.Length != Ed25519KeyPair.SecretKeyBytes
             || !priv.TryReadString(out _))
         {
             return $"{Corrupt} (bad private section).";
@@ -227,7 +237,7 @@ public static class OpenSshKeys
                 return $"{Corrupt} (bad padding).";
             }
         }
-        var pair = Ed25519KeyPair.FromSeed(secretKey[..Sodium.SeedBytes]);
+        var pair = Ed25519KeyPair.FromSeed(secretKey[..Ed25519KeyPair.SeedBytes]);
         if (!pair.PublicKey.AsSpan().SequenceEqual(publicKey))
         {
             pair.Dispose();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace AnonymousBoard.Identity;
@@ -14,8 +15,8 @@ public static class PseudonymKey
     /// <summary>Exactly 16 ASCII bytes. Fixed so keys are portable, which also lets an attacker
     /// precompute one dictionary for all users: hence the passphrase length rule.</summary>
     public const string Salt = "AnonymousBoard-1";
-    public const ulong OpsLimit = 3;
-    public const int MemLimitBytes = 64 * 1024 * 1024;
+    public const int Passes = 3;
+    public const int MemoryKiB = 64 * 1024;
 
     /// <summary>Shorter passphrases are refused: guessable ones are someone else's key too.</summary>
     public const int MinimumLength = 16;
@@ -37,16 +38,16 @@ public static class PseudonymKey
     {
         ArgumentNullException.ThrowIfNull(passphrase);
         byte[] password = Encoding.UTF8.GetBytes(passphrase.Normalize(NormalizationForm.FormC));
-        Span<byte> seed = stackalloc byte[Sodium.SeedBytes];
+        Span<byte> seed = stackalloc byte[Ed25519KeyPair.SeedBytes];
         try
         {
-            Sodium.Argon2id(seed, password, Encoding.ASCII.GetBytes(Salt), OpsLimit, MemLimitBytes);
+            Argon2.DeriveBytes(password, Encoding.ASCII.GetBytes(Salt), Passes, MemoryKiB, seed);
             return Ed25519KeyPair.FromSeed(seed);
         }
         finally
         {
-            Sodium.MemZero(seed);
-            Sodium.MemZero(password);
+            CryptographicOperations.ZeroMemory(seed);
+            CryptographicOperations.ZeroMemory(password);
         }
     }
 

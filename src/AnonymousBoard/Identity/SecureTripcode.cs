@@ -18,8 +18,8 @@ public sealed class SecureTripcode
     public const string SecretFileName = "secure-tripcode.key";
 
     // Modest Argon2id: this runs on the server for every post that uses a secure tripcode.
-    public const ulong OpsLimit = 2;
-    public const int MemLimitBytes = 32 * 1024 * 1024;
+    public const int Passes = 2;
+    public const int MemoryKiB = 32 * 1024;
 
     private const int SecretBytes = 32;
     private const int TripcodeBytes = 9; // 12 base64 characters, no padding
@@ -31,7 +31,7 @@ public sealed class SecureTripcode
     {
         this.secret = secret;
         // The salt comes from the secret so that no dictionary can be computed before it is known.
-        salt = SHA256.HashData(secret)[..Sodium.SaltBytes];
+        salt = SHA256.HashData(secret)[..Argon2.SaltBytes];
     }
 
     /// <summary>Loads the secret from <paramref name="dataDirectory"/>, creating it (mode 0600) the first time.</summary>
@@ -64,15 +64,15 @@ public sealed class SecureTripcode
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         try
         {
-            Sodium.Argon2id(stretched, passwordBytes, salt, OpsLimit, MemLimitBytes);
+            Argon2.DeriveBytes(passwordBytes, salt, Passes, MemoryKiB, stretched);
             HMACSHA256.HashData(secret, stretched, mac);
             return Base64Url.EncodeToString(mac[..TripcodeBytes]);
         }
         finally
         {
-            Sodium.MemZero(passwordBytes);
-            Sodium.MemZero(stretched);
-            Sodium.MemZero(mac);
+            CryptographicOperations.ZeroMemory(passwordBytes);
+            CryptographicOperations.ZeroMemory(stretched);
+            CryptographicOperations.ZeroMemory(mac);
         }
     }
 
@@ -91,7 +91,7 @@ public sealed class SecureTripcode
             stream.Write(secret);
             stream.Flush(flushToDisk: true);
         }
-        Sodium.MemZero(secret);
+        CryptographicOperations.ZeroMemory(secret);
         // link(2), not File.Move: .NET moves with rename(2), which would silently replace a secret
         // another instance put in place a moment ago. link fails instead, and that instance's secret stays.
         int result = NativeMethods.link(Encoding.UTF8.GetBytes(temporary + "\0"), Encoding.UTF8.GetBytes(path + "\0"));

@@ -133,7 +133,7 @@ public static class SshSignature
         {
             return SignatureCheck.Malformed("the signature is not an ssh-ed25519 signature although the key is");
         }
-        if (!signatureReader.TryReadString(out ReadOnlySpan<byte> signature) || signature.Length != Sodium.SignatureBytes || !signatureReader.IsEmpty)
+        if (!signatureReader.TryReadString(out ReadOnlySpan<byte> signature) || signature.Length != Ed25519KeyPair.SignatureBytes || !signatureReader.IsEmpty)
         {
             return SignatureCheck.Malformed("the Ed25519 signature is not 64 bytes");
         }
@@ -154,7 +154,7 @@ public static class SshSignature
             return SignatureCheck.Fail(SignatureProblem.UnsupportedHashAlgorithm,
                 $"The signature uses hash algorithm \"{hashAlgorithm}\"; only sha512 and sha256 are accepted.");
         }
-        if (!Sodium.Verify(signature, SignedData(signedNamespace, reserved, hashAlgorithm, hash), publicKey))
+        if (!Ed25519KeyPair.Verify(signature, SignedData(signedNamespace, reserved, hashAlgorithm, hash), publicKey))
         {
             return SignatureCheck.Fail(SignatureProblem.DoesNotVerify,
                 "The signature does not verify: the text, board, thread or subject differ from what was signed, or the signature was altered.");

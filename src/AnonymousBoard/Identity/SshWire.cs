@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace AnonymousBoard.Identity;
@@ -89,7 +90,7 @@ internal sealed class SshWriter
 
     public void Clear()
     {
-        Sodium.MemZero(buffer);
+        CryptographicOperations.ZeroMemory(buffer);
         length = 0;
     }
 
@@ -101,7 +102,7 @@ internal sealed class SshWriter
         }
         byte[] larger = new byte[Math.Max(buffer.Length * 2, length + more)];
         Written.CopyTo(larger);
-        Sodium.MemZero(buffer);
+        CryptographicOperations.ZeroMemory(buffer);
         buffer = larger;
     }
 }

@@ -93,25 +93,17 @@ public static class ModLogFormat
 public sealed class ModLogKey
 {
     public const string FileName = "modlog-ed25519.key";
-    private readonly byte[] _secretKey;
+    private readonly Ed25519KeyPair _key;
 
-    private ModLogKey(byte[] publicKey, byte[] secretKey, string? unavailableReason)
-    {
-        PublicKey = publicKey;
-        _secretKey = secretKey;
-        UnavailableReason = unavailableReason;
-    }
+    private ModLogKey(Ed25519KeyPair key) => _key = key;
 
-    /// <summary>Empty when the key cannot be used (<see cref="UnavailableReason"/>).</summary>
-    public byte[] PublicKey { get; }
+    public byte[] PublicKey => _key.PublicKey;
     public string PublicKeyHex => Convert.ToHexStringLower(PublicKey);
 
     /// <summary>
-    /// Why nothing can be signed (libsodium cannot be loaded), or null. The board still runs without
-    /// it: without libsodium no staff member can sign in either, so nothing is left to log.
+    /// The board's log key from its file, made the first time. It is held for the life of the
+    /// process in libsodium's guarded memory (NSec); the seed bytes read from the file are zeroed.
     /// </summary>
-    public string? UnavailableReason { get; }
-
     public static ModLogKey LoadOrCreate(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, FileName);
@@ -119,15 +111,16 @@ public sealed class ModLogKey
         if (File.Exists(path))
         {
             seed = Convert.FromHexString(File.ReadAllText(path).Trim());
-            if (seed.Length != Sodium.SeedBytes)
+            if (seed.Length != Ed25519KeyPair.SeedBytes)
             {
+                CryptographicOperations.ZeroMemory(seed);
                 throw new InvalidDataException($"{path} does not hold a 32-byte key.");
             }
         }
         else
         {
             Directory.CreateDirectory(dataDirectory);
-            seed = RandomNumberGenerator.GetBytes(Sodium.SeedBytes);
+            seed = RandomNumberGenerator.GetBytes(Ed25519KeyPair.SeedBytes);
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
@@ -137,26 +130,15 @@ public sealed class ModLogKey
             using var writer = new StreamWriter(stream);
             writer.Write(Convert.ToHexStringLower(seed) + "\n");
         }
-        if (Sodium.UnavailableReason is { } reason)
+        try
         {
-            Sodium.MemZero(seed);
-            return new ModLogKey([], [], $"The moderation log is signed with libsodium, which cannot be used: {reason}");
+            return new ModLogKey(Ed25519KeyPair.FromSeed(seed));
         }
-        var publicKey = new byte[Sodium.PublicKeyBytes];
-        var secretKey = new byte[Sodium.SecretKeyBytes];
-        Sodium.SeedKeyPair(seed, publicKey, secretKey);
-        Sodium.MemZero(seed);
-        return new ModLogKey(publicKey, secretKey, null);
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
     }
 
-    public string Sign(byte[] hash)
-    {
-        if (UnavailableReason is { } reason)
-        {
-            throw new InvalidOperationException(reason);
-        }
-        var signature = new byte[Sodium.SignatureBytes];
-        Sodium.Sign(signature, hash, _secretKey);
-        return Convert.ToHexStringLower(signature);
-    }
+    public string Sign(byte[] hash) => Convert.ToHexStringLower(_key.Sign(hash));
 }

@@ -99,7 +99,7 @@ public static class ModLogVerifier
             {
                 return new Verdict(false, e.Seq, $"entry {e.Seq} was altered: its contents do not match its hash");
             }
-            if (!TryHex(e.Signature, out var signature) || !Sodium.Verify(signature, hash, key))
+            if (!TryHex(e.Signature, out var signature) || !Ed25519KeyPair.Verify(signature, hash, key))
             {
                 return new Verdict(false, e.Seq, $"entry {e.Seq} has a signature that the public key does not verify");
             }

@@ -31,6 +31,9 @@ public sealed partial class BoardProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The board's process id, for reading what it has mapped (/proc/PID/maps).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the board on <paramref name="dataDirectory"/> and waits until it listens.</summary>
     public static async Task<BoardProcess> StartAsync(string dataDirectory, params string[] settings)
     {

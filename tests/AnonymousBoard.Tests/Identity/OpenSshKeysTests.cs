@@ -5,7 +5,7 @@ using Xunit;
 
 namespace AnonymousBoard.Tests.Identity;
 
-// File modes are checked the POSIX way; the board runs on Linux only (libsodium.so.23, libcrypt.so.1).
+// File modes are checked the POSIX way; the board runs on Linux only (libcrypt.so.1, link(2)).
 [SupportedOSPlatform("linux")]
 public class OpenSshKeysTests
 {

@@ -13,15 +13,16 @@ public class PseudonymKeyTests
     public void Documented_constants_are_what_the_derivation_uses()
     {
         Assert.Equal(16, Encoding.ASCII.GetByteCount(PseudonymKey.Salt));
-        Assert.Equal(3UL, PseudonymKey.OpsLimit);
-        Assert.Equal(64 * 1024 * 1024, PseudonymKey.MemLimitBytes);
+        Assert.Equal(3, PseudonymKey.Passes);
+        Assert.Equal(64 * 1024, PseudonymKey.MemoryKiB);
 
-        // Recompute the seed from the documented recipe with plain libsodium calls.
-        byte[] seed = new byte[32];
-        Sodium.Argon2id(seed, Encoding.UTF8.GetBytes(Passphrase), "AnonymousBoard-1"u8, 3, 64 * 1024 * 1024);
-        using Ed25519KeyPair expected = Ed25519KeyPair.FromSeed(seed);
+        // Recompute the key from the documented recipe with plain NSec calls, not the board's wrappers.
+        var argon2id = NSec.Cryptography.PasswordBasedKeyDerivationAlgorithm.Argon2id(
+            new NSec.Cryptography.Argon2Parameters { DegreeOfParallelism = 1, NumberOfPasses = 3, MemorySize = 64 * 1024 });
+        byte[] seed = argon2id.DeriveBytes(Encoding.UTF8.GetBytes(Passphrase), "AnonymousBoard-1"u8, 32);
+        using var expected = NSec.Cryptography.Key.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, seed, NSec.Cryptography.KeyBlobFormat.RawPrivateKey);
         using Ed25519KeyPair derived = PseudonymKey.Derive(Passphrase);
-        Assert.Equal(expected.PublicKey, derived.PublicKey);
+        Assert.Equal(expected.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey), derived.PublicKey);
     }
 
     [Fact]

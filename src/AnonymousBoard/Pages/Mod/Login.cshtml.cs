@@ -1,6 +1,5 @@
 using System.Globalization;
 using AnonymousBoard.Hosting;
-using AnonymousBoard.Identity;
 using AnonymousBoard.Moderation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -31,12 +30,6 @@ public sealed class LoginModel(IModerationStore store, StaffSessions sessions, S
         if (name.Length is 0 or > 32 || password.Length is 0 or > StaffRules.MaxPasswordLength)
         {
             return Refused(StatusCodes.Status400BadRequest, "Type your name and password.");
-        }
-        if (!Sodium.IsAvailable)
-        {
-            // Passwords are checked with libsodium; the operator's log says what is missing.
-            return Refused(StatusCodes.Status503ServiceUnavailable,
-                "Staff sign-in is unavailable: this server cannot load the library that checks passwords (libsodium). The operator must install it; the board's log says how.");
         }
         if (throttle.RetryAfter(name) is { } retry)
         {
