@@ -144,6 +144,39 @@ public sealed class VipsRunnerTests : IDisposable
         Assert.Equal("the image could not be decoded (exit code 3)", run.Reason);
     }
 
+    [Theory]
+    [InlineData("accepted\nwidth=60\nheight=40\nframes=1\nthumbnail-width=60\nthumbnail-height=40\n", true)]
+    [InlineData("accepted\nwidth=61\nheight=40\nframes=1\nthumbnail-width=60\nthumbnail-height=40\n", false)]
+    [InlineData("accepted\nwidth=60\nheight=40\nframes=1\nthumbnail-width=60\nthumbnail-height=41\n", false)]
+    [InlineData("accepted\nwidth=60\nheight=40\nframes=2\nthumbnail-width=60\nthumbnail-height=40\n", false)]
+    [InlineData("accepted\nheight=40\nwidth=60\nframes=1\nthumbnail-width=60\nthumbnail-height=40\n", false)]
+    [InlineData("accepted\nwidth=60\nheight=40\nframes=1\nthumbnail-width=60\nthumbnail-height=40\nextra=1\n", false)]
+    [InlineData("rejected\nthe file is <b>bad</b>\n", true)]
+    [InlineData("rejected\ntwo\nlines\n", false)]
+    public async Task What_a_worker_answers_is_believed_only_when_its_files_agree(string result, bool believed)
+    {
+        // A PNG and a WebP thumbnail of 60×40, made for real; the script only copies them and answers.
+        var png = TestImages.Marked(_scratch, "real.png");
+        var webp = TestImages.Marked(_scratch, "real.webp");
+        File.WriteAllText(_scratch.PathOf("answer"), result);
+        var liar = Script("answering-worker", $"cp {png} content.png\ncp {webp} thumbnail.webp\ncp {_scratch.PathOf("answer")} result");
+        var pipeline = new ImagePipeline(_scratch.Runner(workerCommand: [liar]));
+
+        var outcome = await pipeline.ProcessAsync(Upload(png), new ImageLimits(), CancellationToken.None);
+
+        var expected = !believed ? "the image could not be written again" : result.StartsWith("rejected", StringComparison.Ordinal) ? "the file is <b>bad</b>" : null;
+        if (expected is null)
+        {
+            var image = Assert.IsType<ImageAccepted>(outcome).Image;
+            Assert.Equal((60, 40, 1, 60, 40), (image.Width, image.Height, image.Frames, image.ThumbnailWidth, image.ThumbnailHeight));
+        }
+        else
+        {
+            Assert.Equal(new ImageRejected(expected), outcome);
+        }
+        _scratch.AssertNoJobLeft();
+    }
+
     [Fact]
     public async Task Cancelling_the_request_kills_the_decoder_too()
     {
