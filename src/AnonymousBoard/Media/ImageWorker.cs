@@ -58,15 +58,15 @@ public static class ImageWorker
         }
 
         // libvips is loaded (and the runtime started) when the first NetVips type is touched: do
-        // that now, then cap the address space, and only then open the upload.
+        // that now, then cap the address space, and only then open the upload. Belt and braces
+        // with VIPS_BLOCK_UNTRUSTED=1 in the environment: no loader libvips marks untrusted
+        // (ImageMagick, PDF, FITS, ...) can run, whatever a file looks like.
         NetVips.NetVips.BlockUntrusted = true;
         if (!LimitAddressSpace(memory, stderr))
         {
             return Misused;
         }
 
-        // Belt and braces with VIPS_BLOCK_UNTRUSTED=1 in the environment (set above): no loader
-        // libvips marks untrusted (ImageMagick, PDF, FITS, ...) can run, whatever a file looks like.
         NetVips.NetVips.Concurrency = Math.Max(1, threads);
         // One image per process: nothing to reuse, and the cache only holds memory.
         Cache.Max = 0;
