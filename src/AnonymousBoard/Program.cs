@@ -1,6 +1,11 @@
 using AnonymousBoard.Hosting;
 
 // One executable: with a subcommand it is the operator's command-line tool, without one the board.
+// The image worker comes first and alone: the board starts it in a box, with nothing else loaded.
+if (args is [AnonymousBoard.Media.ImageWorker.Command, ..])
+{
+    return AnonymousBoard.Media.ImageWorker.Run(args, Console.Error);
+}
 if (Commands.IsCommand(args))
 {
     return Commands.Run(args, Console.Out, Console.Error, Console.In);

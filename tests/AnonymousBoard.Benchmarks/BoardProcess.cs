@@ -106,7 +106,7 @@ public sealed class BoardProcess : IAsyncDisposable
 
     /// <summary>
     /// User and system CPU time of the board itself, and of the child processes it has waited for
-    /// (the vips commands), from /proc/PID/stat in clock ticks of 1/100 s.
+    /// (the image workers), from /proc/PID/stat in clock ticks of 1/100 s.
     /// </summary>
     public (TimeSpan Own, TimeSpan Children) CpuTime()
     {

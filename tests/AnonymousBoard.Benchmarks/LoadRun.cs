@@ -148,7 +148,7 @@ internal static partial class LoadRun
         }
         Console.WriteLine("        RSS during the run: " + string.Join(", ", Enumerable.Range(1, 6).Select(k => samples.LastOrDefault(s => s.Seconds <= elapsed * k / 6))
             .Select(s => Invariant($"{s.Seconds:0} s {Mib(s.Rss)}"))));
-        Console.WriteLine(Invariant($"CPU:    the board {boardCpu / elapsed:0.00} cores, its vips commands {vipsCpu / elapsed:0.00}, wrk and the writers {ownCpu / elapsed:0.00}")
+        Console.WriteLine(Invariant($"CPU:    the board {boardCpu / elapsed:0.00} cores, its image workers {vipsCpu / elapsed:0.00}, wrk and the writers {ownCpu / elapsed:0.00}")
             + (othersCpu is { } others ? Invariant($", other processes {others / elapsed:0.00} (of {Environment.ProcessorCount})") : ""));
         if (othersCpu / elapsed > 0.1 * Environment.ProcessorCount)
         {

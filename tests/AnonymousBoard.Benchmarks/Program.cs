@@ -18,6 +18,12 @@ const int BigThreadReplies = 300;
 const int IndexThreads = 12;        // more than one page of 10, so page 1 is full and page links show
 const int IndexThreadReplies = 7;   // more than the 5 previews, so "replies omitted" shows
 
+// "images" measures the image worker against Debian's vips tools, and image posting (ImageBench.cs).
+if (args.Length > 0 && args[0] == "images")
+{
+    return await ImageBench.RunAsync(args[1..]);
+}
+
 // "load" runs readers and writers at once against the board in its own process instead (LoadRun.cs).
 if (args.Length > 0 && args[0] == "load")
 {

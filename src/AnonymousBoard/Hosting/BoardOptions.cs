@@ -17,8 +17,8 @@ public sealed class BoardOptions
     /// <summary>An identical post within this many seconds is taken for a resubmit.</summary>
     public int DuplicateWindowSeconds { get; set; } = 120;
 
-    /// <summary>The directory holding vips and vipsheader; null looks them up on PATH.</summary>
-    public string? VipsDirectory { get; set; }
+    /// <summary>The "Board:Images" settings: how many images are processed at once, how many wait.</summary>
+    public ImageOptions Images { get; set; } = new();
 
     /// <summary>Argon2id derivations (secure tripcodes, passphrase keys) allowed per minute, board-wide.</summary>
     public int KeyDerivationsPerMinute { get; set; } = 60;
@@ -74,4 +74,16 @@ public sealed class ModerationOptions
 
     /// <summary>How long a post's circuit id is kept for circuit bans and "delete everything by circuit".</summary>
     public int CircuitRetentionHours { get; set; } = 6;
+}
+
+/// <summary>Image workers: each image is decoded in a process of its own (see Media/VipsRunner.cs).</summary>
+public sealed class ImageOptions
+{
+    /// <summary>Images processed at once, each by its own worker; 0 is one per core.</summary>
+    public int Workers { get; set; }
+
+    /// <summary>Image posts that may wait for a worker; past that a poster is asked to try again in a moment.</summary>
+    public int Queue { get; set; } = 16;
+
+    public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 }

@@ -7,16 +7,15 @@ namespace AnonymousBoard.Media;
 /// <param name="Name">For messages: "JPEG".</param>
 /// <param name="Extension">Of stored files, without the dot.</param>
 /// <param name="ContentType">Served with the stored file.</param>
-/// <param name="Loader">The libvips loader named on the command line, so no other parser ever sees the upload.</param>
+/// <param name="Loader">The libvips loader the worker calls by name (<see cref="ImageWorker"/>), so no other parser ever sees the upload.</param>
 /// <param name="Animates">Whether the format can hold several frames that the board keeps.</param>
-/// <param name="SaveOptions">libvips save options of the re-encoded file; <c>strip</c> drops every kind of metadata.</param>
-public sealed record ImageFormat(string Name, string Extension, string ContentType, string Loader, bool Animates, string SaveOptions)
+public sealed record ImageFormat(string Name, string Extension, string ContentType, string Loader, bool Animates)
 {
-    public static readonly ImageFormat Jpeg = new("JPEG", "jpg", "image/jpeg", "jpegload", false, "[Q=90,optimize-coding,strip]");
-    public static readonly ImageFormat Png = new("PNG", "png", "image/png", "pngload", false, "[strip]");
-    // libvips 8.14 writes animated GIFs itself (cgif), so a GIF stays a GIF.
-    public static readonly ImageFormat Gif = new("GIF", "gif", "image/gif", "gifload", true, "[strip]");
-    public static readonly ImageFormat WebP = new("WebP", "webp", "image/webp", "webpload", true, "[Q=90,strip]");
+    public static readonly ImageFormat Jpeg = new("JPEG", "jpg", "image/jpeg", "jpegload", false);
+    public static readonly ImageFormat Png = new("PNG", "png", "image/png", "pngload", false);
+    // libvips writes animated GIFs itself (cgif), so a GIF stays a GIF.
+    public static readonly ImageFormat Gif = new("GIF", "gif", "image/gif", "gifload", true);
+    public static readonly ImageFormat WebP = new("WebP", "webp", "image/webp", "webpload", true);
 
     public static IReadOnlyList<ImageFormat> All { get; } = [Jpeg, Png, Gif, WebP];
 }

@@ -4,10 +4,11 @@ namespace AnonymousBoard.Media;
 
 /// <summary>
 /// Turns an upload into an image the board may serve. The rule it keeps: no uploaded byte reaches a
-/// reader unless libvips decoded it and wrote it anew. In order: copy to a private directory while
-/// counting bytes, decide the format from the bytes, read the header and refuse bombs, decode with
-/// the format's own loader, turn the pixels upright by EXIF orientation, write the picture again
-/// with no metadata at all, make a thumbnail, hash both the upload and the result.
+/// reader unless libvips decoded it and wrote it anew. Here, in the board: copy to a private
+/// directory while counting bytes, decide the format from the bytes, and after the worker, check
+/// what it wrote and hash both the upload and the result. In the worker (<see cref="ImageWorker"/>):
+/// read the header and refuse bombs, decode with the format's own loader, turn the pixels upright by
+/// EXIF orientation, write the picture again with no metadata at all, make a thumbnail.
 /// </summary>
 public sealed class ImagePipeline(VipsRunner runner)
 {
@@ -15,14 +16,6 @@ public sealed class ImagePipeline(VipsRunner runner)
 
     /// <summary>Thumbnails fill the index pages, and every byte of them crosses Tor.</summary>
     public const int ThumbnailTargetBytes = 12 * 1024;
-
-    private static readonly int[] ThumbnailQualities = [80, 70, 60, 50, 40, 30];
-
-    // Fixed names inside the job's own directory: nothing the poster chose is ever a path.
-    private const string UploadFile = "upload";
-    private const string UprightFile = "upright.png";
-    private const string ThumbnailSource = "thumbnail.png";
-    private const string ThumbnailFile = "thumbnail.webp";
 
     private const string NotRewritten = "the image could not be written again";
 
@@ -41,80 +34,116 @@ public sealed class ImagePipeline(VipsRunner runner)
         }
 
         using var job = runner.CreateJob();
-        var outcome = await ProcessInJobAsync(job, upload, limits, cancellationToken);
+        var outcome = await ProcessInJobAsync(job, upload, limits, runner.Settings.ThreadsPerWorker, cancellationToken);
         // A step that failed because of the server, not the file, must not be blamed on the file.
         return outcome is ImageRejected && job.ServerFault is { } fault ? new ImageFailed(fault) : outcome;
     }
 
-    private static async Task<ImageOutcome> ProcessInJobAsync(VipsJob job, Stream upload, ImageLimits limits, CancellationToken cancellationToken)
+    private static async Task<ImageOutcome> ProcessInJobAsync(VipsJob job, Stream upload, ImageLimits limits, int threads, CancellationToken cancellationToken)
     {
-        if (!await SaveUploadAsync(upload, job.PathOf(UploadFile), limits.MaxBytes, cancellationToken))
+        if (!await SaveUploadAsync(upload, job.PathOf(ImageWorker.UploadFile), limits.MaxBytes, cancellationToken))
         {
             return new ImageRejected(limits.TooLarge());
         }
 
-        var original = await File.ReadAllBytesAsync(job.PathOf(UploadFile), cancellationToken);
+        var original = await File.ReadAllBytesAsync(job.PathOf(ImageWorker.UploadFile), cancellationToken);
         var sniffed = ImageSniffer.Sniff(original);
         if (sniffed.Format is not { } format)
         {
             return new ImageRejected(sniffed.Reason!);
         }
 
-        // Header first: a small file can claim a picture that would need gigabytes once decoded.
-        var (header, headerProblem) = await ReadHeaderAsync(job, UploadFile, cancellationToken);
-        if (header is null)
+        var run = await job.WorkerAsync(
+            [format.Name, N(limits.MaxPixels), N(limits.MaxFrames), N(threads)],
+            cancellationToken);
+        if (!run.Succeeded)
         {
-            return new ImageRejected(headerProblem!);
+            return new ImageRejected(run.Reason!);
         }
 
-        if (header.Loader != format.Loader)
+        var result = await ReadResultAsync(job, cancellationToken);
+        if (result is null)
         {
-            return new ImageRejected($"the file starts like a {format.Name} image but is not one");
+            return new ImageRejected(NotRewritten);
         }
 
-        var frames = format.Animates ? await ReadNumberAsync(job, "n-pages", UploadFile, cancellationToken) ?? 1 : 1;
-        var overLimit = limits.Check(header.Width, header.Height, frames);
-        if (overLimit is not null)
+        if (result.Rejected is { } reason)
         {
-            return new ImageRejected(overLimit);
+            return new ImageRejected(reason);
         }
 
-        var content = "content." + format.Extension;
-        var reencodeProblem = await ReencodeAsync(job, format, frames, content, cancellationToken);
-        if (reencodeProblem is not null)
-        {
-            return new ImageRejected(reencodeProblem);
-        }
-
-        var (picture, pictureProblem) = await ReadHeaderAsync(job, content, cancellationToken);
-        if (picture is null)
-        {
-            return new ImageRejected(pictureProblem!);
-        }
-
-        var (thumbnail, thumbnailProblem) = await MakeThumbnailAsync(job, content, cancellationToken);
-        if (thumbnail is null)
-        {
-            return new ImageRejected(thumbnailProblem!);
-        }
-
-        var contentBytes = await ReadOutputAsync(job, content, cancellationToken);
-        if (contentBytes is null)
+        // The worker's word is checked against its files: the right format, the size it reported,
+        // within the limits, a thumbnail that fits its box.
+        var content = await ReadIfPresentAsync(job.PathOf(ImageWorker.ContentFile(format)), cancellationToken);
+        var thumbnail = await ReadIfPresentAsync(job.PathOf(ImageWorker.ThumbnailFile), cancellationToken);
+        if (content is null || thumbnail is null
+            || ImageSize.Of(content, format) != (result.Width, result.Height)
+            || ImageSize.Of(thumbnail, ImageFormat.WebP) != (result.ThumbnailWidth, result.ThumbnailHeight)
+            || result.Frames < 1 || (result.Frames > 1 && !format.Animates)
+            || limits.Check(result.Width, result.Height, result.Frames) is not null
+            || result.ThumbnailWidth > ThumbnailBox || result.ThumbnailHeight > ThumbnailBox)
         {
             return new ImageRejected(NotRewritten);
         }
 
         return new ImageAccepted(new ProcessedImage(
             format,
-            Sha256Hex.Of(contentBytes),
+            Sha256Hex.Of(content),
             Sha256Hex.Of(original),
-            picture.Width,
-            picture.Height,
-            frames,
-            contentBytes,
-            thumbnail.Width,
-            thumbnail.Height,
-            thumbnail.Bytes));
+            result.Width,
+            result.Height,
+            result.Frames,
+            content,
+            result.ThumbnailWidth,
+            result.ThumbnailHeight,
+            thumbnail));
+    }
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<byte[]?> ReadIfPresentAsync(string path, CancellationToken cancellationToken) =>
+        File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+
+    /// <summary>What the worker answered in its result file (see <see cref="ImageWorker"/>).</summary>
+    private sealed record WorkerResult(string? Rejected, int Width, int Height, int Frames, int ThumbnailWidth, int ThumbnailHeight);
+
+    /// <summary>
+    /// The result file, read strictly: a known first line, then for an acceptance exactly the five
+    /// numbered fields in their order; anything else is no answer. At most 1 KiB is read.
+    /// </summary>
+    private static async Task<WorkerResult?> ReadResultAsync(VipsJob job, CancellationToken cancellationToken)
+    {
+        var path = job.PathOf(ImageWorker.ResultFile);
+        if (!File.Exists(path) || new FileInfo(path).Length > 1024)
+        {
+            return null;
+        }
+
+        var lines = (await File.ReadAllTextAsync(path, cancellationToken)).Split('\n');
+        if (lines is ["rejected", var reason, ""] && reason.Length is > 0 and <= 300 && reason.All(c => c is >= ' ' and <= '~' or '×'))
+        {
+            return new WorkerResult(reason, 0, 0, 0, 0, 0);
+        }
+
+        string[] fields = ["width", "height", "frames", "thumbnail-width", "thumbnail-height"];
+        if (lines.Length != fields.Length + 2 || lines[0] != "accepted" || lines[^1] != "")
+        {
+            return null;
+        }
+
+        var numbers = new int[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var prefix = fields[i] + "=";
+            if (!lines[i + 1].StartsWith(prefix, StringComparison.Ordinal)
+                || !int.TryParse(lines[i + 1].AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i])
+                || numbers[i] < 1)
+            {
+                return null;
+            }
+        }
+
+        return new WorkerResult(null, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]);
     }
 
     /// <summary>
@@ -143,144 +172,5 @@ public sealed class ImagePipeline(VipsRunner runner)
 
             await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
         }
-    }
-
-    /// <summary>
-    /// Decodes the upload with the loader of its sniffed format and writes it again with every kind
-    /// of metadata stripped (EXIF with GPS and camera, XMP, IPTC, ICC, comments, embedded thumbnails).
-    /// The orientation recorded in EXIF is applied to the pixels first, as stripping removes it.
-    /// </summary>
-    private static async Task<string?> ReencodeAsync(VipsJob job, ImageFormat format, int frames, string content, CancellationToken cancellationToken)
-    {
-        var saveAs = content + format.SaveOptions;
-        // Truncated files fail instead of coming out padded with grey.
-        List<string> load = [format.Loader, UploadFile, saveAs, "--fail-on", "truncated"];
-        // Exactly the frames that were counted against the limits; when the count could not be read
-        // that is 1, and only the first frame is decoded.
-        if (frames > 1)
-        {
-            load.AddRange(["--n", frames.ToString(CultureInfo.InvariantCulture)]);
-        }
-
-        // JPEG's loader applies EXIF orientation itself. PNG (eXIf) and WebP can carry one too, for
-        // which libvips has no loader option: decode losslessly, keep the EXIF, then autorot. An
-        // animation is left as it is; autorot would turn its whole strip of frames.
-        var orientation = 1;
-        if (format == ImageFormat.Jpeg)
-        {
-            load.Add("--autorotate");
-        }
-        else if (format != ImageFormat.Gif && frames == 1)
-        {
-            orientation = await ReadNumberAsync(job, "orientation", UploadFile, cancellationToken) ?? 1;
-        }
-
-        if (orientation is < 2 or > 8)
-        {
-            return (await job.VipsAsync(load, cancellationToken)).Reason;
-        }
-
-        load[2] = UprightFile;
-        var decoded = await job.VipsAsync(load, cancellationToken);
-        if (!decoded.Succeeded)
-        {
-            return decoded.Reason;
-        }
-
-        // From here vips reads only a file it wrote itself.
-        return (await job.VipsAsync(["autorot", UprightFile, saveAs], cancellationToken)).Reason;
-    }
-
-    /// <summary>
-    /// A WebP that fits in <see cref="ThumbnailBox"/> square (never enlarged), made from the re-encoded
-    /// picture, so it carries nothing the picture does not. Quality steps down until it is under
-    /// <see cref="ThumbnailTargetBytes"/>, or the lowest step is reached.
-    /// </summary>
-    private static async Task<(Thumbnail? Thumbnail, string? Reason)> MakeThumbnailAsync(VipsJob job, string content, CancellationToken cancellationToken)
-    {
-        var box = ThumbnailBox.ToString(CultureInfo.InvariantCulture);
-        var shrunk = await job.VipsAsync(["thumbnail", content, ThumbnailSource, box, "--height", box, "--size", "down"], cancellationToken);
-        if (!shrunk.Succeeded)
-        {
-            return (null, shrunk.Reason);
-        }
-
-        byte[]? bytes = null;
-        foreach (var quality in ThumbnailQualities)
-        {
-            var saved = await job.VipsAsync(
-                ["webpsave", ThumbnailSource, ThumbnailFile, "--Q", quality.ToString(CultureInfo.InvariantCulture), "--strip"],
-                cancellationToken);
-            if (!saved.Succeeded)
-            {
-                return (null, saved.Reason);
-            }
-
-            bytes = await ReadOutputAsync(job, ThumbnailFile, cancellationToken);
-            if (bytes is null || bytes.Length <= ThumbnailTargetBytes)
-            {
-                break;
-            }
-        }
-
-        var (size, problem) = await ReadHeaderAsync(job, ThumbnailFile, cancellationToken);
-        if (bytes is null || size is null)
-        {
-            return (null, problem ?? NotRewritten);
-        }
-
-        return (new Thumbnail(bytes, size.Width, size.Height), null);
-    }
-
-    /// <summary>A file vips wrote, with the metadata that libvips 8.14.1 leaves in WebP removed.</summary>
-    private static async Task<byte[]?> ReadOutputAsync(VipsJob job, string file, CancellationToken cancellationToken)
-    {
-        var bytes = await File.ReadAllBytesAsync(job.PathOf(file), cancellationToken);
-        return file.EndsWith(".webp", StringComparison.Ordinal) ? WebPMetadata.Strip(bytes) : bytes;
-    }
-
-    private sealed record Thumbnail(byte[] Bytes, int Width, int Height);
-
-    private sealed record Header(int Width, int Height, string Loader);
-
-    /// <summary>
-    /// Size and loader from the one-line summary of vipsheader, "upload: 60x40 uchar, 3 bands, srgb,
-    /// jpegload". Not <c>vipsheader -a</c>: it lists EXIF strings, and a newline inside one can fake a
-    /// "width:" line.
-    /// </summary>
-    private static async Task<(Header? Header, string? Reason)> ReadHeaderAsync(VipsJob job, string file, CancellationToken cancellationToken)
-    {
-        var run = await job.HeaderAsync([file], cancellationToken);
-        if (!run.Succeeded)
-        {
-            return (null, run.Reason);
-        }
-
-        var prefix = file + ": ";
-        var line = run.Output.Split('\n')[0].TrimEnd();
-        if (line.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            var parts = line[prefix.Length..].Split(", ");
-            var size = parts[0].Split(' ')[0].Split('x');
-            if (parts.Length >= 2
-                && size.Length == 2
-                && int.TryParse(size[0], NumberStyles.None, CultureInfo.InvariantCulture, out var width)
-                && int.TryParse(size[1], NumberStyles.None, CultureInfo.InvariantCulture, out var height))
-            {
-                return (new Header(width, height, parts[^1]), null);
-            }
-        }
-
-        return (null, "the image header could not be read");
-    }
-
-    /// <summary>
-    /// One whole-number header field, or null when it cannot be read. A still WebP has no "n-pages"
-    /// and most images no "orientation", so a missing field is normal; callers fall back to 1.
-    /// </summary>
-    private static async Task<int?> ReadNumberAsync(VipsJob job, string field, string file, CancellationToken cancellationToken)
-    {
-        var run = await job.HeaderAsync(["-f", field, file], cancellationToken);
-        return run.Succeeded && int.TryParse(run.Output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 }

@@ -9,7 +9,7 @@ namespace AnonymousBoard.Media;
 
 /// <summary>
 /// Images on the board: every upload goes through <see cref="ImagePipeline"/> (decoded and
-/// re-encoded in a contained child process) before anything is stored, files are kept once per
+/// re-encoded in a contained worker process, several at once up to a bound) before anything is stored, files are kept once per
 /// content hash and removed when no post shows them, and only stored files are ever served.
 /// </summary>
 public sealed partial class MediaService : ICommitListener, IDisposable
@@ -19,8 +19,14 @@ public sealed partial class MediaService : ICommitListener, IDisposable
     private readonly IStorage _storage;
     private readonly IMediaStore _store;
     private readonly ILogger<MediaService> _log;
-    // Decoding is CPU- and memory-heavy and the board is small: one image at a time.
-    private readonly SemaphoreSlim _oneAtATime = new(1);
+    // Decoding is CPU- and memory-heavy: at most this many workers at once, each with its share of the cores.
+    private readonly SemaphoreSlim _workers;
+    // Image posts being processed or waiting for a worker; past the bound a poster is asked to come back.
+    private readonly int _admissionLimit;
+    private int _admitted;
+
+    public const string Busy =
+        "The board is busy processing other images: try again in a moment. Nothing was posted and your text is kept.";
 
     public MediaService(IOptions<BoardOptions> options, IStorage storage, IMediaStore store, ILogger<MediaService> log)
     {
@@ -29,17 +35,19 @@ public sealed partial class MediaService : ICommitListener, IDisposable
         _log = log;
         _files = new MediaStore(options.Value.DataDirectory);
         SpoolDirectory = Path.Combine(options.Value.DataDirectory, "uploads");
-        var tools = options.Value.VipsDirectory;
+        var images = options.Value.Images;
+        var workers = images.EffectiveWorkers;
+        _workers = new SemaphoreSlim(workers);
+        _admissionLimit = workers + Math.Max(0, images.Queue);
         var runner = VipsRunner.Create(new VipsSettings
         {
             TempDirectory = SpoolDirectory,
-            VipsPath = tools is null ? "vips" : Path.Combine(tools, "vips"),
-            VipsHeaderPath = tools is null ? "vipsheader" : Path.Combine(tools, "vipsheader"),
+            ThreadsPerWorker = Math.Max(1, Environment.ProcessorCount / workers),
         });
         _pipeline = new ImagePipeline(runner);
         if (runner.UnavailableReason is { } reason)
         {
-            LogUnavailable(log, reason, tools ?? "PATH");
+            LogUnavailable(log, reason);
         }
         LogNetwork(log, runner.NetworkNote);
     }
@@ -75,39 +83,57 @@ public sealed partial class MediaService : ICommitListener, IDisposable
         {
             return (null, Refused, $"Image refused: {limits.TooLarge()}.");
         }
-        await _oneAtATime.WaitAsync(ct);
+        if (Interlocked.Increment(ref _admitted) > _admissionLimit)
+        {
+            Interlocked.Decrement(ref _admitted);
+            return (null, StatusCodes.Status503ServiceUnavailable, Busy);
+        }
         try
         {
-            await using var stream = upload.OpenRead();
-            ImageOutcome outcome;
+            await _workers.WaitAsync(ct);
             try
             {
-                outcome = await _pipeline.ProcessAsync(stream, limits, ct);
+                return await ProcessAdmittedAsync(upload, limits, ct);
             }
-            catch (Exception e) when (StorageFailure.Reason(e) is { } full)
+            finally
             {
-                // The job's copy of the upload could not be written: the disk, not the image.
-                return (null, StatusCodes.Status503ServiceUnavailable, StorageFailure.ForPoster(full));
-            }
-            switch (outcome)
-            {
-                case ImageRejected rejected:
-                    return (null, Refused, $"Image refused: {rejected.Reason}. Your text is kept; choose another file or post without one.");
-                case ImageFailed failed:
-                    LogFailed(_log, failed.Reason);
-                    return (null, StatusCodes.Status503ServiceUnavailable,
-                        $"The image could not be processed: {failed.Reason}. Nothing was posted and your text is kept; post again in a while, or without the image.");
-                case ImageAccepted { Image: var image } when IsBanned([image.UploadHash, image.ContentHash]):
-                    return (null, StatusCodes.Status403Forbidden, "This image is on the board's list of banned files.");
-                case ImageAccepted accepted:
-                    return (accepted.Image, StatusCodes.Status200OK, null);
-                default:
-                    throw new InvalidOperationException("Unknown image outcome.");
+                _workers.Release();
             }
         }
         finally
         {
-            _oneAtATime.Release();
+            Interlocked.Decrement(ref _admitted);
+        }
+    }
+
+    private async Task<(ProcessedImage? Image, int Status, string? Error)> ProcessAdmittedAsync(SpooledUpload upload, ImageLimits limits, CancellationToken ct)
+    {
+        const int Refused = StatusCodes.Status422UnprocessableEntity;
+        await using var stream = upload.OpenRead();
+        ImageOutcome outcome;
+        try
+        {
+            outcome = await _pipeline.ProcessAsync(stream, limits, ct);
+        }
+        catch (Exception e) when (StorageFailure.Reason(e) is { } full)
+        {
+            // The job's copy of the upload could not be written: the disk, not the image.
+            return (null, StatusCodes.Status503ServiceUnavailable, StorageFailure.ForPoster(full));
+        }
+        switch (outcome)
+        {
+            case ImageRejected rejected:
+                return (null, Refused, $"Image refused: {rejected.Reason}. Your text is kept; choose another file or post without one.");
+            case ImageFailed failed:
+                LogFailed(_log, failed.Reason);
+                return (null, StatusCodes.Status503ServiceUnavailable,
+                    $"The image could not be processed: {failed.Reason}. Nothing was posted and your text is kept; post again in a while, or without the image.");
+            case ImageAccepted { Image: var image } when IsBanned([image.UploadHash, image.ContentHash]):
+                return (null, StatusCodes.Status403Forbidden, "This image is on the board's list of banned files.");
+            case ImageAccepted accepted:
+                return (accepted.Image, StatusCodes.Status200OK, null);
+            default:
+                throw new InvalidOperationException("Unknown image outcome.");
         }
     }
 
@@ -216,8 +242,8 @@ public sealed partial class MediaService : ICommitListener, IDisposable
         return Results.Bytes(File.ReadAllBytes(path), type);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason} (looked for vips and vipsheader in {Where})")]
-    private static partial void LogUnavailable(ILogger logger, string reason, string where);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An image post failed on the server: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
@@ -225,5 +251,5 @@ public sealed partial class MediaService : ICommitListener, IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "{Note}")]
     private static partial void LogNetwork(ILogger logger, string note);
 
-    public void Dispose() => _oneAtATime.Dispose();
+    public void Dispose() => _workers.Dispose();
 }

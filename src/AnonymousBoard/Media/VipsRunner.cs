@@ -4,22 +4,32 @@ using System.Text;
 
 namespace AnonymousBoard.Media;
 
-/// <summary>Where the libvips tools are and how far one run of them may go.</summary>
+/// <summary>How image workers are started and how far one may go.</summary>
 public sealed record VipsSettings
 {
-    /// <summary>A name looked up on PATH, or a path. Tests point it at a script to play a decoder.</summary>
-    public string VipsPath { get; init; } = "vips";
-
-    public string VipsHeaderPath { get; init; } = "vipsheader";
+    /// <summary>
+    /// The command that starts a worker, before its own arguments; null is this program's own
+    /// <c>image-worker</c> subcommand. Tests put a script here to play a worker that misbehaves.
+    /// </summary>
+    public IReadOnlyList<string>? WorkerCommand { get; init; }
 
     /// <summary>
-    /// Wall-clock time of one vips command; the pipeline runs six to ten. Re-encoding a GIF is the
-    /// slow case, about 0.4 s per megapixel of frames here, so 40 megapixels of noise takes ~17 s.
+    /// Wall-clock time of one whole job (start-up, decode, re-encode, thumbnail). Re-encoding a GIF
+    /// is the slow case, about 0.4 s per megapixel of frames, so 40 megapixels of noise takes ~17 s.
     /// </summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Address space of one vips command (prlimit --as). Threads and malloc arenas reserve far more than they use.</summary>
+    /// <summary>CPU seconds of one job (prlimit --cpu): a decoder spinning on all its threads stops even before the wall clock says so.</summary>
+    public int CpuSecondsLimit { get; init; } = 60;
+
+    /// <summary>
+    /// Address space a worker may add to what it holds once started (RLIMIT_AS, set by the worker
+    /// on itself before it opens the upload): libvips's buffers, its threads' stacks, malloc arenas.
+    /// </summary>
     public long MemoryLimitBytes { get; init; } = 1024L * 1024 * 1024;
+
+    /// <summary>libvips threads inside one worker; the board gives each worker its share of the cores.</summary>
+    public int ThreadsPerWorker { get; init; } = 1;
 
     /// <summary>How much of stdout and of stderr is kept; the rest is read and dropped.</summary>
     public int OutputLimitBytes { get; init; } = 64 * 1024;
@@ -28,42 +38,45 @@ public sealed record VipsSettings
     public string TempDirectory { get; init; } = Path.GetTempPath();
 }
 
-/// <summary>The outcome of one vips command: its standard output, or why it failed, in words for the poster.</summary>
-/// <param name="ServerFault">The failure lies with the server (the tools could not be run, or were killed from outside), not with the upload.</param>
+/// <summary>How one worker ended: what it printed, or why it failed, in words for the poster.</summary>
+/// <param name="ServerFault">The failure lies with the server (the worker could not be run, or was killed from outside), not with the upload.</param>
 public sealed record VipsRun(string Output, string? Reason, bool ServerFault = false)
 {
     public bool Succeeded => Reason is null;
 }
 
 /// <summary>
-/// Runs the libvips command-line tools as child processes, each boxed in: no shell, a clean
-/// environment with VIPS_BLOCK_UNTRUSTED=1 (libvips then refuses every loader it does not trust with
-/// hostile input), an address-space limit through prlimit, no network through unshare when the
+/// Starts image workers (<see cref="ImageWorker"/>, this same program with a hidden subcommand) as
+/// child processes, each boxed in: no shell, a cleared environment of a few fixed settings with
+/// VIPS_BLOCK_UNTRUSTED=1 (libvips then refuses every loader it does not trust with hostile input),
+/// an address-space and a CPU-time limit through prlimit, no network through unshare when the
 /// kernel allows it, a wall-clock limit after which the whole process tree is killed, and capped
 /// output. Decoding in another process means a decoder bug or a bomb costs that process, not the board.
 /// </summary>
 public sealed class VipsRunner
 {
-    public const string NotInstalled = "image posting is disabled: install libvips-tools";
+    public const string NeedsMoreMemory = "the image needs more memory to decode than the board allows";
+
+    public const string TookTooLong = "the image took too long to decode";
 
     /// <summary>
     /// What reaching prlimit's address-space ceiling looks like, depending on which allocation hits
-    /// it first: libvips's own, libjpeg's, or a new thread's stack.
+    /// it first: libvips's own, libjpeg's, a new thread's stack, or the .NET runtime's.
     /// </summary>
-    private static readonly string[] OutOfMemoryMarkers = ["out of memory", "insufficient memory", "cannot allocate memory", "error creating thread"];
+    private static readonly string[] OutOfMemoryMarkers = ["out of memory", "insufficient memory", "cannot allocate memory", "error creating thread", "OutOfMemoryException", "failed to allocate"];
 
     private readonly VipsSettings _settings;
     private readonly string _prlimit;
     private readonly string[] _isolation;
+    private readonly string[] _worker;
 
-    private VipsRunner(VipsSettings settings, string? unavailableReason, string vips, string vipsHeader, string prlimit, string[] isolation, string networkNote)
+    private VipsRunner(VipsSettings settings, string? unavailableReason, string prlimit, string[] isolation, string[] worker, string networkNote)
     {
         _settings = settings;
         UnavailableReason = unavailableReason;
-        VipsPath = vips;
-        VipsHeaderPath = vipsHeader;
         _prlimit = prlimit;
         _isolation = isolation;
+        _worker = worker;
         NetworkNote = networkNote;
     }
 
@@ -72,14 +85,12 @@ public sealed class VipsRunner
     /// <summary>Why images cannot be posted on this machine (text posting is unaffected), or null.</summary>
     public string? UnavailableReason { get; }
 
-    /// <summary>One line for the startup log: whether vips runs cut off from the network, and how.</summary>
+    /// <summary>One line for the startup log: whether workers run cut off from the network, and how.</summary>
     public string NetworkNote { get; }
 
-    internal string VipsPath { get; }
+    public VipsSettings Settings => _settings;
 
-    internal string VipsHeaderPath { get; }
-
-    /// <summary>Finds the tools and tries network isolation once; call at startup and keep the runner.</summary>
+    /// <summary>Finds prlimit and this program, and tries network isolation once; call at startup and keep the runner.</summary>
     public static VipsRunner Create(VipsSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -88,24 +99,72 @@ public sealed class VipsRunner
             return Unavailable(settings, "image posting is disabled: it needs Linux (prlimit and unshare box in the decoder)");
         }
 
-        var vips = FindExecutable(settings.VipsPath);
-        var vipsHeader = FindExecutable(settings.VipsHeaderPath);
         var prlimit = FindExecutable("prlimit");
-        if (vips is null || vipsHeader is null)
-        {
-            return Unavailable(settings, NotInstalled);
-        }
-
         if (prlimit is null)
         {
             return Unavailable(settings, "image posting is disabled: install util-linux (prlimit caps the memory of the image decoder)");
         }
 
+        var worker = settings.WorkerCommand?.ToArray() ?? OwnWorkerCommand();
+        if (worker.Length == 0 || !File.Exists(worker[0]))
+        {
+            return Unavailable(settings, "image posting is disabled: the image worker could not be found");
+        }
+
         var (isolation, note) = ProbeNetworkIsolation(FindExecutable("unshare"));
-        return new VipsRunner(settings, null, vips, vipsHeader, prlimit, isolation, note);
+        return new VipsRunner(settings, null, prlimit, isolation, worker, note);
     }
 
-    private static VipsRunner Unavailable(VipsSettings settings, string reason) => new(settings, reason, "", "", "", [], reason);
+    /// <summary>
+    /// This program's own <c>image-worker</c>: the dotnet host of the runtime running now with
+    /// AnonymousBoard.dll (whether the board runs from its apphost, <c>dotnet run</c> or a test
+    /// host), or, when the app is self-contained, the executable beside the assembly.
+    /// </summary>
+    private static string[] OwnWorkerCommand()
+    {
+        var assembly = typeof(ImageWorker).Assembly.Location;
+        var runtime = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
+        var host = Path.GetFullPath(Path.Combine(runtime, "..", "..", "..", "dotnet"));
+        if (File.Exists(host) && assembly.Length > 0)
+        {
+            return [host, "exec", assembly, ImageWorker.Command];
+        }
+
+        return [Path.Combine(AppContext.BaseDirectory, "AnonymousBoard"), ImageWorker.Command];
+    }
+
+    /// <summary>
+    /// The whole environment of a worker; nothing of the board's (connection strings, keys, proxy
+    /// settings) is passed on. The .NET settings keep a worker small and quick to start: measured
+    /// in README.md, "Images".
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> WorkerEnvironment(string directory) => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["VIPS_BLOCK_UNTRUSTED"] = "1",
+        // The board's runtimeconfig asks for the server GC (a heap, a thread and a large address
+        // reservation per core); a worker needs the workstation GC, without the background GC thread.
+        ["DOTNET_gcServer"] = "0",
+        ["DOTNET_gcConcurrent"] = "0",
+        // A hard limit on the managed heap (hex: 64 MiB), which also shrinks the GC's address-space
+        // reservation from 256 GB to a few hundred MB. The worker's own objects are a few megabytes;
+        // pixels live in libvips's native memory, under the worker's RLIMIT_AS.
+        ["DOTNET_GCHeapHardLimit"] = "0x4000000",
+        // No ICU: the worker formats nothing for people but ASCII lines; loading ICU costs start-up time.
+        ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1",
+        // No diagnostics IPC socket in TMPDIR and no debugger or profiler attach: nothing listens.
+        ["DOTNET_EnableDiagnostics"] = "0",
+        // A process that lives for one image gains nothing from profile-guided re-JIT.
+        ["DOTNET_TieredPGO"] = "0",
+        // glibc reserves 64 MB of address space per malloc arena, up to 8 per core; two keep the
+        // worker's address space close to what it really uses.
+        ["MALLOC_ARENA_MAX"] = "2",
+        ["TMPDIR"] = directory,
+        ["HOME"] = directory,
+        ["LC_ALL"] = "C",
+        ["PATH"] = "/usr/bin:/bin",
+    };
+
+    private static VipsRunner Unavailable(VipsSettings settings, string reason) => new(settings, reason, "", [], [], reason);
 
     /// <summary>A fresh private working directory for the files of one upload.</summary>
     public VipsJob CreateJob()
@@ -121,7 +180,7 @@ public sealed class VipsRunner
         return new VipsJob(this, directory);
     }
 
-    internal async Task<VipsRun> RunAsync(string executable, string directory, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    internal async Task<VipsRun> RunAsync(string directory, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(_prlimit)
         {
@@ -131,33 +190,22 @@ public sealed class VipsRunner
             RedirectStandardError = true,
             WorkingDirectory = directory,
         };
-        start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--as={_settings.MemoryLimitBytes}"));
+        // The address space is capped by the worker itself once the runtime is up and before it
+        // opens the upload (see ImageWorker.LimitAddressSpace); prlimit caps CPU time.
+        start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--cpu={_settings.CpuSecondsLimit}"));
+        // No core files of a crashed decoder, which would hold the upload's pixels.
+        start.ArgumentList.Add("--core=0");
         start.ArgumentList.Add("--");
-        foreach (var part in _isolation)
+        foreach (var part in _isolation.Concat(_worker).Concat(arguments).Append(_settings.MemoryLimitBytes.ToString(CultureInfo.InvariantCulture)))
         {
             start.ArgumentList.Add(part);
         }
 
-        start.ArgumentList.Add(executable);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Nothing of the board's environment (connection strings, keys) reaches the decoder.
         start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-        start.Environment["VIPS_BLOCK_UNTRUSTED"] = "1";
-        // libvips looks for its plugin modules (ImageMagick, Poppler, HEIF, OpenSlide, JPEG XL) under
-        // $VIPSHOME/lib. Pointing it nowhere leaves that code unloaded: less to attack, and each
-        // command starts about 40 ms sooner.
-        start.Environment["VIPSHOME"] = "/nonexistent";
-        // glibc reserves 64 MB of address space per malloc arena, up to 8 per core; two keep the
-        // prlimit ceiling close to what vips really uses.
-        start.Environment["MALLOC_ARENA_MAX"] = "2";
-        start.Environment["TMPDIR"] = directory;
-        start.Environment["HOME"] = directory;
-        start.Environment["LC_ALL"] = "C";
+        foreach (var (name, value) in WorkerEnvironment(directory))
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {_prlimit}");
         process.StandardInput.Close();
@@ -172,47 +220,56 @@ public sealed class VipsRunner
         }
         catch (OperationCanceledException)
         {
-            // prlimit and unshare exec into vips, so the tree is vips and anything it started.
+            // prlimit and unshare exec into the worker, so the tree is the worker and anything it started.
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
             await Task.WhenAll(output, errors);
             cancellationToken.ThrowIfCancellationRequested();
-            return new VipsRun("", "the image took too long to decode");
+            return new VipsRun("", TookTooLong);
         }
 
         var stdout = await output;
         var stderr = await errors;
         return process.ExitCode switch
         {
-            0 => new VipsRun(stdout, null),
-            // prlimit or unshare could not start the next program: vips was removed or broken since start-up.
+            ImageWorker.Answered => new VipsRun(stdout, null),
+            // prlimit or unshare could not start the next program: the worker was removed or broken since start-up.
             126 or 127 => new VipsRun(stdout, ToolsNotRunnable, ServerFault: true),
             // SIGKILL, and not ours (that is the time limit above): the kernel's out-of-memory killer or an operator.
             128 + 9 => new VipsRun(stdout, KilledFromOutside, ServerFault: true),
-            _ => new VipsRun(stdout, DescribeFailure(process.ExitCode, stderr)),
+            // SIGXCPU: the CPU-time limit.
+            128 + 24 => new VipsRun(stdout, TookTooLong),
+            _ => Failed(stdout, DescribeFailure(process.ExitCode, stderr)),
         };
     }
+
+    private static VipsRun Failed(string stdout, string reason) => new(stdout, reason, ServerFault: reason == ToolsNotRunnable);
 
     public const string ToolsNotRunnable = "the image tools could not be run";
 
     public const string KilledFromOutside = "the image decoder was stopped before it finished (the server may be short of memory)";
 
-    /// <summary>Turns what vips printed on failure into a reason a poster can read.</summary>
+    public static bool MeansOutOfMemory(string text) =>
+        OutOfMemoryMarkers.Any(marker => text.Contains(marker, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Turns a worker that ended without an answer into a reason a poster can read. The worker
+    /// answers every refusal of libvips itself; this is for a runtime or a decoder that died.
+    /// </summary>
     public static string DescribeFailure(int exitCode, string stderr)
     {
         ArgumentNullException.ThrowIfNull(stderr);
-        if (OutOfMemoryMarkers.Any(marker => stderr.Contains(marker, StringComparison.OrdinalIgnoreCase)))
+        if (MeansOutOfMemory(stderr))
         {
-            return "the image needs more memory to decode than the board allows";
+            return NeedsMoreMemory;
         }
 
-        // Lines such as "(vips:123): VIPS-WARNING **: ..." come before the error itself.
-        var error = stderr.Split('\n')
-            .Select(line => line.Trim())
-            .FirstOrDefault(line => line.Length > 0 && !line.StartsWith('(') && !line.Contains("WARNING", StringComparison.Ordinal));
-        if (error is not null)
+        // The host could not find or load the program or its runtime: the server's fault.
+        if (stderr.Contains("The application to execute does not exist", StringComparison.Ordinal)
+            || stderr.Contains("You must install or update .NET", StringComparison.Ordinal)
+            || exitCode == ImageWorker.Misused)
         {
-            return "the image could not be decoded: " + (error.Length > 200 ? error[..200] + "…" : error);
+            return ToolsNotRunnable;
         }
 
         // Exit codes above 128 are a signal: the decoder crashed rather than reporting an error.
@@ -237,14 +294,14 @@ public sealed class VipsRunner
 
     /// <summary>
     /// unshare -n needs CAP_SYS_ADMIN (root); unshare -r -n gets it inside a new user namespace,
-    /// which unprivileged users may create on Debian. Without either, vips keeps the network: it
-    /// opens no sockets itself, so this is defence in depth, and the startup log says so.
+    /// which unprivileged users may create on Debian. Without either, the worker keeps the network:
+    /// it opens no sockets itself, so this is defence in depth, and the startup log says so.
     /// </summary>
     private static (string[] Isolation, string Note) ProbeNetworkIsolation(string? unshare)
     {
         if (unshare is null)
         {
-            return ([], "vips runs with network access: unshare (util-linux) is not installed");
+            return ([], "image workers run with network access: unshare (util-linux) is not installed");
         }
 
         foreach (string[] flags in (string[][])[["-n"], ["-r", "-n"]])
@@ -268,11 +325,11 @@ public sealed class VipsRunner
             if (probe.ExitCode == 0)
             {
                 var command = "unshare " + string.Join(' ', flags);
-                return ([unshare, .. flags, "--"], $"vips runs without network access ({command})");
+                return ([unshare, .. flags, "--"], $"image workers run without network access ({command})");
             }
         }
 
-        return ([], "vips runs with network access: neither unshare -n nor unshare -r -n is permitted here");
+        return ([], "image workers run with network access: neither unshare -n nor unshare -r -n is permitted here");
     }
 
     private static string? FindExecutable(string name)

@@ -35,12 +35,24 @@ public sealed partial class BoardProcess : IDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts the board on <paramref name="dataDirectory"/> and waits until it listens.</summary>
-    public static async Task<BoardProcess> StartAsync(string dataDirectory, params string[] settings)
+    public static Task<BoardProcess> StartAsync(string dataDirectory, params string[] settings) =>
+        StartAsync(dataDirectory, AppContext.BaseDirectory, new Dictionary<string, string>(), settings);
+
+    /// <summary>
+    /// Starts the board from the program in <paramref name="programDirectory"/>, with these
+    /// environment variables set over the test run's own; otherwise as <see cref="StartAsync(string, string[])"/>.
+    /// </summary>
+    public static async Task<BoardProcess> StartAsync(string dataDirectory, string programDirectory, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
-        var start = Command(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={dataDirectory}",
+        ArgumentNullException.ThrowIfNull(environment);
+        var start = Command(programDirectory, ["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={dataDirectory}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             "--Logging:LogLevel:AnonymousBoard=Information",
             "--Board:Gate:TimeLock=false", "--Board:Gate:Level=calm", "--Board:Gate:CalmPostsPerMinute=100000", .. settings]);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var board = new BoardProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Read(string? line)
@@ -77,7 +89,7 @@ public sealed partial class BoardProcess : IDisposable
     /// <summary>Runs a subcommand of the built program (backup, restore, boards …) to its end.</summary>
     public static async Task<(int Code, string Output)> RunCommandAsync(params string[] args)
     {
-        var start = Command(args);
+        var start = Command(AppContext.BaseDirectory, args);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -86,7 +98,7 @@ public sealed partial class BoardProcess : IDisposable
         return (process.ExitCode, (await output) + (await error));
     }
 
-    private static ProcessStartInfo Command(string[] args)
+    private static ProcessStartInfo Command(string programDirectory, string[] args)
     {
         // The SDK tells test hosts where its dotnet is; outside `dotnet test`, the one on PATH.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
@@ -98,7 +110,7 @@ public sealed partial class BoardProcess : IDisposable
             RedirectStandardInput = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AnonymousBoard.dll"));
+        start.ArgumentList.Add(Path.Combine(programDirectory, "AnonymousBoard.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -116,7 +128,7 @@ public sealed partial class BoardProcess : IDisposable
     };
 
     /// <summary>
-    /// SIGKILL to the board and to the vips jobs it started, at once: no shutdown code runs, nothing
+    /// SIGKILL to the board and to the image workers it started, at once: no shutdown code runs, nothing
     /// is flushed, as in a crash or a power cut (a power cut takes the children too).
     /// </summary>
     public void Kill()

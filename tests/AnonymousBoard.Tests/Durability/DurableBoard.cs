@@ -22,15 +22,14 @@ internal static class DurableBoard
     public static List<(string Name, byte[] Bytes)> MakeImages(string scratch)
     {
         var images = new List<(string, byte[])>();
-        Media.Tools.Vips(scratch, "black", "base.v", "48", "32", "--bands", "3");
-        string[] colours = ["200 30 30", "30 200 30", "30 30 200"];
+        double[][] colours = [[200, 30, 30], [30, 200, 30], [30, 30, 200]];
         foreach (var extension in new[] { "png", "jpg" })
         {
             for (var i = 0; i < colours.Length; i++)
             {
                 var name = $"colour{i}.{extension}";
-                Media.Tools.Vips(scratch, "linear", "base.v", name, "1 1 1", colours[i], "--uchar");
-                images.Add((name, File.ReadAllBytes(Path.Combine(scratch, name))));
+                var (red, green, blue) = (colours[i][0], colours[i][1], colours[i][2]);
+                images.Add((name, Media.TestImages.Solid(Path.Combine(scratch, name), 48, 32, red, green, blue)));
             }
         }
         return images;

@@ -26,9 +26,8 @@ public sealed class FullDiskTests : IDisposable
 
     private byte[] Picture(string name, string colour)
     {
-        Media.Tools.Vips(_scratch, "black", "base.v", "40", "30", "--bands", "3");
-        Media.Tools.Vips(_scratch, "linear", "base.v", name, "1 1 1", colour, "--uchar");
-        return File.ReadAllBytes(Path.Combine(_scratch, name));
+        var rgb = colour.Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return Media.TestImages.Solid(Path.Combine(_scratch, name), 40, 30, rgb[0], rgb[1], rgb[2]);
     }
 
     /// <summary>The form as a browser sends it: text fields, the file part, then the ticket.</summary>

@@ -8,8 +8,9 @@ using AnonymousBoard.Tests.Support;
 namespace AnonymousBoard.Tests.Faults;
 
 /// <summary>
-/// libvips missing at start, removed while the board runs, or killed in the middle of a job: the
-/// poster gets a clear message with the text kept, text posting goes on, and the board keeps running.
+/// The image worker impossible at start, its program removed while the board runs, killed in the
+/// middle of a job, or all workers busy: the poster gets a clear message with the text kept, text
+/// posting goes on, and the board keeps running.
 /// </summary>
 public sealed class ImageToolFaultTests : IDisposable
 {
@@ -73,85 +74,113 @@ public sealed class ImageToolFaultTests : IDisposable
         Assert.Empty(Directory.Exists(uploads) ? Directory.EnumerateFileSystemEntries(uploads) : []);
     }
 
-    [Fact]
-    public async Task Without_vips_at_start_the_form_says_so_an_image_post_keeps_its_text_and_text_posts_work()
+    /// <summary>
+    /// The built board run from a directory of its own (links to the test run's build, and a copy of
+    /// AnonymousBoard.dll that a test may take away), as <see cref="Durability.BoardProcess"/>.
+    /// </summary>
+    private string ProgramCopy()
     {
-        var empty = Directory.CreateDirectory(_scratch.PathOf("no-tools")).FullName;
-        await using var running = await Started(new BoardServer { Settings = { $"--Board:VipsDirectory={empty}" } });
-        var server = running.Server;
+        var program = Directory.CreateDirectory(_scratch.PathOf("program")).FullName;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(AppContext.BaseDirectory))
+        {
+            var name = Path.GetFileName(entry);
+            if (name != "AnonymousBoard.dll")
+            {
+                File.CreateSymbolicLink(Path.Combine(program, name), entry);
+            }
+        }
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "AnonymousBoard.dll"), Path.Combine(program, "AnonymousBoard.dll"));
+        return program;
+    }
 
-        var index = await server.Browser().Get("/b/");
+    private static async Task<HttpResponseMessage> PostImage(Durability.BoardProcess board, byte[] image, string fileName, string body)
+    {
+        using var client = board.Client();
+        var page = await new WebBrowser(board.Client()).Get("/b/");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("a subject"), "subject" },
+            { new StringContent(body), "body" },
+        };
+        var part = new ByteArrayContent(image);
+        part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(part, "file", fileName);
+        form.Add(new StringContent(page.Field("/b/post", "ticket")!), "ticket");
+        return await client.PostAsync(new Uri("/b/post", UriKind.Relative), form);
+    }
+
+    [Fact]
+    public async Task Without_prlimit_at_start_the_form_says_so_an_image_post_keeps_its_text_and_text_posts_work()
+    {
+        // A PATH without util-linux: the board cannot box a worker in, so it starts none.
+        var empty = Directory.CreateDirectory(_scratch.PathOf("no-tools")).FullName;
+        var data = _scratch.PathOf("board-data");
+        using var board = await Durability.BoardProcess.StartAsync(data, AppContext.BaseDirectory, new Dictionary<string, string> { ["PATH"] = empty });
+        Assert.Contains("image posting is disabled: install util-linux", board.Output, StringComparison.Ordinal);
+
+        var index = await new WebBrowser(board.Client()).Get("/b/");
         Assert.Contains("Image posting is disabled on this board", index.Html, StringComparison.Ordinal);
         Assert.Null(index.Document.QuerySelector("input[type=file]"));
 
         // A script can still send a file: it gets the same explanation, with its text.
         var image = await File.ReadAllBytesAsync(TestImages.Marked(_scratch, "a.png"));
-        var alert = await AssertRefusedWithTextKept(await PostImage(server, image, "a.png", "with a picture"), HttpStatusCode.ServiceUnavailable, "with a picture");
+        var alert = await AssertRefusedWithTextKept(await PostImage(board, image, "a.png", "with a picture"), HttpStatusCode.ServiceUnavailable, "with a picture");
         Assert.Contains("Image posting is disabled on this board", alert, StringComparison.Ordinal);
         Assert.DoesNotContain(empty, alert, StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.SeeOther, (await PostText(server, "text still works")).StatusCode);
-        AssertNoUploadLeft(server);
+        using var client = board.Client();
+        var ticket = (await new WebBrowser(board.Client()).Get("/b/")).Field("/b/post", "ticket")!;
+        var text = await client.PostAsync(new Uri("/b/post", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["ticket"] = ticket, ["body"] = "text still works" }));
+        Assert.Equal(HttpStatusCode.SeeOther, text.StatusCode);
     }
 
     [Fact]
-    public async Task Vips_removed_while_the_board_runs_gives_a_clear_message_and_posting_recovers_when_it_is_back()
+    public async Task Worker_program_removed_while_the_board_runs_gives_a_clear_message_and_posting_recovers_when_it_is_back()
     {
-        var tools = Directory.CreateDirectory(_scratch.PathOf("tools")).FullName;
-        void Install()
-        {
-            foreach (var name in new[] { "vips", "vipsheader" })
-            {
-                File.CreateSymbolicLink(Path.Combine(tools, name), Which(name));
-            }
-        }
-        Install();
-        await using var running = await Started(new BoardServer { Settings = { $"--Board:VipsDirectory={tools}" } });
-        var server = running.Server;
+        var program = ProgramCopy();
+        var assembly = Path.Combine(program, "AnonymousBoard.dll");
+        var data = _scratch.PathOf("board-data");
+        using var board = await Durability.BoardProcess.StartAsync(data, program, new Dictionary<string, string>());
         var image = await File.ReadAllBytesAsync(TestImages.Marked(_scratch, "b.png"));
-        Assert.Equal(HttpStatusCode.SeeOther, (await PostImage(server, image, "b.png", "tools in place")).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await PostImage(board, image, "b.png", "worker in place")).StatusCode);
 
-        foreach (var link in Directory.GetFiles(tools))
-        {
-            File.Delete(link);
-        }
-        var alert = await AssertRefusedWithTextKept(await PostImage(server, image, "b.png", "tools gone"), HttpStatusCode.ServiceUnavailable, "tools gone");
+        // As an upgrade in place that went wrong: the running board keeps its copy in memory, a
+        // new worker finds nothing to run.
+        File.Move(assembly, assembly + ".away");
+        var alert = await AssertRefusedWithTextKept(await PostImage(board, image, "b.png", "worker gone"), HttpStatusCode.ServiceUnavailable, "worker gone");
         Assert.Contains("The image could not be processed: the image tools could not be run", alert, StringComparison.Ordinal);
         Assert.Contains("your text is kept", alert, StringComparison.Ordinal);
-        Assert.DoesNotContain(tools, alert, StringComparison.Ordinal); // no path of the server's
-        Assert.Equal(HttpStatusCode.SeeOther, (await PostText(server, "text still works")).StatusCode);
-        AssertNoUploadLeft(server);
+        Assert.DoesNotContain(program, alert, StringComparison.Ordinal); // no path of the server's
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(data, "uploads")));
 
-        Install();
-        Assert.Equal(HttpStatusCode.SeeOther, (await PostImage(server, image, "b.png", "tools back")).StatusCode);
+        File.Move(assembly + ".away", assembly);
+        Assert.Equal(HttpStatusCode.SeeOther, (await PostImage(board, image, "b.png", "worker back")).StatusCode);
     }
 
     [Fact]
-    public async Task Vips_killed_in_the_middle_of_a_job_gives_a_clear_message_and_the_board_keeps_running()
+    public async Task Worker_killed_in_the_middle_of_a_job_gives_a_clear_message_and_the_board_keeps_running()
     {
         await using var running = await Started(new BoardServer());
         var server = running.Server;
-        // 50 frames of 300×300 noise: decoding and re-encoding takes vips about a second here.
-        TestImages.Noise(_scratch, "noise.png", 300, 300 * 50);
-        Tools.Vips(_scratch.Root, "gifsave", "noise.png", "slow.gif", "--page-height", "300");
-        var gif = await File.ReadAllBytesAsync(_scratch.PathOf("slow.gif"));
+        // 50 frames of 300×300 noise: decoding and re-encoding takes a worker about a second here.
+        var gif = await File.ReadAllBytesAsync(TestImages.NoiseGif(_scratch, "slow.gif", 300, 50));
 
-        var posting = PostImage(server, gif, "slow.gif", "posted while vips is killed");
+        var posting = PostImage(server, gif, "slow.gif", "posted while the worker is killed");
         int? killed = null;
         var jobs = Path.Combine(server.DataDirectory, "uploads");
         var giveUp = Stopwatch.StartNew();
         while (killed is null && !posting.IsCompleted && giveUp.Elapsed < TimeSpan.FromSeconds(60))
         {
-            if (VipsWorkingIn(jobs) is { } pid)
+            if (WorkerIn(jobs) is { } pid)
             {
-                using var vips = Process.GetProcessById(pid);
-                vips.Kill(); // SIGKILL, as the kernel's out-of-memory killer sends it
+                using var worker = Process.GetProcessById(pid);
+                worker.Kill(); // SIGKILL, as the kernel's out-of-memory killer sends it
                 killed = pid;
             }
         }
-        Assert.True(killed is not null, "no vips process of this board was seen running");
+        Assert.True(killed is not null, "no image worker of this board was seen running");
 
-        var alert = await AssertRefusedWithTextKept(await posting, HttpStatusCode.ServiceUnavailable, "posted while vips is killed");
+        var alert = await AssertRefusedWithTextKept(await posting, HttpStatusCode.ServiceUnavailable, "posted while the worker is killed");
         Assert.Contains("The image could not be processed: the image decoder was stopped before it finished", alert, StringComparison.Ordinal);
         AssertNoUploadLeft(server);
         Assert.Equal(HttpStatusCode.NotFound, (await server.Client().GetAsync(new Uri("/b/thread/1", UriKind.Relative))).StatusCode);
@@ -162,8 +191,35 @@ public sealed class ImageToolFaultTests : IDisposable
         Assert.Equal(HttpStatusCode.SeeOther, (await PostImage(server, small, "after.png", "an image after the kill")).StatusCode);
     }
 
-    /// <summary>A vips or vipsheader process whose working directory is a job of this board, from /proc.</summary>
-    private static int? VipsWorkingIn(string jobs)
+    [Fact]
+    public async Task With_every_worker_busy_and_the_queue_full_a_poster_is_asked_to_try_again_with_the_text_kept()
+    {
+        // One worker, no queue: while one slow image is processed, the others are turned away.
+        await using var running = await Started(new BoardServer { Settings = { "--Board:Images:Workers=1", "--Board:Images:Queue=0" } });
+        var server = running.Server;
+        var gif = await File.ReadAllBytesAsync(TestImages.NoiseGif(_scratch, "slow.gif", 300, 50));
+
+        var posts = Enumerable.Range(1, 3).Select(i => PostImage(server, gif, "slow.gif", $"poster {i}")).ToList();
+        var responses = await Task.WhenAll(posts);
+
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.SeeOther);
+        var busy = responses.Select((r, i) => (Response: r, Body: $"poster {i + 1}")).Where(p => p.Response.StatusCode != HttpStatusCode.SeeOther).ToList();
+        Assert.NotEmpty(busy);
+        foreach (var (response, body) in busy)
+        {
+            var alert = await AssertRefusedWithTextKept(response, HttpStatusCode.ServiceUnavailable, body);
+            Assert.Contains("The board is busy processing other images: try again in a moment", alert, StringComparison.Ordinal);
+            Assert.Contains("your text is kept", alert, StringComparison.Ordinal);
+        }
+
+        // Once the worker is free, the next image goes through.
+        var small = await File.ReadAllBytesAsync(TestImages.Marked(_scratch, "after.png"));
+        Assert.Equal(HttpStatusCode.SeeOther, (await PostImage(server, small, "after.png", "after the rush")).StatusCode);
+        AssertNoUploadLeft(server);
+    }
+
+    /// <summary>An image worker (this program's image-worker subcommand) working in a job of this board, from /proc.</summary>
+    internal static int? WorkerIn(string jobs)
     {
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
@@ -173,7 +229,7 @@ public sealed class ImageToolFaultTests : IDisposable
             }
             try
             {
-                if (File.ReadAllText(Path.Combine(entry, "comm")).Trim() is "vips" or "vipsheader"
+                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Split('\0').Contains("image-worker")
                     && new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget is { } cwd
                     && cwd.StartsWith(jobs + "/", StringComparison.Ordinal))
                 {
@@ -187,8 +243,4 @@ public sealed class ImageToolFaultTests : IDisposable
         }
         return null;
     }
-
-    private static string Which(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException($"{name} is not installed (.ci/install-system-packages installs libvips-tools).");
 }

@@ -56,7 +56,7 @@ public sealed class ImagePipelineRefusalTests : IDisposable
 
         var reason = await Refuse(bytes[..(bytes.Length / 2)]);
 
-        Assert.Equal("the image could not be decoded: VipsJpeg: Premature end of input file", reason);
+        Assert.StartsWith("the image could not be decoded: VipsJpeg: premature end of JPEG", reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,8 +83,8 @@ public sealed class ImagePipelineRefusalTests : IDisposable
     {
         var bomb = TestImages.GifWithFrames(5000);
 
-        // libnsgif stops counting after 4096 frames; that is still far over the limit.
-        Assert.Equal("the animation has 4097 frames; at most 300 are allowed", await Refuse(bomb));
+        // libvips counts the frames from the file's structure alone, without decoding one.
+        Assert.Equal("the animation has 5000 frames; at most 300 are allowed", await Refuse(bomb));
     }
 
     [Fact]

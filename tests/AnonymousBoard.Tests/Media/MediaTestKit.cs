@@ -5,6 +5,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using AnonymousBoard.Media;
+using NetVips;
 
 namespace AnonymousBoard.Tests.Media;
 
@@ -29,13 +30,13 @@ public sealed class MediaScratch : IDisposable
 
     public string PathOf(string name) => Path.Combine(Root, name);
 
-    public VipsRunner Runner(TimeSpan? timeLimit = null, long? memoryLimitBytes = null, string? vipsHeaderPath = null) =>
+    public VipsRunner Runner(TimeSpan? timeLimit = null, long? memoryLimitBytes = null, IReadOnlyList<string>? workerCommand = null) =>
         VipsRunner.Create(new VipsSettings
         {
             TempDirectory = JobsDirectory,
             TimeLimit = timeLimit ?? TimeSpan.FromSeconds(20),
             MemoryLimitBytes = memoryLimitBytes ?? 1024L * 1024 * 1024,
-            VipsHeaderPath = vipsHeaderPath ?? "vipsheader",
+            WorkerCommand = workerCommand,
         });
 
     public void AssertNoJobLeft() => Assert.Empty(Directory.EnumerateFileSystemEntries(JobsDirectory));
@@ -68,8 +69,6 @@ internal static class Tools
         return output;
     }
 
-    public static string Vips(string directory, params string[] arguments) => Run("vips", directory, arguments);
-
     public static void ExifTool(string file, params string[] tags) =>
         Run("exiftool", Path.GetDirectoryName(file)!, ["-q", "-overwrite_original", .. tags, file]);
 
@@ -81,18 +80,21 @@ internal static class Tools
         return document.RootElement[0].EnumerateObject().Select(p => p.Name).ToList();
     }
 
-    /// <summary>The value of one pixel, band by band.</summary>
-    public static double[] Pixel(string file, int x, int y) =>
-        Vips(Path.GetDirectoryName(file)!, "getpoint", file, x.ToString(CultureInfo.InvariantCulture), y.ToString(CultureInfo.InvariantCulture))
-            .Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
-            .Select(v => double.Parse(v, CultureInfo.InvariantCulture))
-            .ToArray();
+    /// <summary>The value of one pixel, band by band, read by libvips in the test process (NetVips).</summary>
+    public static double[] Pixel(string file, int x, int y)
+    {
+        using var image = Image.NewFromFile(file);
+        return image.Getpoint(x, y);
+    }
 
-    public static int HeaderNumber(string file, string field) =>
-        int.Parse(Run("vipsheader", Path.GetDirectoryName(file)!, "-f", field, file).Trim(), CultureInfo.InvariantCulture);
+    public static int HeaderNumber(string file, string field)
+    {
+        using var image = Image.NewFromFile(file);
+        return (int)image.Get(field);
+    }
 }
 
-/// <summary>Test images, made by libvips and exiftool or written byte by byte where a tool would refuse.</summary>
+/// <summary>Test images, made by libvips (NetVips, in the test process) and exiftool, or written byte by byte where a tool would refuse.</summary>
 internal static class TestImages
 {
     /// <summary>
@@ -102,37 +104,52 @@ internal static class TestImages
     /// </summary>
     public static string Marked(MediaScratch scratch, string name)
     {
-        Tools.Vips(scratch.Root, "black", "square-black.png", "10", "10", "--bands", "3");
-        Tools.Vips(scratch.Root, "linear", "square-black.png", "square-white.png", "1", "255", "--uchar");
-        Tools.Vips(scratch.Root, "embed", "square-white.png", name, "0", "0", "60", "40");
+        using var black = Image.Black(10, 10, bands: 3);
+        using var white = black.Linear([1, 1, 1], [255, 255, 255], uchar: true);
+        using var marked = white.Embed(0, 0, 60, 40);
+        marked.WriteToFile(scratch.PathOf(name));
         return scratch.PathOf(name.Split('[')[0]);
     }
 
     /// <summary>Grey noise, the hardest case for a small thumbnail; a little blur makes it fine detail instead.</summary>
     public static string Noise(MediaScratch scratch, string name, int width, int height, double blur = 0)
     {
-        Tools.Vips(scratch.Root, "gaussnoise", "noise.v", width.ToString(CultureInfo.InvariantCulture), height.ToString(CultureInfo.InvariantCulture), "--mean", "128", "--sigma", "40");
-        if (blur > 0)
-        {
-            Tools.Vips(scratch.Root, "gaussblur", "noise.v", "blurred.v", blur.ToString(CultureInfo.InvariantCulture));
-            File.Move(scratch.PathOf("blurred.v"), scratch.PathOf("noise.v"), overwrite: true);
-        }
-
-        Tools.Vips(scratch.Root, "cast", "noise.v", name, "uchar");
+        using var noise = Image.Gaussnoise(width, height, mean: 128, sigma: 40);
+        using var blurred = blur > 0 ? noise.Gaussblur(blur) : noise.Copy();
+        using var grey = blurred.Cast(Enums.BandFormat.Uchar);
+        grey.WriteToFile(scratch.PathOf(name));
         return scratch.PathOf(name);
+    }
+
+    /// <summary>A picture of one colour; the format follows the extension of <paramref name="path"/>.</summary>
+    public static byte[] Solid(string path, int width, int height, double red, double green, double blue)
+    {
+        using var black = Image.Black(width, height, bands: 3);
+        using var coloured = black.Linear([1, 1, 1], [red, green, blue], uchar: true);
+        coloured.WriteToFile(path);
+        return File.ReadAllBytes(path);
     }
 
     /// <summary>A square GIF of three frames: red, green, blue.</summary>
     public static string AnimatedGif(MediaScratch scratch, string name, int size = 20)
     {
-        var side = size.ToString(CultureInfo.InvariantCulture);
-        Tools.Vips(scratch.Root, "black", "frame.png", side, side, "--bands", "3");
-        Tools.Vips(scratch.Root, "linear", "frame.png", "red.png", "1 1 1", "255 0 0", "--uchar");
-        Tools.Vips(scratch.Root, "linear", "frame.png", "green.png", "1 1 1", "0 255 0", "--uchar");
-        Tools.Vips(scratch.Root, "linear", "frame.png", "blue.png", "1 1 1", "0 0 255", "--uchar");
-        Tools.Vips(scratch.Root, "join", "red.png", "green.png", "red-green.png", "vertical");
-        Tools.Vips(scratch.Root, "join", "red-green.png", "blue.png", "strip.png", "vertical");
-        Tools.Vips(scratch.Root, "gifsave", "strip.png", name, "--page-height", side);
+        using var frame = Image.Black(size, size, bands: 3);
+        using var red = frame.Linear([1, 1, 1], [255, 0, 0], uchar: true);
+        using var green = frame.Linear([1, 1, 1], [0, 255, 0], uchar: true);
+        using var blue = frame.Linear([1, 1, 1], [0, 0, 255], uchar: true);
+        using var strip = Image.Arrayjoin([red, green, blue], across: 1);
+        using var animation = strip.Mutate(m => m.Set(GValue.GIntType, "page-height", size));
+        animation.Gifsave(scratch.PathOf(name));
+        return scratch.PathOf(name);
+    }
+
+    /// <summary>Several frames of noise, <paramref name="size"/> square: slow to decode and re-encode.</summary>
+    public static string NoiseGif(MediaScratch scratch, string name, int size, int frames)
+    {
+        using var noise = Image.Gaussnoise(size, size * frames, mean: 128, sigma: 40);
+        using var grey = noise.Cast(Enums.BandFormat.Uchar);
+        using var animation = grey.Mutate(m => m.Set(GValue.GIntType, "page-height", size));
+        animation.Gifsave(scratch.PathOf(name));
         return scratch.PathOf(name);
     }
 
@@ -157,7 +174,11 @@ internal static class TestImages
         ];
         if (embeddedThumbnail)
         {
-            Tools.Vips(scratch.Root, "black", "embedded-thumbnail.jpg", "16", "16", "--bands", "3");
+            using (var thumbnail = Image.Black(16, 16, bands: 3))
+            {
+                thumbnail.WriteToFile(scratch.PathOf("embedded-thumbnail.jpg"));
+            }
+
             tags.Add("-ThumbnailImage<=" + scratch.PathOf("embedded-thumbnail.jpg"));
         }
 
