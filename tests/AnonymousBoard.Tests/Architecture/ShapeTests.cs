@@ -1,0 +1,122 @@
+using ArchUnitNET.Domain;
+using ArchUnitNET.Domain.Dependencies;
+using ArchUnitNET.Domain.Extensions;
+using ArchUnitNET.Loader;
+
+namespace AnonymousBoard.Tests.Architecture;
+
+/// <summary>
+/// The shape of the code, read from the compiled board (its IL, so a rule sees what the code really
+/// uses): storage only moves rows and nothing else knows the engine, pages go through the features'
+/// handlers, raw HTML has one source, and the folders depend on each other without new cycles.
+/// </summary>
+public sealed class ShapeTests
+{
+    private static readonly ArchUnitNET.Domain.Architecture Board =
+        // The engine's libraries are loaded too, so that a use of one of their types is seen as such.
+        new ArchLoader().LoadAssemblies(typeof(AnonymousBoard.Hosting.BoardHost).Assembly,
+            typeof(Microsoft.Data.Sqlite.SqliteConnection).Assembly, typeof(Dapper.SqlMapper).Assembly).Build();
+
+    /// <summary>The folder a type lives in: "Posting", or "Storage.Sqlite" for an engine; null outside the board.</summary>
+    private static string? Folder(IType type)
+    {
+        var name = type.Namespace?.FullName ?? "";
+        if (!name.StartsWith("AnonymousBoard.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var parts = name.Split('.');
+        return parts.Length > 2 && parts[1] == "Storage" ? $"{parts[1]}.{parts[2]}" : parts[1];
+    }
+
+    private static readonly List<(IType From, IType To)> TypeEdges =
+        Board.Types.SelectMany(t => t.GetTypeDependencies(Board).Select(d => (t, d))).ToList();
+
+    private static IEnumerable<string> Uses(Func<IType, bool> from, Func<IType, bool> to) =>
+        TypeEdges.Where(e => from(e.From) && to(e.To)).Select(e => $"{e.From.FullName} uses {e.To.FullName}").Distinct();
+
+    [Fact]
+    public void Only_the_engine_knows_its_database_library()
+    {
+        var engines = new[] { "Microsoft.Data.Sqlite", "SQLitePCL", "Dapper", "Npgsql" };
+        Assert.Empty(Uses(t => Folder(t) is { } f && f is not "Storage.Sqlite" and not "Storage.Postgres",
+            t => engines.Any(e => t.FullName.StartsWith(e + ".", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public void Storage_knows_no_feature_and_features_know_no_engine()
+    {
+        // The units of work and the failure type are the board's own vocabulary; an engine implements the features' stores.
+        Assert.Empty(Uses(t => Folder(t) == "Storage", t => Folder(t) is { } f && f != "Storage"));
+        // Only the composition root picks an engine.
+        Assert.Empty(Uses(t => Folder(t) is { } f && f != "Hosting" && !f.StartsWith("Storage.", StringComparison.Ordinal),
+            t => Folder(t) is { } f && f.StartsWith("Storage.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Pages_reach_storage_only_through_the_features_handlers()
+    {
+        // Moderation's pages still read its one store directly: it has no handler per page yet.
+        string[] stores = ["IStorage", "UnitOfWork", "IBoardsStore", "IReadingStore", "IPostingStore", "IMarkupStore", "IMediaStore"];
+        Assert.Empty(Uses(t => Folder(t) == "Pages", t => Folder(t) is not null && stores.Contains(t.Name)));
+    }
+
+    [Fact]
+    public void Raw_html_is_made_only_by_the_renderer_and_read_back_only_by_the_engine()
+    {
+        var makers = Board.Types.SelectMany(t => t.Dependencies.OfType<MethodCallDependency>()
+                .Where(d => d.TargetMember.DeclaringType.Name == "TrustedHtml" && d.TargetMember.Name.StartsWith("From", StringComparison.Ordinal))
+                .Select(d => (Caller: t, Method: d.TargetMember.Name.Split('(')[0])))
+            .Where(c => c.Caller.Name != "TrustedHtml")
+            .Distinct().ToList();
+        Assert.NotEmpty(makers);
+        Assert.Empty(makers.Where(c => !(c.Method == "FromRenderer" && Folder(c.Caller) == "Markup")
+                                       && !(c.Method == "FromStoredRendering" && Folder(c.Caller) == "Storage.Sqlite"))
+            .Select(c => $"{c.Caller.FullName} calls TrustedHtml.{c.Method}"));
+    }
+
+    /// <summary>
+    /// Folder edges that still close a cycle, each a piece of work left: the list may only shrink.
+    /// Hosting holds the options and the command context every feature reads, and composes them all;
+    /// posting and moderation call each other (bans and filters; removal); media reads posting's upload.
+    /// </summary>
+    private static readonly HashSet<(string From, string To)> CyclesStillToBreak =
+    [
+        ("Boards", "Hosting"), ("Gate", "Hosting"), ("Identity", "Hosting"), ("Media", "Hosting"), ("Moderation", "Hosting"),
+        ("Posting", "Hosting"), ("Reading", "Hosting"), ("Storage.Sqlite", "Hosting"), ("Pages", "Hosting"),
+        ("Moderation", "Posting"), ("Media", "Posting"), ("Identity", "Reading"),
+    ];
+
+    [Fact]
+    public void Folders_form_no_new_cycle()
+    {
+        var edges = TypeEdges.Select(e => (From: Folder(e.From), To: Folder(e.To)))
+            .Where(e => e.From is not null && e.To is not null && e.From != e.To)
+            .Select(e => (From: e.From!, To: e.To!)).ToHashSet();
+        Assert.Empty(CyclesStillToBreak.Where(e => !edges.Contains(e)).Select(e => $"{e.From} -> {e.To} is gone: remove it from the list"));
+        var graph = edges.Where(e => !CyclesStillToBreak.Contains(e)).ToLookup(e => e.From, e => e.To);
+        var cycles = graph.Select(g => g.Key).Where(start => Reaches(graph, start, start)).ToList();
+        Assert.Empty(cycles.Select(f => $"the folder {f} depends on itself through others"));
+    }
+
+    private static bool Reaches(ILookup<string, string> graph, string from, string target)
+    {
+        var seen = new HashSet<string>();
+        var next = new Stack<string>(graph[from]);
+        while (next.TryPop(out var folder))
+        {
+            if (folder == target)
+            {
+                return true;
+            }
+            if (seen.Add(folder))
+            {
+                foreach (var to in graph[folder])
+                {
+                    next.Push(to);
+                }
+            }
+        }
+        return false;
+    }
+}
