@@ -72,6 +72,45 @@ public sealed record GateOptions
 
     public HashcashWindow StampWindow { get; init; } = HashcashWindow.Default;
 
+    /// <summary>
+    /// Reports and appeals: the posts' time locks and work, budgets a fifth of theirs, and levels that
+    /// rise at a tenth of the traffic. Someone reports a post now and then; dozens a minute is a flood.
+    /// </summary>
+    public static GateOptions ForReports { get; } = new()
+    {
+        Calm = new(TimeSpan.FromSeconds(5), 0, TimeSpan.FromSeconds(60), 3, 6, 6, TimeSpan.FromMinutes(2)),
+        Busy = new(TimeSpan.FromSeconds(30), 16, TimeSpan.FromMinutes(5), 1, 2, 2, TimeSpan.FromMinutes(10)),
+        Flood = new(TimeSpan.FromSeconds(60), 20, TimeSpan.FromMinutes(10), 1, 1, 1, TimeSpan.FromMinutes(20)),
+        BusyAcceptedPosts = 20,
+        BusyRejectedAttempts = 20,
+        FloodAcceptedPosts = 60,
+        FloodRejectedAttempts = 100,
+    };
+
+    /// <summary>Every duration times <paramref name="scale"/> and every rate divided by it: the same gate, faster.</summary>
+    public GateOptions Scaled(double scale)
+    {
+        if (scale == 1)
+        {
+            return this;
+        }
+        LevelSettings Scale(LevelSettings l) => l with
+        {
+            TimeLock = l.TimeLock * scale,
+            CircuitPostInterval = l.CircuitPostInterval * scale,
+            GlobalPostsPerMinute = l.GlobalPostsPerMinute / scale,
+            MaxQueue = l.MaxQueue * scale,
+        };
+        return this with
+        {
+            Calm = Scale(Calm),
+            Busy = Scale(Busy),
+            Flood = Scale(Flood),
+            Window = Window * scale,
+            CoolDown = CoolDown * scale,
+        };
+    }
+
     public LevelSettings For(GateLevel level) => level switch
     {
         GateLevel.Calm => Calm,
