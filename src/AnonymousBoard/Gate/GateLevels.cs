@@ -56,8 +56,12 @@ public sealed record GateOptions
     /// <summary>How long a fresh form's ticket can be posted.</summary>
     public TimeSpan TicketLifetime { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>How long a queued post's ticket stays good after its turn comes.</summary>
-    public TimeSpan QueuedTicketGrace { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a queued post's ticket stays good after its turn comes. Short, because queued tickets
+    /// can be saved up: a script holding many sends them all at once, so a minute can see this much of
+    /// the queue on top of the level's budget (the flood drill found 10 minutes' worth possible).
+    /// </summary>
+    public TimeSpan QueuedTicketGrace { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Must outlast every ticket's life; see <see cref="TicketKeys"/>.</summary>
     public TimeSpan KeyRotation { get; init; } = TimeSpan.FromHours(1);
@@ -81,7 +85,8 @@ public sealed record GateOptions
         Calm = new(TimeSpan.FromSeconds(5), 0, TimeSpan.FromSeconds(60), 3, 6, 6, TimeSpan.FromMinutes(2)),
         Busy = new(TimeSpan.FromSeconds(30), 16, TimeSpan.FromMinutes(5), 1, 2, 2, TimeSpan.FromMinutes(10)),
         Flood = new(TimeSpan.FromSeconds(60), 20, TimeSpan.FromMinutes(10), 1, 1, 1, TimeSpan.FromMinutes(20)),
-        BusyAcceptedPosts = 20,
+        // Ten reports in five minutes is already unusual; from then on reports stop hiding posts by themselves.
+        BusyAcceptedPosts = 10,
         BusyRejectedAttempts = 20,
         FloodAcceptedPosts = 60,
         FloodRejectedAttempts = 100,
