@@ -65,7 +65,7 @@ public sealed partial record FormPage(string Html, string? Ticket, int Bits, str
         var ticket = TicketField().Match(html) is { Success: true } t ? WebUtility.HtmlDecode(t.Groups[1].Value) : null;
         var stamp = StampCommand().Match(html);
         var opens = Opens().Match(html) is { Success: true } o ? Time(o.Groups[1].Value) : (DateTimeOffset?)null;
-        var error = Alert().Match(html) is { Success: true } a ? WebUtility.HtmlDecode(Tags().Replace(a.Groups[1].Value, " ")).Trim() : null;
+        var error = Alert().Match(html) is { Success: true } a ? WebUtility.HtmlDecode(Tags().Replace(a.Groups[1].Value + a.Groups[2].Value, " ")).Trim() : null;
         var retry = error is not null && SendFrom().Match(error) is { Success: true } r ? Time(r.Groups[1].Value) : (DateTimeOffset?)null;
         return new FormPage(html, ticket, stamp.Success ? int.Parse(stamp.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             stamp.Success ? stamp.Groups[2].Value : null, opens, error, retry, stamp.Success ? WebUtility.HtmlDecode(stamp.Value) : null);
@@ -97,7 +97,7 @@ public sealed partial record FormPage(string Html, string? Ticket, int Bits, str
     [GeneratedRegex(@"You can send it from (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC")]
     private static partial Regex SendFrom();
 
-    [GeneratedRegex(@"role=""alert"">(.*?)</(?:div|p)>", RegexOptions.Singleline)]
+    [GeneratedRegex(@"<div class=""errors"" role=""alert"">(.*?)</div>|<p class=""errors"" role=""alert"">(.*?)</p>", RegexOptions.Singleline)]
     private static partial Regex Alert();
 
     [GeneratedRegex("<[^>]+>")]
