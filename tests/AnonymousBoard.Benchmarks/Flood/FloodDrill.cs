@@ -167,6 +167,7 @@ internal static partial class FloodDrill
             return await Actors.Person(onion, $"person {n + 1} (minute {at})", thread, TimeSpan.FromSeconds(options.Typing), Actors.HashcashTool, log, CancellationToken.None);
         })).ToList();
 
+        Console.WriteLine(Header);
         var rows = new List<MinuteRow>();
         var largestRequest = 0;
         var largestPost = 0;
@@ -246,13 +247,10 @@ internal static partial class FloodDrill
     private static string Format(MinuteRow r) => Invariant(
         $"| {r.Minute,3} | {r.Level,-5} | {r.ReportLevel,-5} | {r.Spam,4} | {r.Reports,4} | {r.ReadCount,6} | {r.P50,7:0.0} | {r.P99,7:0.0} | {r.ReadErrors,4} | {r.Cpu,5:0.0} | {r.Rss / 1048576.0,6:0} | {r.Tables} | {r.Refusals} |");
 
+    private const string Header = "| min | level | rep.  | spam | reps |  reads | p50 ms  | p99 ms  | errs | cpu s | RSS MB | circuit tables | attackers' refusals by reason |";
+
     private static void Print(DrillResult result)
     {
-        Console.WriteLine("| min | level | rep.  | spam | reps |  reads | p50 ms  | p99 ms  | errs | cpu s | RSS MB | circuit tables | attackers' refusals by reason |");
-        foreach (var row in result.Minutes)
-        {
-            Console.WriteLine(Format(row));
-        }
         Console.WriteLine(Invariant($"Readers: {result.Reads} reads, p50 {result.P50:0.0} ms, p99 {result.P99:0.0} ms, {result.ReadErrors} errors."));
         Console.WriteLine(Invariant($"Board: {result.BoardCpu:0.0} s CPU, peak RSS {result.PeakRss / 1048576.0:0} MB; largest circuit tables: requests {result.LargestRequestTable}, post budgets {result.LargestPostTable}; errors logged: {(result.BoardErrors ? "yes" : "no")}."));
         Console.WriteLine(Invariant($"Stamps made: {result.AttackerStamps} (hashcash CPU {result.StampCpu:0.0} s in all); legitimate posts hidden by the report flood: {result.LegitHidden} of {result.LegitTargets}."));
