@@ -35,6 +35,12 @@ if (args.Length > 0 && args[0] == "argon2")
     return Argon2Run.Run(args[1..]);
 }
 
+// "flood" floods the board in its own process through its unix socket (Flood/FloodDrill.cs).
+if (args.Length > 0 && args[0] == "flood")
+{
+    return await AnonymousBoard.Benchmarks.Flood.FloodDrill.RunAsync(args[1..]);
+}
+
 if (!BenchOptions.TryParse(args, out var options, out var usage))
 {
     await Console.Error.WriteLineAsync(usage);

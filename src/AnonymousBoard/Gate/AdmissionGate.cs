@@ -50,6 +50,9 @@ public sealed record AdmissionDecision(
     TicketOffer? NextTicket,
     PostingTicket? Ticket);
 
+/// <summary>How much state the gate holds: each level's per-circuit table (each capped at MaxCircuits), queued circuits, spent tickets.</summary>
+public sealed record GateCounts(int LargestCircuitTable, int CircuitsInAllTables, int QueuedCircuits, int SpentTickets);
+
 /// <summary>The level in force, why, and the counts behind it: for the moderator page and the form.</summary>
 public sealed record GateStatus(GateLevel Level, bool Forced, string Reason, LevelSettings Settings, int AcceptedInWindow, int RejectedInWindow, TimeSpan QueueDelay);
 
@@ -130,6 +133,19 @@ public sealed class AdmissionGate
                 var settings = options.For(current);
                 return new GateStatus(current, forced is not null, levelReason, settings,
                     accepted.Count(now), rejected.Count(now), SlotTime(now, settings) - now);
+            }
+        }
+    }
+
+    /// <summary>Sizes of the gate's tables, for the operator's log and the flood drill: counts only, never a circuit.</summary>
+    public GateCounts Counts
+    {
+        get
+        {
+            lock (gate)
+            {
+                var tables = circuitBudgets.Values.Select(b => b.TrackedCircuits).ToList();
+                return new GateCounts(tables.Max(), tables.Sum(), queuedCircuits.Count, Spent.Count);
             }
         }
     }

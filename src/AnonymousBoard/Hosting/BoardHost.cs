@@ -52,7 +52,16 @@ public static class BoardHost
             gate.ForceLevel(fixedLevel);
             return gate;
         });
-        services.AddSingleton(sp => new CircuitRateLimiter(new RateLimiterOptions(), sp.GetRequiredService<TimeProvider>()));
+        var reportOptions = options.Gate.ToReportOptions();
+        services.AddSingleton(sp =>
+        {
+            var reports = new AdmissionGate(reportOptions, sp.GetRequiredService<TimeProvider>());
+            reports.ForceLevel(fixedLevel);
+            return new ReportGate(reports, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton(sp => new CircuitRateLimiter(new RateLimiterOptions { MaxCircuits = options.Gate.MaxCircuits },
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<GateStats>();
         services.AddSingleton<MediaService>();
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<MediaService>());
         services.AddSingleton<PostingService>();

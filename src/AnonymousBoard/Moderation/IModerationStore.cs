@@ -45,7 +45,11 @@ public interface IModerationStore
     ModOutcome MoveThread(Board from, long threadNo, Board target, LogDraft log);
 
     // Reports
-    ReportOutcome AddReport(Board board, long no, string category, string detail, int autoHideAt, DateTimeOffset now);
+    /// <summary>
+    /// Files a report. With <paramref name="counts"/> it counts toward hiding the post once it has
+    /// <paramref name="autoHideAt"/> counted reports (0: never); otherwise it is kept for staff only.
+    /// </summary>
+    ReportOutcome AddReport(Board board, long no, string category, string detail, int autoHideAt, bool counts, DateTimeOffset now);
     IReadOnlyList<ReportGroup> ReportQueue();
     ModOutcome DismissReports(Board board, long no, LogDraft log);
 

@@ -1,15 +1,22 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Storage;
+using AnonymousBoard.Gate;
 using AnonymousBoard.Moderation;
+using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AnonymousBoard.Pages;
 
-/// <summary>/{board}/report/{no}: anyone can report a post, without JavaScript and without a cookie.</summary>
+/// <summary>
+/// /{board}/report/{no}: anyone can report a post, without JavaScript and without a cookie, through
+/// the same kind of gate as posting (<see cref="ReportGate"/>): a single-use ticket in the form,
+/// per-circuit and board-wide budgets, time lock and work by level. A refusal gives the form back
+/// with what was typed and a fresh ticket.
+/// </summary>
 public sealed class ReportModel(BoardDirectory boards, BoardReader store, IModerationStore moderation, BoardPolicies policies,
-    PageCache cache, TimeProvider time) : BoardPageModel(boards)
+    PageCache cache, ReportGate gate, TimeProvider time) : BoardPageModel(boards)
 {
     public static readonly IReadOnlyList<(string Value, string Label)> Categories =
     [
@@ -26,6 +33,12 @@ public sealed class ReportModel(BoardDirectory boards, BoardReader store, IModer
     public string? Error { get; private set; }
     public string? Category { get; private set; }
     public string? Detail { get; private set; }
+    public string? Stamp { get; private set; }
+
+    /// <summary>The ticket the form carries: fresh, or the one the gate chose (a place in the queue).</summary>
+    public TicketOffer? Ticket { get; private set; }
+
+    public DateTimeOffset Now => time.GetUtcNow();
 
     public IActionResult OnGet(string board, long no, string? sent)
     {
@@ -34,16 +47,19 @@ public sealed class ReportModel(BoardDirectory boards, BoardReader store, IModer
             return NotFound();
         }
         Sent = sent == "1";
+        Ticket = gate.Admission.IssueTicket(Board.Slug, HttpContext.GetCircuitId());
         return Page();
     }
 
-    public IActionResult OnPost(string board, long no, [FromForm(Name = "category")] string? category, [FromForm(Name = "detail")] string? detail)
+    public IActionResult OnPost(string board, long no, [FromForm(Name = "category")] string? category, [FromForm(Name = "detail")] string? detail,
+        [FromForm(Name = "ticket")] string? ticket, [FromForm(Name = "stamp")] string? stamp)
     {
         if (!Find(board, no))
         {
             return NotFound();
         }
-        (Category, Detail) = (category, detail);
+        (Category, Detail, Stamp) = (category, detail, stamp);
+        var circuit = HttpContext.GetCircuitId();
         var text = (detail ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
         if (Categories.All(c => c.Value != category))
         {
@@ -53,7 +69,24 @@ public sealed class ReportModel(BoardDirectory boards, BoardReader store, IModer
         {
             return Refused("Say it in at most 500 characters.");
         }
-        switch (moderation.AddReport(Board, no, category!, text, policies.Get(Board.Id).AutoHideReports, time.GetUtcNow()))
+        // Checked before the gate, so a slip of the hand does not spend the ticket.
+        var admission = gate.Admission.Admit(ticket, Board.Slug, circuit, stamp);
+        switch (admission.Outcome)
+        {
+            case AdmissionOutcome.Admitted:
+                break;
+            case AdmissionOutcome.AlreadyPosted:
+                // The same ticket twice (a double click, a retried circuit, a replay): filed once only.
+                return Refused("This form was already sent once, and that report was filed. To report again, send the form below.",
+                    StatusCodes.Status409Conflict);
+            default:
+                Ticket = admission.NextTicket;
+                return Refused(PostingService.GateMessage(admission, "report", "Not sent"),
+                    admission.Outcome == AdmissionOutcome.Queued ? StatusCodes.Status202Accepted : StatusCodes.Status429TooManyRequests);
+        }
+        // Only some admitted reports count toward hiding the post by themselves (see ReportGate).
+        var counts = gate.CountsTowardHide(Board.Id, no, circuit);
+        switch (moderation.AddReport(Board, no, category!, text, policies.Get(Board.Id).AutoHideReports, counts, time.GetUtcNow()))
         {
             case ReportOutcome.Filed filed:
                 cache.Invalidate(filed.Touched);
@@ -73,11 +106,12 @@ public sealed class ReportModel(BoardDirectory boards, BoardReader store, IModer
         return true;
     }
 
-    private PageResult Refused(string error)
+    private PageResult Refused(string error, int status = StatusCodes.Status400BadRequest)
     {
         Error = error;
+        Ticket ??= gate.Admission.IssueTicket(Board.Slug, HttpContext.GetCircuitId());
         var page = Page();
-        page.StatusCode = StatusCodes.Status400BadRequest;
+        page.StatusCode = status;
         return page;
     }
 }

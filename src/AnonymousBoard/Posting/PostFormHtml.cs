@@ -124,30 +124,49 @@ public sealed class PostFormHtml(AdmissionGate gate, MediaService media, BoardPo
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(form);
-        var v = form.Values;
-        var ticket = form.Ticket ?? gate.IssueTicket(form.Board.Slug, circuitId);
-        var opensAt = ticket.ValidFrom > time.GetUtcNow() ? PostHtml.FormatTime(ticket.ValidFrom) : null;
+        WriteGateFields(w, form.Ticket ?? gate.IssueTicket(form.Board.Slug, circuitId), form.Values.Stamp, time.GetUtcNow(), "post", "Post");
+        w.Tag("</form>\n");
+    }
+
+    /// <summary>
+    /// The end of every gated form (posting, reporting, appealing): the ticket, the stamp field and its
+    /// commands when the level asks for work, when the form can be sent, and the button.
+    /// </summary>
+    /// <param name="what">What is sent, in words ("post", "report").</param>
+    public static void WriteGateFields(HtmlWriter w, TicketOffer ticket, string? stamp, DateTimeOffset now, string what, string button)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(ticket);
+        var opensAt = ticket.ValidFrom > now ? PostHtml.FormatTime(ticket.ValidFrom) : null;
         w.Tag("<input type=\"hidden\" name=\"ticket\" value=\"").Text(ticket.Text).Tag("\">\n");
         if (ticket.RequiredBits > 0)
         {
             var bits = ticket.RequiredBits.ToString(CultureInfo.InvariantCulture);
             w.Tag("<p><label for=\"f-stamp\">Proof of work</label> <input id=\"f-stamp\" name=\"stamp\"");
-            Value(w, v.Stamp);
+            Value(w, stamp);
             w.Tag(" autocomplete=\"off\" size=\"60\" aria-describedby=\"f-stamp-hint\"><br>\n")
-                .Tag("<span class=\"hint\" id=\"f-stamp-hint\">The board is under load: each post needs a hashcash stamp of ").Text(bits)
+                .Tag("<span class=\"hint\" id=\"f-stamp-hint\">The board is under load: each ").Text(what).Tag(" needs a hashcash stamp of ").Text(bits)
                 .Tag(" bits for this form. Make one with <code>hashcash -m -b ").Text(bits).Tag(" ").Text(ticket.PowResource)
                 .Tag("</code> or <code>AnonymousBoard pow ").Text(ticket.PowResource).Tag(" --bits ").Text(bits).Tag("</code> and paste it here.");
             if (ticket.LockSkipBits > 0 && opensAt is not null)
             {
-                w.Tag(" A stamp of ").Text(ticket.LockSkipBits).Tag(" bits lets you post before ").Text(opensAt).Tag(".");
+                w.Tag(" A stamp of ").Text(ticket.LockSkipBits).Tag(" bits lets you send it before ").Text(opensAt).Tag(".");
             }
             w.Tag("</span></p>\n");
         }
         if (opensAt is not null)
         {
-            w.Tag("<p class=\"hint\">You can post from ").Text(opensAt).Tag(" (a short wait keeps floods out; keep typing meanwhile).</p>\n");
+            w.Tag("<p class=\"hint\">You can ").Text(what).Tag(" from ").Text(opensAt).Tag(" (a short wait keeps floods out; keep typing meanwhile).</p>\n");
         }
-        w.Tag("<p><button type=\"submit\">Post</button></p>\n</form>\n");
+        w.Tag("<p><button type=\"submit\">").Text(button).Tag("</button></p>\n");
+    }
+
+    /// <summary><see cref="WriteGateFields"/> for a Razor page.</summary>
+    public static TrustedHtml GateFields(TicketOffer ticket, string? stamp, DateTimeOffset now, string what, string button)
+    {
+        var w = new HtmlWriter();
+        WriteGateFields(w, ticket, stamp, now, what, button);
+        return w.ToTrustedHtml();
     }
 
     private void ImageFields(HtmlWriter w, PostFormView form)

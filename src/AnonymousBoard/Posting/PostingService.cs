@@ -296,12 +296,14 @@ public sealed class PostingService(
             tripcode ?? "")));
 
     /// <summary>The gate's refusal in words, with when to try again in UTC (no script counts down).</summary>
-    private static string GateMessage(AdmissionDecision decision)
+    /// <param name="what">What was sent: "post", "report", "appeal".</param>
+    /// <param name="notDone">How the refusal starts: "Not posted", "Not sent".</param>
+    internal static string GateMessage(AdmissionDecision decision, string what = "post", string notDone = "Not posted")
     {
         var when = decision.RetryAt is { } at ? $" You can send it from {PostHtml.FormatTime(at)}." : "";
-        var reason = decision.Reason ?? "the board is not taking this post right now";
+        var reason = decision.Reason ?? $"the board is not taking this {what} right now";
         return decision.Outcome == AdmissionOutcome.Queued
-            ? $"Your post has a place in the queue ({reason}).{when} Everything you typed is below; send the form again then."
-            : $"Not posted: {char.ToUpperInvariant(reason[0])}{reason[1..]}.{when}";
+            ? $"Your {what} has a place in the queue ({reason}).{when} Everything you typed is below; send the form again then."
+            : $"{notDone}: {char.ToUpperInvariant(reason[0])}{reason[1..]}.{when}";
     }
 }

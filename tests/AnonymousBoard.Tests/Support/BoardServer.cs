@@ -39,7 +39,8 @@ public sealed class BoardServer : IAsyncLifetime
     {
         // The gate stays on (tickets, budgets), held at calm with no time lock so tests need not wait.
         _app = BoardHost.Build(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={DataDirectory}", "--Logging:LogLevel:Default=Warning",
-            "--Board:Gate:TimeLock=false", "--Board:Gate:Level=calm", "--Board:Gate:CalmPostsPerMinute=100000", .. Settings]);
+            "--Board:Gate:TimeLock=false", "--Board:Gate:Level=calm", "--Board:Gate:CalmPostsPerMinute=100000",
+            "--Board:Gate:CalmReportsPerMinute=100000", .. Settings]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !a.Contains("unix:", StringComparison.Ordinal));
         BaseAddress = new Uri(address);

@@ -425,7 +425,7 @@ public sealed class SqliteModerationStore(SqliteDatabase database, SqliteStorage
 
     // ---------------------------------------------------------------- reports
 
-    public ReportOutcome AddReport(Board board, long no, string category, string detail, int autoHideAt, DateTimeOffset now)
+    public ReportOutcome AddReport(Board board, long no, string category, string detail, int autoHideAt, bool counts, DateTimeOffset now)
     {
         return Write<ReportOutcome>((connection, tx) =>
         {
@@ -434,15 +434,15 @@ public sealed class SqliteModerationStore(SqliteDatabase database, SqliteStorage
             {
                 return new ReportOutcome.NotFound();
             }
-            InsertReport(connection, tx, post.Id, category, detail, now);
+            InsertReport(connection, tx, post.Id, category, detail, now, counts);
             var hidden = false;
-            if (autoHideAt > 0)
+            if (autoHideAt > 0 && counts)
             {
                 // Hidden automatically only until staff have looked at the post once.
                 hidden = Execute(connection, tx, """
                     UPDATE posts SET hidden = 1
                     WHERE id = $p AND hidden = 0 AND NOT EXISTS (SELECT 1 FROM reviewed_posts WHERE post_id = $p)
-                      AND (SELECT count(*) FROM reports WHERE post_id = $p) >= $n
+                      AND (SELECT count(*) FROM reports WHERE post_id = $p AND counts = 1) >= $n
                     """, [("$p", post.Id), ("$n", autoHideAt)]) == 1;
             }
             tx.Commit();
@@ -451,9 +451,10 @@ public sealed class SqliteModerationStore(SqliteDatabase database, SqliteStorage
     }
 
     /// <summary>One report row; also written by the posting transaction for a post a filter holds.</summary>
-    internal static void InsertReport(SqliteConnection connection, SqliteTransaction tx, long postId, string category, string detail, DateTimeOffset now) =>
-        Execute(connection, tx, "INSERT INTO reports (post_id, category, detail, created_at) VALUES ($p, $c, $d, $now)",
-            [("$p", postId), ("$c", category), ("$d", detail), ("$now", now.ToUnixTimeSeconds())]);
+    // counts = 0: kept for staff, but not one of the N reports that hide a post by themselves (see ReportGate).
+    internal static void InsertReport(SqliteConnection connection, SqliteTransaction tx, long postId, string category, string detail, DateTimeOffset now, bool counts = true) =>
+        Execute(connection, tx, "INSERT INTO reports (post_id, category, detail, created_at, counts) VALUES ($p, $c, $d, $now, $counts)",
+            [("$p", postId), ("$c", category), ("$d", detail), ("$now", now.ToUnixTimeSeconds()), ("$counts", counts ? 1 : 0)]);
 
     public IReadOnlyList<ReportGroup> ReportQueue()
     {

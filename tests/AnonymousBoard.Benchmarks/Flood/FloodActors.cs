@@ -1,0 +1,462 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace AnonymousBoard.Benchmarks.Flood;
+
+// The people of the flood drill, shared by the benchmark (FloodDrill.cs) and the test suite
+// (Gate/FloodDrillTests.cs links this file): they reach the board only through its unix socket,
+// every connection opening with the PROXY line tor writes, and read only what the pages say.
+
+/// <summary>Tor's side of the board's socket: one HTTP client per circuit, its connections opening with tor's PROXY line.</summary>
+public sealed class Onion(string socketPath)
+{
+    /// <summary>
+    /// The line tor writes with <c>HiddenServiceExportCircuitID haproxy</c> (tor's manual): the circuit's
+    /// global id as the last 32 bits of a fc00:dead:beef:4dad:: address, its low 16 bits as the source
+    /// port, the onion service's virtual port as the destination.
+    /// </summary>
+    public static string ProxyLine(uint circuit, int virtualPort = 80) => string.Create(CultureInfo.InvariantCulture,
+        $"PROXY TCP6 fc00:dead:beef:4dad::{circuit >> 16:x}:{circuit & 0xffff:x} ::1 {circuit & 0xffff} {virtualPort}\r\n");
+
+    public HttpClient Circuit(uint circuit)
+    {
+        var line = Encoding.ASCII.GetBytes(ProxyLine(circuit));
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            ConnectCallback = async (_, token) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), token);
+                    var stream = new NetworkStream(socket, ownsSocket: true);
+                    await stream.WriteAsync(line, token);
+                    return stream;
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = new Uri("http://drill.onion/"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    private int next = 0x10000;
+
+    /// <summary>A circuit id never used before in this drill, as tor hands out for each new circuit.</summary>
+    public uint NewCircuitId() => (uint)Interlocked.Increment(ref next);
+}
+
+/// <summary>What a form page says: its ticket, the work it asks for, when it opens, and what was refused.</summary>
+public sealed partial record FormPage(string Html, string? Ticket, int Bits, string? Resource, DateTimeOffset? OpensAt, string? Error, DateTimeOffset? RetryAt, string? Command)
+{
+    public static FormPage Read(string html)
+    {
+        var ticket = TicketField().Match(html) is { Success: true } t ? WebUtility.HtmlDecode(t.Groups[1].Value) : null;
+        var stamp = StampCommand().Match(html);
+        var opens = Opens().Match(html) is { Success: true } o ? Time(o.Groups[1].Value) : (DateTimeOffset?)null;
+        var error = Alert().Match(html) is { Success: true } a ? WebUtility.HtmlDecode(Tags().Replace(a.Groups[1].Value + a.Groups[2].Value, " ")).Trim() : null;
+        var retry = error is not null && SendFrom().Match(error) is { Success: true } r ? Time(r.Groups[1].Value) : (DateTimeOffset?)null;
+        return new FormPage(html, ticket, stamp.Success ? int.Parse(stamp.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
+            stamp.Success ? stamp.Groups[2].Value : null, opens, error, retry, stamp.Success ? WebUtility.HtmlDecode(stamp.Value) : null);
+    }
+
+    /// <summary>The text of a textarea as the page gives it back.</summary>
+    public string? TextArea(string name) =>
+        Regex.Match(Html, $"<textarea[^>]* name=\"{name}\"[^>]*>(.*?)</textarea>", RegexOptions.Singleline) is { Success: true } m
+            ? WebUtility.HtmlDecode(m.Groups[1].Value) : null;
+
+    /// <summary>The posting level the page's header shows.</summary>
+    public string? Level => LevelText().Match(Html) is { Success: true } m ? m.Groups[1].Value : null;
+
+    /// <summary>When the page says this form can go: the later of the time lock and the refusal's retry time.</summary>
+    public DateTimeOffset? WaitUntil => RetryAt is { } r && (OpensAt is not { } o || r > o) ? r : OpensAt;
+
+    private static DateTimeOffset Time(string text) =>
+        DateTimeOffset.ParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    [GeneratedRegex("name=\"ticket\" value=\"([^\"]+)\"")]
+    private static partial Regex TicketField();
+
+    [GeneratedRegex(@"hashcash -m -b (\d+) ([0-9a-f]+)")]
+    private static partial Regex StampCommand();
+
+    [GeneratedRegex(@"<p class=""hint"">You can \w+ from (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC")]
+    private static partial Regex Opens();
+
+    [GeneratedRegex(@"You can send it from (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC")]
+    private static partial Regex SendFrom();
+
+    [GeneratedRegex(@"<div class=""errors"" role=""alert"">(.*?)</div>|<p class=""errors"" role=""alert"">(.*?)</p>", RegexOptions.Singleline)]
+    private static partial Regex Alert();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tags();
+
+    [GeneratedRegex(@"Posting level: <strong>(\w+)</strong>")]
+    private static partial Regex LevelText();
+}
+
+/// <summary>Why a form was sent back, from the words of the page (the drill reads what a person reads).</summary>
+public static class Refusal
+{
+    public static string Classify(HttpStatusCode status, string? error)
+    {
+        var e = error ?? "";
+        if (status == HttpStatusCode.Accepted)
+        {
+            return "queued";
+        }
+        if (e.Contains("Too many requests from this tor circuit", StringComparison.Ordinal))
+        {
+            return "request budget";
+        }
+        return e switch
+        {
+            _ when e.Contains("posted recently", StringComparison.Ordinal) => "circuit budget",
+            _ when e.Contains("already has a post waiting", StringComparison.Ordinal) => "circuit in queue",
+            _ when e.Contains("queue is full", StringComparison.Ordinal) => "queue full",
+            _ when e.Contains("too early", StringComparison.OrdinalIgnoreCase) => "time lock",
+            _ when e.Contains("queued: its turn", StringComparison.Ordinal) => "time lock (queued)",
+            _ when e.Contains("hashcash", StringComparison.Ordinal) || e.Contains("stamp", StringComparison.Ordinal) => "work missing",
+            _ when e.Contains("different tor circuit", StringComparison.Ordinal) => "wrong circuit",
+            _ when e.Contains("already sent", StringComparison.Ordinal) => "replayed",
+            _ when e.Contains("ticket", StringComparison.Ordinal) => "ticket",
+            _ => string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)status} \"{(e.Length > 50 ? e[..50] : e)}\""),
+        };
+    }
+}
+
+/// <summary>Everything that happened, with when: the drill and the test count from it.</summary>
+public sealed class DrillLog
+{
+    public Stopwatch Clock { get; } = Stopwatch.StartNew();
+    public ConcurrentQueue<(double At, string Who, string What)> Events { get; } = new();
+    public ConcurrentQueue<(double At, double Ms, bool Error, string Path)> Reads { get; } = new();
+    public ConcurrentQueue<(double At, string Who, string Detail)> TextLost { get; } = new();
+    private long stamps;
+    private long stampMs;
+
+    public long Stamps => Interlocked.Read(ref stamps);
+    public double StampWallSeconds => Interlocked.Read(ref stampMs) / 1000.0;
+
+    public double Now => Clock.Elapsed.TotalSeconds;
+
+    public void Event(string who, string what) => Events.Enqueue((Now, who, what));
+
+    /// <summary>An event that belongs to another moment than now: a queued post counts at the turn the gate gave it.</summary>
+    public void Event(string who, string what, double at) => Events.Enqueue((at, who, what));
+
+    /// <summary>A UTC time as the drill's clock reads it.</summary>
+    public double At(DateTimeOffset time) => Now + (time - DateTimeOffset.UtcNow).TotalSeconds;
+
+    public void Stamp(TimeSpan took)
+    {
+        Interlocked.Increment(ref stamps);
+        Interlocked.Add(ref stampMs, (long)took.TotalMilliseconds);
+    }
+}
+
+/// <summary>How a stamp is made: the drill runs the hashcash tool; a test may mint in-process.</summary>
+public delegate Task<string> StampMaker(string resource, int bits, CancellationToken cancel);
+
+/// <summary>What a person did: from opening the form to the accepted post, and each time the form came back.</summary>
+public sealed record PersonResult(string Name, double OpenedAt, double? AcceptedAt, int SentBack, bool TextAlwaysKept, IReadOnlyList<string> Reasons, double? PromisedBy);
+
+public static class Actors
+{
+    /// <summary>The hashcash tool, as the page shows it: <c>hashcash -m -b N RESOURCE</c>; the stamp is its last line.</summary>
+    public static async Task<string> HashcashTool(string resource, int bits, CancellationToken cancel)
+    {
+        var start = new ProcessStartInfo("hashcash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-m", "-q", "-b", bits.ToString(CultureInfo.InvariantCulture), resource })
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start hashcash");
+        var output = await process.StandardOutput.ReadToEndAsync(cancel);
+        await process.WaitForExitAsync(cancel);
+        return output.Trim().Split('\n')[^1].Trim();
+    }
+
+    public static async Task<(HttpStatusCode Status, FormPage Page)> Get(HttpClient client, string path, CancellationToken cancel)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), cancel);
+        return (response.StatusCode, FormPage.Read(await response.Content.ReadAsStringAsync(cancel)));
+    }
+
+    public static async Task<(HttpStatusCode Status, FormPage Page, TimeSpan? RetryAfter)> Send(HttpClient client, string path,
+        IEnumerable<KeyValuePair<string, string>> fields, CancellationToken cancel)
+    {
+        using var content = new FormUrlEncodedContent(fields);
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), content, cancel);
+        var html = await response.Content.ReadAsStringAsync(cancel);
+        var page = FormPage.Read(html);
+        if (response.Content.Headers.ContentType?.MediaType == "text/plain")
+        {
+            page = page with { Error = html };
+        }
+        return (response.StatusCode, page, response.Headers.RetryAfter?.Delta);
+    }
+
+    private static async Task WaitUntil(DateTimeOffset? until, CancellationToken cancel)
+    {
+        if (until is { } at && at - DateTimeOffset.UtcNow is { } wait && wait > TimeSpan.Zero)
+        {
+            // The page gives whole seconds; half a second more keeps a fast clock from arriving early.
+            await Task.Delay(wait + TimeSpan.FromMilliseconds(500), cancel);
+        }
+    }
+
+    /// <summary>
+    /// One form sent until accepted or given up, following what the page says: wait until the time it
+    /// names, make the stamp it asks for, send the form it gave back. <paramref name="onRefused"/> sees
+    /// each refusal and says whether to keep going.
+    /// </summary>
+    /// <returns>Whether it was accepted, and when its slot was: the turn the gate gave a queued form, else the moment it was accepted.</returns>
+    public static async Task<(bool Accepted, double Slot)> SendUntilAccepted(HttpClient client, string path, FormPage form, Func<FormPage, List<KeyValuePair<string, string>>> fields,
+        StampMaker stamps, DrillLog log, string who, Func<HttpStatusCode, FormPage, bool> onRefused, CancellationToken cancel)
+    {
+        double? turn = null;
+        while (!cancel.IsCancellationRequested)
+        {
+            await WaitUntil(form.WaitUntil, cancel);
+            var all = fields(form);
+            all.Add(new("ticket", form.Ticket ?? ""));
+            if (form.Bits > 0 && form.Resource is { } resource)
+            {
+                var took = Stopwatch.StartNew();
+                all.Add(new("stamp", await stamps(resource, form.Bits, cancel)));
+                log.Stamp(took.Elapsed);
+            }
+            var (status, page, retryAfter) = await Send(client, path, all, cancel);
+            if (status == HttpStatusCode.SeeOther)
+            {
+                return (true, turn ?? log.Now);
+            }
+            if (status == HttpStatusCode.Accepted && page.RetryAt is { } slot)
+            {
+                turn = log.At(slot);
+            }
+            if (!onRefused(status, page))
+            {
+                return (false, 0);
+            }
+            if (page.Ticket is null)
+            {
+                // Not the form (the request budget's plain answer): wait as told, then fetch the form again.
+                await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(5), cancel);
+                (_, page) = await Get(client, path.EndsWith("/post", StringComparison.Ordinal) ? path[..^4] : path, cancel);
+            }
+            form = page;
+        }
+        return (false, 0);
+    }
+
+    private static List<KeyValuePair<string, string>> PostFields(long thread, string body) =>
+        [new("thread", thread.ToString(CultureInfo.InvariantCulture)), new("body", body)];
+
+    /// <summary>A flooder on one fixed circuit: fetches the form and posts as fast as the board lets it, for ever.</summary>
+    public static async Task FixedAttacker(Onion onion, uint circuit, long thread, StampMaker stamps, DrillLog log, CancellationToken cancel)
+    {
+        using var client = onion.Circuit(circuit);
+        var who = "fixed";
+        var n = 0;
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                var (status, form) = await Get(client, $"/b/thread/{thread}", cancel);
+                if (status == HttpStatusCode.TooManyRequests)
+                {
+                    log.Event(who, "refused:request budget");
+                    await Task.Delay(TimeSpan.FromSeconds(5), cancel);
+                    continue;
+                }
+                var body = string.Create(CultureInfo.InvariantCulture, $"SPAM from circuit {circuit} number {n++}");
+                var (accepted, slot) = await SendUntilAccepted(client, "/b/post", form, _ => PostFields(thread, body), stamps, log, who,
+                    (s, p) => { log.Event(who, "refused:" + Refusal.Classify(s, p.Error)); return true; }, cancel);
+                if (accepted)
+                {
+                    log.Event(who, "accepted", slot);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !cancel.IsCancellationRequested)
+            {
+                log.Event(who, "error:" + e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A flooder with a new circuit for every form: fetches a form, waits out its lock, pays its work,
+    /// posts; a queued post waits for its turn (its ticket is good on any circuit); any other refusal is
+    /// dropped for a fresh circuit at once.
+    /// </summary>
+    public static async Task RotatingAttacker(Onion onion, long thread, StampMaker stamps, DrillLog log, CancellationToken cancel)
+    {
+        var who = "rotating";
+        var n = 0;
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                using var client = onion.Circuit(onion.NewCircuitId());
+                var (status, form) = await Get(client, $"/b/thread/{thread}", cancel);
+                if (status != HttpStatusCode.OK)
+                {
+                    log.Event(who, "refused:" + Refusal.Classify(status, "Too many requests from this tor circuit"));
+                    continue;
+                }
+                var body = string.Create(CultureInfo.InvariantCulture, $"SPAM from a new circuit, number {n++} of worker {Environment.CurrentManagedThreadId}");
+                var (accepted, slot) = await SendUntilAccepted(client, "/b/post", form, _ => PostFields(thread, body), stamps, log, who,
+                    (s, p) =>
+                    {
+                        var reason = Refusal.Classify(s, p.Error);
+                        log.Event(who, "refused:" + reason);
+                        return reason is "queued" or "time lock (queued)";
+                    }, cancel);
+                if (accepted)
+                {
+                    log.Event(who, "accepted", slot);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !cancel.IsCancellationRequested)
+            {
+                log.Event(who, "error:" + e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+            }
+        }
+    }
+
+    /// <summary>Reports the target posts, a new circuit for every form, as fast as the report gate lets it.</summary>
+    public static async Task ReportFlooder(Onion onion, Func<IReadOnlyList<long>> targets, StampMaker stamps, DrillLog log, CancellationToken cancel)
+    {
+        var who = "reporter";
+        var n = 0;
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                var list = targets();
+                var target = list[n++ % list.Count];
+                using var client = onion.Circuit(onion.NewCircuitId());
+                var path = string.Create(CultureInfo.InvariantCulture, $"/b/report/{target}");
+                var (status, form) = await Get(client, path, cancel);
+                if (status != HttpStatusCode.OK)
+                {
+                    log.Event(who, "refused:" + Refusal.Classify(status, "Too many requests from this tor circuit"));
+                    continue;
+                }
+                var (accepted, slot) = await SendUntilAccepted(client, path, form, _ => [new("category", "spam"), new("detail", "this is spam, hide it")], stamps, log, who,
+                    (s, p) =>
+                    {
+                        var reason = Refusal.Classify(s, p.Error);
+                        log.Event(who, "refused:" + reason);
+                        return reason is "queued" or "time lock (queued)";
+                    }, cancel);
+                if (accepted)
+                {
+                    log.Event(who, "accepted", slot);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !cancel.IsCancellationRequested)
+            {
+                log.Event(who, "error:" + e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+            }
+        }
+    }
+
+    /// <summary>A reader on its own circuit, asking for the next page every <paramref name="every"/>, timing each answer.</summary>
+    public static async Task Reader(Onion onion, IReadOnlyList<string> paths, TimeSpan every, DrillLog log, CancellationToken cancel)
+    {
+        using var client = onion.Circuit(onion.NewCircuitId());
+        var i = Random.Shared.Next(paths.Count);
+        var next = log.Clock.Elapsed + TimeSpan.FromMilliseconds(Random.Shared.Next((int)every.TotalMilliseconds));
+        while (!cancel.IsCancellationRequested)
+        {
+            if (next > log.Clock.Elapsed)
+            {
+                try
+                {
+                    await Task.Delay(next - log.Clock.Elapsed, cancel);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            next += every;
+            var path = paths[i++ % paths.Count];
+            var took = Stopwatch.StartNew();
+            var error = false;
+            try
+            {
+                using var response = await client.GetAsync(new Uri(path, UriKind.Relative), cancel);
+                await response.Content.ReadAsByteArrayAsync(cancel);
+                error = response.StatusCode != HttpStatusCode.OK;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancel.IsCancellationRequested)
+            {
+                error = true;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            log.Reads.Enqueue((log.Now, took.Elapsed.TotalMilliseconds, error, path));
+        }
+    }
+
+    /// <summary>
+    /// A person on a fresh circuit: opens the thread, writes for <paramref name="typing"/>, posts, and does
+    /// what each page says until the post is accepted, checking every time that the text came back.
+    /// </summary>
+    public static async Task<PersonResult> Person(Onion onion, string name, long thread, TimeSpan typing, StampMaker stamps, DrillLog log, CancellationToken cancel)
+    {
+        using var client = onion.Circuit(onion.NewCircuitId());
+        var opened = log.Now;
+        var (_, form) = await Get(client, $"/b/thread/{thread}", cancel);
+        var body = $"{name}: a real reply, written by hand.\n>quoting nobody\nThree lines, with ünïcödé and <angle brackets>.";
+        await Task.Delay(typing, cancel);
+        var sentBack = 0;
+        var kept = true;
+        var reasons = new List<string>();
+        double? promised = null;
+        var (accepted, _) = await SendUntilAccepted(client, "/b/post", form, _ => PostFields(thread, body), stamps, log, name,
+            (status, page) =>
+            {
+                sentBack++;
+                var reason = Refusal.Classify(status, page.Error);
+                reasons.Add(reason);
+                log.Event("person", "refused:" + reason);
+                if (page.Ticket is not null && page.TextArea("body") != body)
+                {
+                    kept = false;
+                    log.TextLost.Enqueue((log.Now, name, page.Error ?? ""));
+                }
+                if (promised is null && page.WaitUntil is { } until)
+                {
+                    promised = log.Now + (until - DateTimeOffset.UtcNow).TotalSeconds;
+                }
+                return true;
+            }, cancel);
+        if (accepted)
+        {
+            log.Event("person", "accepted");
+        }
+        return new PersonResult(name, opened, accepted ? log.Now : null, sentBack, kept, reasons, promised);
+    }
+}
