@@ -38,6 +38,32 @@ public sealed class DatabaseTests : IDisposable
         Assert.Equal((long)SqliteDatabase.LatestVersion, Scalar(c, "PRAGMA user_version"));
     }
 
+    [Fact]
+    public void A_database_from_before_the_migrations_were_renumbered_gets_only_what_it_lacks()
+    {
+        // What a released board left: migrations 1, 2, 3 and moderation, numbered 5 then, and no application id.
+        using (var c = new SqliteConnection($"Data Source={DbPath}"))
+        {
+            c.Open();
+            var assembly = typeof(SqliteDatabase).Assembly;
+            foreach (var name in assembly.GetManifestResourceNames().Where(n => n.Contains(".Migrations.000", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(4))
+            {
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+                Scalar(c, reader.ReadToEnd());
+            }
+            Scalar(c, "PRAGMA user_version = 5;");
+        }
+        SqliteConnection.ClearAllPools();
+        var database = new SqliteDatabase(DbPath);
+        database.Migrate();
+        using var check = database.Open();
+        Assert.Equal(1L, Scalar(check, "SELECT count(*) FROM pragma_table_info('reports') WHERE name = 'counts'"));
+        Assert.Equal((long)SqliteDatabase.LatestVersion, Scalar(check, "PRAGMA user_version"));
+        Assert.Equal((long)SqliteDatabase.ApplicationId, Scalar(check, "PRAGMA application_id"));
+        database.Migrate(); // once renumbered, a 5 is today's 5
+        Assert.Equal((long)SqliteDatabase.LatestVersion, Scalar(check, "PRAGMA user_version"));
+    }
+
     [Theory]
     [InlineData("INSERT INTO boards (slug, title, created_at) VALUES ('Bad Slug', 't', 0)")]
     [InlineData("INSERT INTO boards (slug, title, created_at) VALUES ('ok', '', 0)")]

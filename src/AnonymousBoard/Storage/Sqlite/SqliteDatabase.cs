@@ -76,6 +76,11 @@ public sealed class SqliteDatabase
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode = WAL;");
         var current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (current == 5 && Convert.ToInt64(Scalar(connection, "PRAGMA application_id;"), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            // A file from before the migrations were numbered without gaps: its 5 (moderation) is today's 4.
+            current = 4;
+        }
         foreach (var (version, sql) in Migrations())
         {
             if (version <= current)
@@ -88,7 +93,15 @@ public sealed class SqliteDatabase
             Execute(connection, $"PRAGMA user_version = {version};", tx);
             tx.Commit();
         }
+        // The constant is written here, never input.
+        Execute(connection, $"PRAGMA application_id = {ApplicationId};");
     }
+
+    /// <summary>
+    /// SQLite's field for which program a file belongs to ("ANON"), written on every migrated file. A
+    /// file without it was migrated by a board from before the renumbering (1, 2, 3, 5 became 1 to 4).
+    /// </summary>
+    internal const int ApplicationId = 0x414E4F4E;
 
     public static int LatestVersion => Migrations().Max(m => m.Version);
 
