@@ -263,6 +263,14 @@ public static class Actors
         return (false, 0);
     }
 
+    /// <summary>A rotating flooder's circuit is thrown away after one form, so it retries only when the gate gave it a turn.</summary>
+    private static Func<HttpStatusCode, FormPage, bool> RetryOnlyWhenQueued(DrillLog log, string who) => (status, page) =>
+    {
+        var reason = Refusal.Classify(status, page.Error);
+        log.Event(who, "refused:" + reason);
+        return reason is "queued" or "time lock (queued)";
+    };
+
     private static List<KeyValuePair<string, string>> PostFields(long thread, string body) =>
         [new("thread", thread.ToString(CultureInfo.InvariantCulture)), new("body", body)];
 
@@ -321,12 +329,7 @@ public static class Actors
                 }
                 var body = string.Create(CultureInfo.InvariantCulture, $"SPAM from a new circuit, number {n++} of worker {Environment.CurrentManagedThreadId}");
                 var (accepted, slot) = await SendUntilAccepted(client, "/b/post", form, _ => PostFields(thread, body), stamps, log, who,
-                    (s, p) =>
-                    {
-                        var reason = Refusal.Classify(s, p.Error);
-                        log.Event(who, "refused:" + reason);
-                        return reason is "queued" or "time lock (queued)";
-                    }, cancel);
+                    RetryOnlyWhenQueued(log, who), cancel);
                 if (accepted)
                 {
                     log.Event(who, "accepted", slot);
@@ -360,12 +363,7 @@ public static class Actors
                     continue;
                 }
                 var (accepted, slot) = await SendUntilAccepted(client, path, form, _ => [new("category", "spam"), new("detail", "this is spam, hide it")], stamps, log, who,
-                    (s, p) =>
-                    {
-                        var reason = Refusal.Classify(s, p.Error);
-                        log.Event(who, "refused:" + reason);
-                        return reason is "queued" or "time lock (queued)";
-                    }, cancel);
+                    RetryOnlyWhenQueued(log, who), cancel);
                 if (accepted)
                 {
                     log.Event(who, "accepted", slot);
