@@ -6,8 +6,7 @@ using Xunit.Abstractions;
 namespace AnonymousBoard.Tests.Hostile;
 
 /// <summary>
-/// Every route parameter and query parameter (from the @page directives and the endpoints in
-/// BoardHost), fuzzed with exact bytes on the socket: percent-encoded hostile values, and raw bytes
+/// Every route parameter and query parameter (from the route table, Hosting/Routes.cs), fuzzed with exact bytes on the socket: percent-encoded hostile values, and raw bytes
 /// no client library would put in a request line.
 /// </summary>
 public sealed class RouteFuzzTests(ITestOutputHelper output) : IAsyncLifetime
@@ -35,9 +34,9 @@ public sealed class RouteFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     public Task DisposeAsync() => _server.DisposeAsync();
 
     /// <summary>
-    /// Every parameter of every route, "{}" standing for the hostile value. From the @page
-    /// directives in Pages/ and the endpoints BoardHost maps (signed files, media, the stylesheet,
-    /// the log export, the error page).
+    /// Every parameter of every route, "{}" standing for the hostile value. From the route table in
+    /// Hosting/Routes.cs: the pages and the endpoints (signed files, media, the stylesheet, the log
+    /// export, the error page).
     /// </summary>
     public static IReadOnlyList<string> Routes(string thread) =>
     [
