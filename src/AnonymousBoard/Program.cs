@@ -1,4 +1,5 @@
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Settings;
 
 // One executable: with a subcommand it is the operator's command-line tool, without one the board.
 // The image worker comes first and alone: the board starts it in a box, with nothing else loaded.

@@ -8,6 +8,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Reading;
 
 namespace AnonymousBoard.Benchmarks;
 

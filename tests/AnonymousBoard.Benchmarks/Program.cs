@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AnonymousBoard.Benchmarks;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Reading;
 
 // The read-path check from the issue: a thread page with 300 replies and a full board index page,
 // served by the running board, must reach at least half the throughput of the same server sending

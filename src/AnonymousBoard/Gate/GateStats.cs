@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using AnonymousBoard.Settings;
 
 namespace AnonymousBoard.Gate;
 
@@ -8,7 +9,7 @@ namespace AnonymousBoard.Gate;
 /// id is ever logged or shown on a page.
 /// </summary>
 public sealed partial class GateStats(AdmissionGate posts, ReportGate reports, CircuitRateLimiter requests,
-    IOptions<Hosting.BoardOptions> options, TimeProvider time, ILogger<GateStats> log) : BackgroundService
+    IOptions<BoardOptions> options, TimeProvider time, ILogger<GateStats> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using AnonymousBoard.Boards;
+using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Identity;
@@ -14,8 +15,6 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AnonymousBoard.Hosting;
 
-/// <summary>Thrown when the board cannot start; the message says what to do.</summary>
-public sealed class StartupException(string message) : Exception(message);
 
 /// <summary>Composes the web board: configuration, services, the request pipeline and the routes.</summary>
 public static class BoardHost

@@ -1,3 +1,4 @@
+using AnonymousBoard.Settings;
 using AnonymousBoard.Storage.Sqlite;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Storage;

@@ -4,6 +4,7 @@ using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
 using AnonymousBoard.Storage.Sqlite;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using KestrelServerLimits = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits;
 using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
+using AnonymousBoard.Settings;
 
 namespace AnonymousBoard.Hosting;
 

@@ -1,6 +1,7 @@
 using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
+using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 
 namespace AnonymousBoard.Hosting;

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Settings;
 using Microsoft.Extensions.Options;
 
 namespace AnonymousBoard.Identity;

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Posting;
+using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
 using Microsoft.Extensions.Options;
 

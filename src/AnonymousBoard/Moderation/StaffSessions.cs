@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Settings;
 using Microsoft.Extensions.Options;
 
 namespace AnonymousBoard.Moderation;

@@ -8,6 +8,7 @@ using AnonymousBoard.Markup;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Reading;
 using AnonymousBoard.Tests.Support;
 
 namespace AnonymousBoard.Tests.Board;

@@ -1,3 +1,5 @@
+using AnonymousBoard.Reading;
+
 namespace AnonymousBoard.Tests.Clients;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class HtmlValidityTests(SampleBoard sample)
     public async Task The_stylesheet_passes_the_Nu_CSS_checker()
     {
         var file = Path.Combine(Path.GetTempPath(), $"board-{Guid.NewGuid():N}.css");
-        await File.WriteAllBytesAsync(file, AnonymousBoard.Hosting.StyleSheet.Bytes);
+        await File.WriteAllBytesAsync(file, AnonymousBoard.Reading.StyleSheet.Bytes);
         try
         {
             var messages = await NuChecker.Run(["--css", file]);

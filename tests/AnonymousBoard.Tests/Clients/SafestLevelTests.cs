@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Reading;
 
 namespace AnonymousBoard.Tests.Clients;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Settings;
 using AnonymousBoard.Tests.Support;
 
 namespace AnonymousBoard.Tests.Hosting;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using AnonymousBoard.Hosting;
+using AnonymousBoard.Reading;
 using AnonymousBoard.Tests.Support;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;

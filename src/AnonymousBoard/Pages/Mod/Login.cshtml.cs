@@ -1,6 +1,7 @@
 using System.Globalization;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Moderation;
+using AnonymousBoard.Settings;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace AnonymousBoard.Hosting;
+namespace AnonymousBoard.Reading;
 
 /// <summary>
 /// The board's one CSS file, embedded in the program and served under a name that carries its hash,

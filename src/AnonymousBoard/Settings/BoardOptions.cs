@@ -1,4 +1,4 @@
-namespace AnonymousBoard.Hosting;
+namespace AnonymousBoard.Settings;
 
 /// <summary>The "Board" configuration section (appsettings.json, Board__X variables, --Board:X=...).</summary>
 public sealed class BoardOptions
@@ -24,7 +24,7 @@ public sealed class BoardOptions
     public int KeyDerivationsPerMinute { get; set; } = 60;
 
     /// <summary>The anti-flood gate: tickets, time locks, proof of work, budgets.</summary>
-    public Gate.GateSettings Gate { get; set; } = new();
+    public GateSettings Gate { get; set; } = new();
 
     public string DatabasePath => Path.Combine(DataDirectory, "board.db");
 
