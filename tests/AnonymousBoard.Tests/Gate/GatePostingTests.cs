@@ -12,43 +12,18 @@ namespace AnonymousBoard.Tests.Gate;
 /// </summary>
 public sealed class GatePostingTests : IAsyncLifetime
 {
-    private readonly string _socket = Path.Combine(Path.GetTempPath(), $"gate-{Guid.NewGuid():N}.sock");
-    private BoardServer _server = null!;
+    private readonly SocketBoard _board = new();
+
+    private BoardServer Server => _board.Server;
 
     /// <summary>Each test picks the gate's settings; the board starts in the test.</summary>
-    private async Task Start(params string[] gate)
-    {
-        _server = new BoardServer();
-        _server.Settings.AddRange([$"--Board:UnixSocket={_socket}", .. gate]);
-        await _server.InitializeAsync();
-    }
+    private Task Start(params string[] gate) => _board.StartAsync(gate);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        File.Delete(_socket);
-    }
+    public Task DisposeAsync() => _board.DisposeAsync();
 
-    /// <summary>An HTTP client whose every connection arrives on tor circuit <paramref name="circuit"/>.</summary>
-    private HttpClient Circuit(uint circuit)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ConnectCallback = async (_, token) =>
-            {
-                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                await s.ConnectAsync(new UnixDomainSocketEndPoint(_socket), token);
-                var stream = new NetworkStream(s, ownsSocket: true);
-                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(ProxyProtocol.Format(circuit)), token);
-                return stream;
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = new Uri("http://board.onion/") };
-    }
+    private HttpClient Circuit(uint circuit) => _board.Circuit(circuit);
 
     private static async Task<Page> Form(HttpClient client) =>
         await WebBrowser.Read(await client.GetAsync(new Uri("/b/", UriKind.Relative)), "/b/");
@@ -154,8 +129,8 @@ public sealed class GatePostingTests : IAsyncLifetime
     public async Task A_circuit_ban_refuses_posts_from_that_circuit_only()
     {
         await Start("--Board:Gate:TimeLock=false");
-        Moderation.StaffKit.AddStaff(_server, "mod", "moderator", "--global");
-        var staff = await Moderation.StaffKit.SignIn(_server, "mod");
+        Moderation.StaffKit.AddStaff(Server, "mod", "moderator", "--global");
+        var staff = await Moderation.StaffKit.SignIn(Server, "mod");
         var bans = await staff.Get("/mod/bans");
         var (banned, _) = await staff.Submit(bans, "/mod/bans?handler=ban", new Dictionary<string, string?>
         {

@@ -16,45 +16,26 @@ namespace AnonymousBoard.Tests.Gate;
 /// </summary>
 public sealed class GateReportTests : IAsyncLifetime
 {
-    private readonly string _socket = Path.Combine(Path.GetTempPath(), $"gate-r-{Guid.NewGuid():N}.sock");
-    private BoardServer _server = null!;
+    private readonly SocketBoard _board = new();
 
-    private async Task Start(params string[] gate)
-    {
-        _server = new BoardServer();
-        _server.Settings.AddRange([$"--Board:UnixSocket={_socket}", .. gate]);
-        await _server.InitializeAsync();
-    }
+    private BoardServer Server => _board.Server;
+
+    /// <summary>Each test picks the gate's settings; the board starts in the test.</summary>
+    private Task Start(params string[] gate) => _board.StartAsync(gate);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        File.Delete(_socket);
-    }
+    public Task DisposeAsync() => _board.DisposeAsync();
 
-    private WebBrowser Circuit(uint circuit) => new(new HttpClient(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectCallback = async (_, token) =>
-        {
-            var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await s.ConnectAsync(new UnixDomainSocketEndPoint(_socket), token);
-            var stream = new NetworkStream(s, ownsSocket: true);
-            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(ProxyProtocol.Format(circuit)), token);
-            return stream;
-        },
-    }) { BaseAddress = new Uri("http://board.onion/") });
+    private WebBrowser Circuit(uint circuit) => new(_board.Circuit(circuit));
 
     private async Task<(long Thread, List<long> Replies)> Posts(int replies)
     {
-        var thread = await Post(_server, "b", "a thread people reply to");
+        var thread = await Post(Server, "b", "a thread people reply to");
         var list = new List<long>();
         for (var i = 0; i < replies; i++)
         {
-            list.Add(await Post(_server, "b", $"a legitimate reply {i}", thread));
+            list.Add(await Post(Server, "b", $"a legitimate reply {i}", thread));
         }
         return (thread, list);
     }
@@ -75,10 +56,10 @@ public sealed class GateReportTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(page.Field(page.Document.QuerySelector("form.post-form")!.GetAttribute("action")!, "ticket")));
     }
 
-    private int ReportsFiled() => _server.Services.GetRequiredService<IModerationStore>().ReportQueue().Sum(g => g.Count);
+    private int ReportsFiled() => Server.Services.GetRequiredService<IModerationStore>().ReportQueue().Sum(g => g.Count);
 
     private async Task<bool> Hidden(long thread, long no) =>
-        (await _server.Browser().Get($"/b/thread/{thread}")).Post(no)!.TextContent.Contains("hidden pending review", StringComparison.Ordinal);
+        (await Server.Browser().Get($"/b/thread/{thread}")).Post(no)!.TextContent.Contains("hidden pending review", StringComparison.Ordinal);
 
     [Fact]
     public async Task A_report_without_a_ticket_is_refused_with_the_text_kept_and_the_form_given_back_goes_through()
@@ -150,7 +131,7 @@ public sealed class GateReportTests : IAsyncLifetime
     public async Task Reports_from_one_circuit_count_once_toward_hiding_and_reports_from_three_circuits_hide()
     {
         await Start("--Board:Gate:Level=auto", "--Board:Gate:CalmReportsPerMinute=6");
-        AddStaff(_server, "root", "admin");
+        AddStaff(Server, "root", "admin");
         await SetAutoHide(3);
         var (thread, replies) = await Posts(1);
         var one = Circuit(0x200);
@@ -171,7 +152,7 @@ public sealed class GateReportTests : IAsyncLifetime
     public async Task A_report_flood_from_rotating_circuits_hides_no_more_than_its_budget_allows_and_staff_undo_it_for_good()
     {
         await Start("--Board:Gate:Level=auto", "--Board:Gate:CalmReportsPerMinute=6");
-        AddStaff(_server, "root", "admin");
+        AddStaff(Server, "root", "admin");
         var staff = await SetAutoHide(3);
         var (thread, replies) = await Posts(10);
 
@@ -194,7 +175,7 @@ public sealed class GateReportTests : IAsyncLifetime
 
         // The calm budget is 6 a minute with a burst of 6: the rest waited in the queue or were turned away.
         Assert.InRange(filed, 1, 6 + 2);
-        Assert.NotEqual(GateLevel.Calm, _server.Services.GetRequiredService<ReportGate>().Admission.Status.Level);
+        Assert.NotEqual(GateLevel.Calm, Server.Services.GetRequiredService<ReportGate>().Admission.Status.Level);
         var hidden = new List<long>();
         foreach (var no in replies)
         {
@@ -222,7 +203,7 @@ public sealed class GateReportTests : IAsyncLifetime
 
     private async Task<WebBrowser> SetAutoHide(int reports)
     {
-        var staff = await SignIn(_server, "root");
+        var staff = await SignIn(Server, "root");
         var edit = await staff.Get("/mod/boards?edit=b");
         var (saved, _) = await staff.Submit(edit, "/mod/boards?handler=update", Fields(("autohide", reports.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("reason", "auto-hide")));
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
