@@ -271,6 +271,23 @@ public static class Actors
         return reason is "queued" or "time lock (queued)";
     };
 
+    /// <summary>Runs one attempt after another until the drill ends; a connection the board dropped is logged and retried after a second.</summary>
+    private static async Task EachAttempt(string who, DrillLog log, Func<Task> attempt, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await attempt();
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !cancel.IsCancellationRequested)
+            {
+                log.Event(who, "error:" + e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+            }
+        }
+    }
+
     private static List<KeyValuePair<string, string>> PostFields(long thread, string body) =>
         [new("thread", thread.ToString(CultureInfo.InvariantCulture)), new("body", body)];
 
@@ -280,31 +297,23 @@ public static class Actors
         using var client = onion.Circuit(circuit);
         var who = "fixed";
         var n = 0;
-        while (!cancel.IsCancellationRequested)
+        await EachAttempt(who, log, async () =>
         {
-            try
+            var (status, form) = await Get(client, $"/b/thread/{thread}", cancel);
+            if (status == HttpStatusCode.TooManyRequests)
             {
-                var (status, form) = await Get(client, $"/b/thread/{thread}", cancel);
-                if (status == HttpStatusCode.TooManyRequests)
-                {
-                    log.Event(who, "refused:request budget");
-                    await Task.Delay(TimeSpan.FromSeconds(5), cancel);
-                    continue;
-                }
-                var body = string.Create(CultureInfo.InvariantCulture, $"SPAM from circuit {circuit} number {n++}");
-                var (accepted, slot) = await SendUntilAccepted(client, "/b/post", form, _ => PostFields(thread, body), stamps, log, who,
-                    (s, p) => { log.Event(who, "refused:" + Refusal.Classify(s, p.Error)); return true; }, cancel);
-                if (accepted)
-                {
-                    log.Event(who, "accepted", slot);
-                }
+                log.Event(who, "refused:request budget");
+                await Task.Delay(TimeSpan.FromSeconds(5), cancel);
+                return;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException && !cancel.IsCancellationRequested)
+            var body = string.Create(CultureInfo.InvariantCulture, $"SPAM from circuit {circuit} number {n++}");
+            var (accepted, slot) = await SendUntilAccepted(client, "/b/post", form, _ => PostFields(thread, body), stamps, log, who,
+                (s, p) => { log.Event(who, "refused:" + Refusal.Classify(s, p.Error)); return true; }, cancel);
+            if (accepted)
             {
-                log.Event(who, "error:" + e.GetType().Name);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+                log.Event(who, "accepted", slot);
             }
-        }
+        }, cancel);
     }
 
     /// <summary>
@@ -316,31 +325,23 @@ public static class Actors
     {
         var who = "rotating";
         var n = 0;
-        while (!cancel.IsCancellationRequested)
+        await EachAttempt(who, log, async () =>
         {
-            try
+            using var client = onion.Circuit(onion.NewCircuitId());
+            var (status, form) = await Get(client, $"/b/thread/{thread}", cancel);
+            if (status != HttpStatusCode.OK)
             {
-                using var client = onion.Circuit(onion.NewCircuitId());
-                var (status, form) = await Get(client, $"/b/thread/{thread}", cancel);
-                if (status != HttpStatusCode.OK)
-                {
-                    log.Event(who, "refused:" + Refusal.Classify(status, "Too many requests from this tor circuit"));
-                    continue;
-                }
-                var body = string.Create(CultureInfo.InvariantCulture, $"SPAM from a new circuit, number {n++} of worker {Environment.CurrentManagedThreadId}");
-                var (accepted, slot) = await SendUntilAccepted(client, "/b/post", form, _ => PostFields(thread, body), stamps, log, who,
-                    RetryOnlyWhenQueued(log, who), cancel);
-                if (accepted)
-                {
-                    log.Event(who, "accepted", slot);
-                }
+                log.Event(who, "refused:" + Refusal.Classify(status, "Too many requests from this tor circuit"));
+                return;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException && !cancel.IsCancellationRequested)
+            var body = string.Create(CultureInfo.InvariantCulture, $"SPAM from a new circuit, number {n++} of worker {Environment.CurrentManagedThreadId}");
+            var (accepted, slot) = await SendUntilAccepted(client, "/b/post", form, _ => PostFields(thread, body), stamps, log, who,
+                RetryOnlyWhenQueued(log, who), cancel);
+            if (accepted)
             {
-                log.Event(who, "error:" + e.GetType().Name);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+                log.Event(who, "accepted", slot);
             }
-        }
+        }, cancel);
     }
 
     /// <summary>Reports the target posts, a new circuit for every form, as fast as the report gate lets it.</summary>
@@ -348,33 +349,25 @@ public static class Actors
     {
         var who = "reporter";
         var n = 0;
-        while (!cancel.IsCancellationRequested)
+        await EachAttempt(who, log, async () =>
         {
-            try
+            var list = targets();
+            var target = list[n++ % list.Count];
+            using var client = onion.Circuit(onion.NewCircuitId());
+            var path = string.Create(CultureInfo.InvariantCulture, $"/b/report/{target}");
+            var (status, form) = await Get(client, path, cancel);
+            if (status != HttpStatusCode.OK)
             {
-                var list = targets();
-                var target = list[n++ % list.Count];
-                using var client = onion.Circuit(onion.NewCircuitId());
-                var path = string.Create(CultureInfo.InvariantCulture, $"/b/report/{target}");
-                var (status, form) = await Get(client, path, cancel);
-                if (status != HttpStatusCode.OK)
-                {
-                    log.Event(who, "refused:" + Refusal.Classify(status, "Too many requests from this tor circuit"));
-                    continue;
-                }
-                var (accepted, slot) = await SendUntilAccepted(client, path, form, _ => [new("category", "spam"), new("detail", "this is spam, hide it")], stamps, log, who,
-                    RetryOnlyWhenQueued(log, who), cancel);
-                if (accepted)
-                {
-                    log.Event(who, "accepted", slot);
-                }
+                log.Event(who, "refused:" + Refusal.Classify(status, "Too many requests from this tor circuit"));
+                return;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException && !cancel.IsCancellationRequested)
+            var (accepted, slot) = await SendUntilAccepted(client, path, form, _ => [new("category", "spam"), new("detail", "this is spam, hide it")], stamps, log, who,
+                RetryOnlyWhenQueued(log, who), cancel);
+            if (accepted)
             {
-                log.Event(who, "error:" + e.GetType().Name);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+                log.Event(who, "accepted", slot);
             }
-        }
+        }, cancel);
     }
 
     /// <summary>A reader on its own circuit, asking for the next page every <paramref name="every"/>, timing each answer.</summary>
