@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
+using AnonymousBoard.Site;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Reading;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime;
 using System.Text;
 using System.Text.RegularExpressions;
+using AnonymousBoard.Site;
 using AnonymousBoard.Benchmarks;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Reading;

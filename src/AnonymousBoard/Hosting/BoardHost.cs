@@ -64,7 +64,7 @@ public static class BoardHost
         services.AddSingleton<MediaService>();
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<MediaService>());
         services.AddSingleton<PostingService>();
-        services.AddSingleton<PostFormHtml>();
+        services.AddSingleton<PostForms>();
         ModLogKey logKey;
         try
         {

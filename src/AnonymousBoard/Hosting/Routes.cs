@@ -2,6 +2,7 @@ using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Site;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 
 namespace AnonymousBoard.Hosting;
@@ -14,21 +15,33 @@ namespace AnonymousBoard.Hosting;
 /// </summary>
 public static class Routes
 {
-    /// <summary>One URL of a Razor page.</summary>
+    /// <summary>One URL answered by a handler: GET also answers HEAD.</summary>
+    public sealed record Route(string Template, string Methods, Delegate Handler);
+
+    public static readonly IReadOnlyList<Route> Table =
+    [
+        // Reading
+        new("/", "GET", SitePages.Boards),                                                  // the list of boards
+        new("/{board:slug}/", "GET", BoardPages.Index),                                     // a board's first page, with the form for a new thread
+        new("/{board:slug}/page/{pageNo:int}", "GET", BoardPages.Index),                    // its further pages
+        new("/{board:slug}/catalog", "GET", BoardPages.Catalog),
+        new("/{board:slug}/thread/{no:long}", "GET", BoardPages.Thread),                    // a thread, with the reply form
+        new("/pseudonym/{fingerprint}", "GET", SitePages.Pseudonym),                        // every post one key signed
+        new("/{board:slug}/signed/{no:long}/{file}", "GET", SignedPostFiles.Serve),         // message.txt, message.txt.sig, allowed_signers
+        new("/modlog.txt", "GET", ModLogExportEndpoint.Serve),                              // the whole signed log
+        new(StyleSheet.Url, "GET", StyleSheet.Serve),                                       // the one stylesheet, named by its hash
+        new("/media/{shard}/{name}", "GET", MediaService.Serve),                            // images and thumbnails
+    ];
+
+    /// <summary>One URL of a Razor page (those not yet moved to a handler and a template).</summary>
     /// <param name="Methods">The methods its handlers answer (HEAD goes with GET), checked against the page by the route tests.</param>
     public sealed record PageRoute(string Template, string Methods, string Page);
 
     public static readonly IReadOnlyList<PageRoute> PageTable =
     [
         // Reading
-        new("/", "GET", "/Index"),                                                   // the list of boards
-        new("/{board:slug}/", "GET", "/BoardIndex"),                                 // a board's first page, with the form for a new thread
-        new("/{board:slug}/page/{pageNo:int}", "GET", "/BoardIndex"),                // its further pages
-        new("/{board:slug}/catalog", "GET", "/Catalog"),
-        new("/{board:slug}/thread/{no:long}", "GET", "/Thread"),                     // a thread, with the reply form
         new("/{board:slug}/rules", "GET", "/Rules"),
         new("/{board:slug}/signed/{no:long}", "GET", "/Signed"),                    // how to check a signed post
-        new("/pseudonym/{fingerprint}", "GET", "/Pseudonym"),                        // every post one key signed
         new("/signing", "GET", "/Signing"),                                          // how to sign posts
         new("/modlog", "GET", "/Modlog"),                                            // the public moderation log
         // Posting
@@ -51,14 +64,15 @@ public static class Routes
         new("/mod/staff", "GET POST", "/Mod/Staff"),
     ];
 
-    /// <summary>Maps the URLs that are not pages, each to its handler, then the page table.</summary>
+    /// <summary>Maps the handlers' table, then the page table.</summary>
     public static void MapEndpoints(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet(StyleSheet.Url, StyleSheet.Serve);                                          // the one stylesheet, named by its hash
-        app.MapGet("/{board:slug}/signed/{no:long}/{file}", SignedPostFiles.Serve);            // message.txt, message.txt.sig, allowed_signers
-        app.MapGet("/media/{shard}/{name}", app.Services.GetRequiredService<MediaService>().Serve); // images and thumbnails
-        app.MapGet("/modlog.txt", ModLogExportEndpoint.Serve);                                 // the whole signed log
+        foreach (var route in Table)
+        {
+            var methods = route.Methods.Split(' ');
+            app.MapMethods(route.Template, methods.Contains("GET") ? [.. methods, "HEAD"] : methods, route.Handler);
+        }
         app.MapRazorPages();                                                                   // the page table above
     }
 }

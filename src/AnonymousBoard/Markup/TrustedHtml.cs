@@ -5,8 +5,8 @@ namespace AnonymousBoard.Markup;
 
 /// <summary>
 /// HTML that Razor writes without encoding. This is the one raw-HTML path of the board: only the
-/// markup renderer (post bodies) and <see cref="HtmlWriter"/> (which encodes every piece of text it
-/// is given) make one, so everything a person typed has passed through an encoder first.
+/// markup renderer makes one (post bodies), so everything a person typed has passed through it first.
+/// Templates (<see cref="Templates"/>) write it as it is.
 /// </summary>
 public sealed class TrustedHtml : IHtmlContentContainer
 {
@@ -16,7 +16,7 @@ public sealed class TrustedHtml : IHtmlContentContainer
 
     public string Value { get; }
 
-    /// <summary>For output of <see cref="PostMarkup"/> and <see cref="HtmlWriter"/> only.</summary>
+    /// <summary>For output of <see cref="PostMarkup"/> only.</summary>
     internal static TrustedHtml FromRenderer(string html) => new(html);
 
     /// <summary>Post HTML read back from the database, where only <see cref="PostMarkup"/> writes it.</summary>

@@ -223,15 +223,16 @@ public sealed partial class MediaService : ICommitListener, IDisposable
     private static partial Regex MediaName();
 
     /// <summary>GET /media/{shard}/{name}: an image or thumbnail, only by a name the store itself makes, never a path from a request.</summary>
-    public IResult Serve(string shard, string name, HttpContext context)
+    public static IResult Serve(string shard, string name, HttpContext context, MediaService media)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(media);
         var relative = $"{shard}/{name}";
         if (!MediaName().IsMatch(relative))
         {
             return Results.NotFound();
         }
-        var path = Path.Combine(_files.MediaDirectory, shard, name);
+        var path = Path.Combine(media._files.MediaDirectory, shard, name);
         if (!File.Exists(path))
         {
             return Results.NotFound();

@@ -29,7 +29,7 @@ public sealed class DeleteModel(BoardDirectory boards, PostingService posting) :
         return posting.Delete(Board, number, password) switch
         {
             DeleteResult.Deleted { WasThread: true } => new SeeOtherResult($"/{Board.Slug}/"),
-            DeleteResult.Deleted d => new SeeOtherResult(PostHtml.ThreadUrl(Board.Slug, d.ThreadNo)),
+            DeleteResult.Deleted d => new SeeOtherResult(AnonymousBoard.Site.Links.Thread(Board.Slug, d.ThreadNo)),
             DeleteResult.Refused r => Refused(r.StatusCode, r.Error),
             _ => throw new InvalidOperationException("Unknown delete result."),
         };

@@ -13,7 +13,7 @@ namespace AnonymousBoard.Pages;
 /// <summary>POST /{board}/post: a new thread or a reply. Success is a 303 to the new post.</summary>
 // The body is read by PostRequest as it streams (the file only up to the board's limit), which also
 // sets the request size limit for the board (PostRequest.BodyLimit).
-public sealed class PostModel(BoardDirectory boards, PostingService posting, MediaService media) : BoardPageModel(boards)
+public sealed class PostModel(BoardDirectory boards, PostingService posting, MediaService media, PostForms forms) : BoardPageModel(boards)
 {
     public PostForm Form { get; private set; } = new();
 
@@ -21,6 +21,9 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
 
     /// <summary>The ticket the gate gave for the form that goes back (a queued place), if any.</summary>
     public TicketOffer? Ticket { get; private set; }
+
+    /// <summary>The form that goes back, with everything typed and what was wrong.</summary>
+    public PostFormView? FormView { get; private set; }
 
     /// <summary>The ban that refused this post, shown with everything typed.</summary>
     public Ban? Ban { get; private set; }
@@ -76,7 +79,7 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
             switch (result)
             {
                 case PostResult.Accepted a:
-                    return new SeeOtherResult($"{PostHtml.ThreadUrl(Board.Slug, a.ThreadNo)}#p{a.No}");
+                    return new SeeOtherResult($"{AnonymousBoard.Site.Links.Thread(Board.Slug, a.ThreadNo)}#p{a.No}");
                 case PostResult.Rejected r:
                     Ticket = r.Ticket;
                     return Rejected(r.StatusCode, [.. r.Errors, .. fileNote]);
@@ -106,6 +109,7 @@ public sealed class PostModel(BoardDirectory boards, PostingService posting, Med
     {
         // A message may quote what was sent (a bad thread number): shown as text HTML can carry.
         Errors = [.. errors.Select(AnonymousBoard.Markup.HtmlText.Printable)];
+        FormView = forms.View(Board, Form.Thread, Form, Errors, HttpContext.GetCircuitId(), Ticket, TextKept);
         var page = Page();
         page.StatusCode = status;
         return page;

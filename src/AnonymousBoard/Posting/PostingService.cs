@@ -301,7 +301,7 @@ public sealed class PostingService(
     /// <param name="notDone">How the refusal starts: "Not posted", "Not sent".</param>
     internal static string GateMessage(AdmissionDecision decision, string what = "post", string notDone = "Not posted")
     {
-        var when = decision.RetryAt is { } at ? $" You can send it from {PostHtml.FormatTime(at)}." : "";
+        var when = decision.RetryAt is { } at ? $" You can send it from {Times.Shown(at)}." : "";
         var reason = decision.Reason ?? $"the board is not taking this {what} right now";
         return decision.Outcome == AdmissionOutcome.Queued
             ? $"Your {what} has a place in the queue ({reason}).{when} Everything you typed is below; send the form again then."

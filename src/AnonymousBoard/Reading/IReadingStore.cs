@@ -46,7 +46,11 @@ public sealed record MovedPost(string Board, long ThreadNo, long No);
 
 public sealed record ThreadSummary(
     long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt,
-    bool BumpLocked = false);
+    bool BumpLocked = false)
+{
+    /// <summary>The subject, or the number when it has none.</summary>
+    public string Title => Subject.Length > 0 ? Subject : $"Thread No. {No}";
+}
 
 /// <summary>Post <see cref="FromNo"/> (on board <see cref="FromBoard"/>) quotes post <see cref="ToNo"/>.</summary>
 public sealed record Backlink(long ToNo, string FromBoard, long FromNo, long FromThreadNo);

@@ -46,7 +46,7 @@ public sealed class PageSafetyTests : IAsyncLifetime
         await Add("rejected post", Post("/b/post", ("body", "")));
         await Add("rejected delete", Post("/b/delete", ("no", "1"), ("password", "wrong")));
         await Add("bad thread number", Post("/b/post", ("thread", "abc"), ("body", "x")));
-        await Add("stylesheet", client.GetAsync(new Uri(AnonymousBoard.Reading.StyleSheet.Url, UriKind.Relative)));
+        await Add("stylesheet", client.GetAsync(new Uri(AnonymousBoard.Site.StyleSheet.Url, UriKind.Relative)));
         await Add("redirect", Post("/b/post", ("body", "redirected")));
     }
 
@@ -140,7 +140,7 @@ public sealed class PageSafetyTests : IAsyncLifetime
     {
         var css = _pages.Single(p => p.What == "stylesheet");
         Assert.Equal("text/css", css.Response.Content.Headers.ContentType!.MediaType);
-        Assert.True(AnonymousBoard.Reading.StyleSheet.Bytes.Length < 8 * 1024, $"CSS is {AnonymousBoard.Reading.StyleSheet.Bytes.Length} bytes");
+        Assert.True(AnonymousBoard.Site.StyleSheet.Bytes.Length < 8 * 1024, $"CSS is {AnonymousBoard.Site.StyleSheet.Bytes.Length} bytes");
         Assert.DoesNotContain("url(", css.Body, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("@font-face", css.Body, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("@import", css.Body, StringComparison.OrdinalIgnoreCase);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AnonymousBoard.Site;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Reading;
 using AnonymousBoard.Tests.Support;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AnonymousBoard.Tests.Board;
 
 /// <summary>
-/// The board index and thread pages skip Razor and are written from prepared parts (Reading/PreparedPage).
+/// The board index and thread pages are templates around posts prepared once per write (Reading/BoardPages).
 /// What that must not cost: escaping of what staff typed into a board's name, a fresh ticket in every
 /// form, the posting level as it is now rather than when the page was prepared, and HEAD requests.
 /// </summary>

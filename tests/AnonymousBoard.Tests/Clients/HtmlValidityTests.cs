@@ -25,7 +25,7 @@ public sealed class HtmlValidityTests(SampleBoard sample)
     public async Task The_stylesheet_passes_the_Nu_CSS_checker()
     {
         var file = Path.Combine(Path.GetTempPath(), $"board-{Guid.NewGuid():N}.css");
-        await File.WriteAllBytesAsync(file, AnonymousBoard.Reading.StyleSheet.Bytes);
+        await File.WriteAllBytesAsync(file, AnonymousBoard.Site.StyleSheet.Bytes);
         try
         {
             var messages = await NuChecker.Run(["--css", file]);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
+using AnonymousBoard.Site;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Reading;
 

@@ -1,6 +1,5 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Storage;
-using AnonymousBoard.Markup;
 using AnonymousBoard.Reading;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,7 +13,7 @@ public sealed class ModThreadModel(BoardDirectory boards, BoardReader store) : S
 {
     public Board Board { get; private set; } = null!;
     public long No { get; private set; }
-    public TrustedHtml Posts { get; private set; } = TrustedHtml.Empty;
+    public PostList Posts { get; private set; } = new([]);
     public string Title { get; private set; } = "";
 
     public IActionResult OnGet(string board, long no)
@@ -24,8 +23,8 @@ public sealed class ModThreadModel(BoardDirectory boards, BoardReader store) : S
             return NotFound();
         }
         (Board, No) = (b, no);
-        Posts = PostHtml.Thread(b, thread, Paths.Base);
-        Title = PostHtml.ThreadTitle(thread.Thread);
+        Posts = BoardPages.Posts(b, thread, Paths.Base);
+        Title = thread.Thread.Title;
         return Page();
     }
 }

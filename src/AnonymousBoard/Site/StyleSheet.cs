@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace AnonymousBoard.Reading;
+namespace AnonymousBoard.Site;
 
 /// <summary>
 /// The board's one CSS file, embedded in the program and served under a name that carries its hash,

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using RazorSlices;
+
+namespace AnonymousBoard.Markup;
+
+/// <summary>
+/// The one way the board writes HTML: Razor Slices templates (*.cshtml beside the feature they
+/// belong to), compiled and rendered straight to UTF-8. A template encodes every value it writes;
+/// the only unencoded HTML it writes is a post body from the markup renderer (<see cref="TrustedHtml"/>)
+/// and fragments rendered by templates before (<see cref="PreparedHtml"/>).
+/// </summary>
+public static class Templates
+{
+    /// <summary>All of Unicode passes as itself, as UTF-8; only what HTML gives meaning to (&lt;, &gt;, &amp;, quotes) is escaped.</summary>
+    public static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    /// <summary>
+    /// Renders a fragment once, to be kept (the page cache) and written into pages many times.
+    /// Templates render without waiting on anything, so this completes synchronously.
+    /// </summary>
+    public static PreparedHtml Prepare(RazorSlice slice)
+    {
+        ArgumentNullException.ThrowIfNull(slice);
+        using var buffer = new PageBuffer();
+        var rendering = slice.RenderAsync(buffer, Encoder);
+        if (!rendering.IsCompletedSuccessfully)
+        {
+            rendering.AsTask().GetAwaiter().GetResult();
+        }
+        return new PreparedHtml(buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>A whole page as the response, with <paramref name="status"/>.</summary>
+    public static IResult Page(RazorSlice slice, int status = StatusCodes.Status200OK) => new PageResult(slice, status);
+
+    /// <summary>
+    /// The page is rendered into memory first and sent at once with its length, as a file would be:
+    /// one write and no chunking, and a HEAD request learns the size without the body.
+    /// </summary>
+    private sealed class PageResult(RazorSlice slice, int status) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            using var buffer = new PageBuffer();
+            await slice.RenderAsync(buffer, Encoder, httpContext.RequestAborted);
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = "text/html; charset=utf-8";
+            response.ContentLength = buffer.WrittenCount;
+            await response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted);
+        }
+    }
+
+    /// <summary>A growing buffer from the shared pool that a template renders into.</summary>
+    private sealed class PageBuffer : PipeWriter, IDisposable
+    {
+        private byte[] _array = ArrayPool<byte>.Shared.Rent(16 * 1024);
+
+        public int WrittenCount { get; private set; }
+
+        public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, WrittenCount);
+
+        public ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, WrittenCount);
+
+        public override void Advance(int bytes) => WrittenCount += bytes;
+
+        public override Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Reserve(sizeHint);
+            return _array.AsMemory(WrittenCount);
+        }
+
+        public override Span<byte> GetSpan(int sizeHint = 0)
+        {
+            Reserve(sizeHint);
+            return _array.AsSpan(WrittenCount);
+        }
+
+        private void Reserve(int sizeHint)
+        {
+            var needed = WrittenCount + Math.Max(sizeHint, 256);
+            if (needed <= _array.Length)
+            {
+                return;
+            }
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _array.Length * 2));
+            WrittenSpan.CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = larger;
+        }
+
+        // Nothing leaves before the whole page is written.
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(new FlushResult(false, false));
+
+        public override void CancelPendingFlush()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = [];
+        }
+    }
+}
+
+/// <summary>
+/// HTML a template rendered earlier, in UTF-8 (a thread's posts, a thread's preview), written into a
+/// page as it is. Only <see cref="Templates.Prepare"/> makes one, so it holds nothing a template did not encode.
+/// </summary>
+public sealed class PreparedHtml
+{
+    public static readonly PreparedHtml Empty = new([]);
+
+    internal PreparedHtml(byte[] utf8) => Utf8 = utf8;
+
+    public ReadOnlyMemory<byte> Utf8 { get; }
+}

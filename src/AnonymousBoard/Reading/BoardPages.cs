@@ -1,0 +1,107 @@
+using System.Globalization;
+using AnonymousBoard.Boards;
+using AnonymousBoard.Gate;
+using AnonymousBoard.Markup;
+using AnonymousBoard.Posting;
+using AnonymousBoard.Site;
+using AnonymousBoard.Storage;
+
+namespace AnonymousBoard.Reading;
+
+/// <summary>
+/// The pages read most: a board's index, its catalog and its threads. Their posts are prepared once per
+/// write (<see cref="PageCache"/>); what differs per request, the posting level and the form's
+/// single-use ticket, is written by the page template around them.
+/// </summary>
+public static class BoardPages
+{
+    /// <summary>GET /{board}/ and /{board}/page/{pageNo}.</summary>
+    public static IResult Index(string board, int? pageNo, HttpContext context, BoardDirectory boards, BoardReader reader, PageCache cache,
+        AdmissionGate gate, PostForms forms)
+    {
+        var page = pageNo ?? 1;
+        if (boards.Find(board) is not { } b || page < 1)
+        {
+            return Results.NotFound();
+        }
+        var prepared = cache.Board("index", b.Id, page, b, () => PrepareIndex(b, page, reader, cache));
+        if (page > prepared.PageCount)
+        {
+            return Results.NotFound();
+        }
+        var form = forms.View(b, null, new PostForm(), [], context.GetCircuitId());
+        return Templates.Page(IndexPage.Create(new IndexPageView(b, boards.All, gate.Status, page, prepared, form)));
+    }
+
+    /// <summary>GET /{board}/catalog: every live thread as a compact tile.</summary>
+    public static IResult Catalog(string board, BoardDirectory boards, BoardReader reader, PageCache cache, AdmissionGate gate)
+    {
+        if (boards.Find(board) is not { } b)
+        {
+            return Results.NotFound();
+        }
+        var tiles = cache.Board("catalog", b.Id, 0, b,
+            () => Templates.Prepare(CatalogTiles.Create(new CatalogView(b.Slug, reader.ListLiveThreads(b.Id, 0, b.Settings.ThreadCap)))));
+        return Templates.Page(CatalogPage.Create(new CatalogPageView(b, boards.All, gate.Status, tiles)));
+    }
+
+    /// <summary>GET /{board}/thread/{no}: the whole thread, and the reply form.</summary>
+    /// <remarks>"?quote=N" (a post's Reply link) starts the reply by quoting post N.</remarks>
+    public static IResult Thread(string board, long no, HttpContext context, BoardDirectory boards, BoardReader reader, PageCache cache,
+        AdmissionGate gate, PostForms forms)
+    {
+        if (boards.Find(board) is not { } b)
+        {
+            return Results.NotFound();
+        }
+        var prepared = cache.Thread("thread", new ThreadRef(b.Id, no), b,
+            () => reader.GetThread(b.Id, no) is { } thread ? new PreparedThread(thread.Thread, Templates.Prepare(ThreadPosts.Create(Posts(b, thread)))) : Missing);
+        if (ReferenceEquals(prepared, Missing) || prepared.Thread.No != no)
+        {
+            // A reply's number is not a thread: send the reader to the thread that holds it.
+            if (reader.FindThreadOf(b.Id, no) is { } holder && holder != no)
+            {
+                return Results.Redirect($"{Links.Thread(b.Slug, holder)}#p{no}");
+            }
+            // A thread moved by staff: its old address leads to where it went.
+            return reader.FindMoved(b.Id, no) is { } moved
+                ? Results.Redirect($"{Links.Thread(moved.Board, moved.ThreadNo)}#p{moved.No}")
+                : Results.NotFound();
+        }
+        var thread = prepared.Thread;
+        PostFormView? form = null;
+        if (!thread.Archived && !thread.Locked)
+        {
+            // A malformed quote number is ignored, as a link with a typo should be.
+            var quote = long.TryParse(context.Request.Query["quote"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? $">>{q}\n" : null;
+            form = forms.View(b, thread.No, new PostForm { Body = quote }, [], context.GetCircuitId());
+        }
+        return Templates.Page(ThreadPage.Create(new ThreadPageView(b, boards.All, gate.Status, thread, prepared.Posts, form)));
+    }
+
+    /// <summary>Every post of a thread as the thread page shows it, and as the staff view does with <paramref name="staffBase"/>.</summary>
+    public static PostList Posts(Board board, ThreadContent thread, string? staffBase = null)
+    {
+        ArgumentNullException.ThrowIfNull(board);
+        ArgumentNullException.ThrowIfNull(thread);
+        return new PostList([.. thread.Posts.Select(p => new PostView(board.Slug, p, thread.Backlinks, staffBase))]);
+    }
+
+    private static PreparedIndex PrepareIndex(Board board, int pageNo, BoardReader reader, PageCache cache)
+    {
+        var s = board.Settings;
+        var pageCount = Math.Max(1, (reader.CountLiveThreads(board.Id) + s.ThreadsPerPage - 1) / s.ThreadsPerPage);
+        var previews = reader.ListLiveThreads(board.Id, (pageNo - 1) * s.ThreadsPerPage, s.ThreadsPerPage)
+            .Select(thread => cache.Thread("preview", new ThreadRef(board.Id, thread.No), board,
+                () => reader.GetThreadPreview(board.Id, thread.No, s.PreviewsPerThread) is { } content
+                    ? Templates.Prepare(ThreadPreview.Create(new ThreadContentView(board.Slug, content)))
+                    : PreparedHtml.Empty))
+            .ToList();
+        return new PreparedIndex(previews, pageCount);
+    }
+
+    /// <summary>A thread's posts as prepared HTML, with what the page says about the thread.</summary>
+    private sealed record PreparedThread(ThreadSummary Thread, PreparedHtml Posts);
+
+    private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), PreparedHtml.Empty);
+}
