@@ -83,7 +83,12 @@ public static class BoardHost
         services.AddSingleton<Bans>();
         services.AddSingleton<Filters>();
         services.AddSingleton<BoardPolicies>();
-        services.AddSingleton<ModerationService>();
+        services.AddSingleton<Reports>();
+        services.AddSingleton<ThreadMove>();
+        services.AddSingleton<PostModeration>();
+        services.AddSingleton<BanModeration>();
+        services.AddSingleton<FilterModeration>();
+        services.AddSingleton<BoardModeration>();
         var modSegment = new ModPaths(Microsoft.Extensions.Options.Options.Create(options)).Segment;
         services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
         services.AddRazorPages(o =>
@@ -202,9 +207,13 @@ public static class BoardHost
             SweptFiles(services.GetRequiredService<ILoggerFactory>().CreateLogger("AnonymousBoard.Media"), swept, null);
         }
 
-        var moderation = services.GetRequiredService<IModerationStore>();
-        moderation.ForgetCircuits(DateTimeOffset.UtcNow - TimeSpan.FromHours(options.Moderation.CircuitRetentionHours));
-        if (moderation.CountStaff() == 0)
+        using (var work = services.GetRequiredService<IStorage>().Write())
+        {
+            services.GetRequiredService<IPosterIdentityStore>().ForgetCircuits(work,
+                DateTimeOffset.UtcNow - TimeSpan.FromHours(options.Moderation.CircuitRetentionHours));
+            work.Commit();
+        }
+        if (services.GetRequiredService<StaffAccounts>().Count() == 0)
         {
             // Said at every start until there is someone to moderate the board.
             NoStaffYet(services.GetRequiredService<ILoggerFactory>().CreateLogger("AnonymousBoard.Moderation"),

@@ -30,7 +30,16 @@ public static class Composition
         services.AddSingleton<IPostingStore, SqlitePostingStore>();
         services.AddSingleton<IMarkupStore, SqliteMarkupStore>();
         services.AddSingleton<IMediaStore, SqliteMediaStore>();
-        services.AddSingleton<IModerationStore, SqliteModerationStore>();
+        services.AddSingleton<IStaffStore, SqliteStaffStore>();
+        services.AddSingleton<IStaffSessionStore, SqliteStaffSessionStore>();
+        services.AddSingleton<IModLogStore, SqliteModLogStore>();
+        services.AddSingleton<IPostActionStore, SqlitePostActionStore>();
+        services.AddSingleton<IThreadMoveStore, SqliteThreadMoveStore>();
+        services.AddSingleton<IReportStore, SqliteReportStore>();
+        services.AddSingleton<IBanStore, SqliteBanStore>();
+        services.AddSingleton<IFilterStore, SqliteFilterStore>();
+        services.AddSingleton<IBoardPolicyStore, SqliteBoardPolicyStore>();
+        services.AddSingleton<IPosterIdentityStore, SqlitePosterIdentityStore>();
         services.AddSingleton(sp => ModLogKey.LoadOrCreate(options.DataDirectory));
 
         services.AddSingleton<BoardDirectory>();
@@ -40,6 +49,9 @@ public static class Composition
         services.AddSingleton<BoardReader>();
         services.AddSingleton<PostRendering>();
         services.AddSingleton<PostRemoval>();
+        services.AddSingleton<ModLogWriter>();
+        services.AddSingleton<ModLogReader>();
+        services.AddSingleton<StaffAccounts>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using AnonymousBoard.Boards;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
 
@@ -28,6 +29,9 @@ public sealed record PosterIdentity(
     IReadOnlyList<string>? FileHashes = null)
 {
     public static readonly PosterIdentity None = new("");
+
+    /// <summary>Whether anything names who posted (a tripcode, a pseudonym, a circuit): only then is it recorded.</summary>
+    public bool NamesAPoster => Tripcode is not null || PseudonymFingerprint is not null || CircuitId is not null;
 }
 
 public sealed record BanDraft(long? BoardId, BanKind Kind, string Value, string Reason, DateTimeOffset Now, DateTimeOffset? Expires, long? StaffId);
@@ -107,12 +111,13 @@ public static class BanKinds
 }
 
 /// <summary>The ban check the posting handler calls: the first active ban that applies, or null.</summary>
-public sealed class Bans(IModerationStore store, TimeProvider time)
+public sealed class Bans(IStorage storage, IBanStore store, TimeProvider time)
 {
     public Ban? Find(Board board, PosterIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(board);
-        return store.ActiveBans(board.Id, time.GetUtcNow()).FirstOrDefault(b => BanKinds.Matches(b, identity));
+        using var work = storage.Read();
+        return store.ListActive(work, board.Id, time.GetUtcNow()).FirstOrDefault(b => BanKinds.Matches(b, identity));
     }
 }
 

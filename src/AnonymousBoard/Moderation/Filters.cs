@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Posting;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
 
@@ -31,7 +32,7 @@ public abstract record FilterVerdict
 /// fullwidth and styled letters match plain ones) and zero-width characters removed, so nobody gets
 /// past a word filter by writing "ｓｐａｍ" or "sp\u200Bam".
 /// </summary>
-public sealed class Filters(IModerationStore store)
+public sealed class Filters(IStorage storage, IFilterStore store)
 {
     public static string Normalise(string text) =>
         PostRules.RemoveInvisible(text.Normalize(NormalizationForm.FormKC)).Replace("\u00AD", "", StringComparison.Ordinal);
@@ -39,7 +40,11 @@ public sealed class Filters(IModerationStore store)
     public FilterVerdict Apply(Board board, string name, string subject, string body)
     {
         ArgumentNullException.ThrowIfNull(board);
-        var rules = store.ListFilters().Where(f => f.BoardId is null || f.BoardId == board.Id).ToList();
+        List<FilterRule> rules;
+        using (var work = storage.Read())
+        {
+            rules = store.List(work).Where(f => f.BoardId is null || f.BoardId == board.Id).ToList();
+        }
         return Apply(rules, name, subject, body);
     }
 

@@ -5,7 +5,7 @@ using AnonymousBoard.Identity;
 
 namespace AnonymousBoard.Moderation;
 
-/// <summary>What a staff action asks to be logged; the store adds sequence, time and the chain.</summary>
+/// <summary>What a staff action asks to be logged; <see cref="ModLogWriter"/> adds sequence, time, the chain and the signature.</summary>
 /// <param name="Actor">The acting member's public handle ("operator" for the command line).</param>
 /// <param name="Action">A short verb phrase, e.g. "delete post", "ban".</param>
 /// <param name="Reason">Required; shown to everyone.</param>

@@ -30,7 +30,7 @@ public static class ModLogCommand
         switch (args[0])
         {
             case "export":
-                context.Out.Write(Export(context.Get<IModerationStore>(), context.Get<ModLogKey>()));
+                context.Out.Write(context.Get<ModLogReader>().Export());
                 return 0;
             case "verify":
                 return Verify(context, args[1..]);
@@ -40,13 +40,6 @@ public static class ModLogCommand
             default:
                 return context.Usage($"unknown modlog subcommand \"{args[0]}\".\n" + Help);
         }
-    }
-
-    public static string Export(IModerationStore store, ModLogKey key)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(key);
-        return ModLogFormat.Export(key.PublicKeyHex, store.ReadLogOldestFirst());
     }
 
     private static int Verify(CommandContext context, string[] args)
@@ -92,7 +85,7 @@ public static class ModLogCommand
     {
         if (source == "local")
         {
-            return Export(context.Get<IModerationStore>(), context.Get<ModLogKey>());
+            return context.Get<ModLogReader>().Export();
         }
         if (source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
@@ -112,6 +105,6 @@ public static class ModLogCommand
 public static class ModLogExportEndpoint
 {
     /// <summary>GET /modlog.txt: the whole log in its archivable form, oldest first.</summary>
-    public static IResult Serve(IModerationStore store, ModLogKey key) =>
-        Results.Text(ModLogCommand.Export(store, key), "text/plain; charset=utf-8");
+    public static IResult Serve(ModLogReader log) =>
+        Results.Text(log.Export(), "text/plain; charset=utf-8");
 }

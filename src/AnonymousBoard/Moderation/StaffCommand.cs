@@ -95,8 +95,8 @@ public static class StaffCommand
             }
             ids.Add(board.Id);
         }
-        var store = context.Get<IModerationStore>();
-        var member = store.AddStaff(name, handle?.Trim(), parsedRole, global, ids, StaffPasswords.Hash(password), Operator with { Action = "add staff" });
+        var member = context.Get<StaffAccounts>().Add(new NewStaff(name, handle?.Trim(), parsedRole, global, ids, StaffPasswords.Hash(password)),
+            Operator with { Action = "add staff" });
         if (member is null)
         {
             return context.Fail($"the name \"{name}\" or that handle is already taken.");
@@ -107,10 +107,10 @@ public static class StaffCommand
 
     private static int List(CommandContext context)
     {
-        var store = context.Get<IModerationStore>();
+        var staff = context.Get<StaffAccounts>();
         var boards = context.Get<BoardDirectory>().All.ToDictionary(b => b.Id, b => b.Slug);
         context.Out.WriteLine("name\thandle\trole\tboards");
-        foreach (var m in store.ListStaff())
+        foreach (var m in staff.List())
         {
             var scope = m.Role == StaffRole.Admin || m.Global ? "all" : string.Join(',', m.BoardIds.Select(id => boards.GetValueOrDefault(id, "?")));
             context.Out.WriteLine($"{m.Name}\t{m.Handle}\t{Permissions.Name(m.Role)}\t{scope}");
@@ -124,7 +124,7 @@ public static class StaffCommand
         {
             return context.Usage("staff remove needs exactly one name.");
         }
-        if (!context.Get<IModerationStore>().RemoveStaff(args[0], Operator with { Action = "remove staff" }))
+        if (!context.Get<StaffAccounts>().Remove(args[0], Operator with { Action = "remove staff" }))
         {
             return context.Fail($"there is no staff member named \"{args[0]}\".");
         }
@@ -143,7 +143,7 @@ public static class StaffCommand
         {
             return context.Fail(weak);
         }
-        if (!context.Get<IModerationStore>().SetPassword(args[0], StaffPasswords.Hash(password), Operator with { Action = "change staff password" }))
+        if (!context.Get<StaffAccounts>().SetPassword(args[0], StaffPasswords.Hash(password), Operator with { Action = "change staff password" }))
         {
             return context.Fail($"there is no staff member named \"{args[0]}\".");
         }

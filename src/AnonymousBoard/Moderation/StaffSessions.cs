@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using AnonymousBoard.Hosting;
 using AnonymousBoard.Settings;
+using AnonymousBoard.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AnonymousBoard.Moderation;
@@ -41,7 +42,8 @@ public sealed class ModPaths
 /// pages; the database keeps its hash. Sessions end after a short idle time, at a fixed maximum
 /// age, at sign-out, and when the member's password changes or they are removed.
 /// </summary>
-public sealed class StaffSessions(IModerationStore store, TimeProvider time, IOptions<BoardOptions> options, ModPaths paths)
+public sealed class StaffSessions(IStorage storage, IStaffSessionStore store, IStaffStore staff, TimeProvider time,
+    IOptions<BoardOptions> options, ModPaths paths)
 {
     public const string CookieName = "ab_staff";
     private static readonly object ItemKey = new();
@@ -53,7 +55,11 @@ public sealed class StaffSessions(IModerationStore store, TimeProvider time, IOp
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(member);
         var token = RandomNumberGenerator.GetBytes(32);
-        store.CreateSession(SHA256.HashData(token), member.Id, time.GetUtcNow());
+        using (var work = storage.Write())
+        {
+            store.Create(work, SHA256.HashData(token), member.Id, time.GetUtcNow());
+            work.Commit();
+        }
         context.Response.Cookies.Append(CookieName, Convert.ToBase64String(token).TrimEnd('=').Replace('+', '-').Replace('/', '_'), new CookieOptions
         {
             Path = paths.Base,
@@ -70,7 +76,7 @@ public sealed class StaffSessions(IModerationStore store, TimeProvider time, IOp
         ArgumentNullException.ThrowIfNull(context);
         if (TokenHash(context) is { } hash)
         {
-            store.DeleteSession(hash);
+            Delete(hash);
         }
         context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = paths.Base, HttpOnly = true, SameSite = SameSiteMode.Strict });
     }
@@ -85,9 +91,7 @@ public sealed class StaffSessions(IModerationStore store, TimeProvider time, IOp
         {
             return;
         }
-        var now = time.GetUtcNow();
-        var member = store.UseSession(hash, now, now - TimeSpan.FromMinutes(Settings.SessionIdleMinutes), now - TimeSpan.FromHours(Settings.SessionMaxHours));
-        if (member is null)
+        if (Use(hash) is not { } member)
         {
             return;
         }
@@ -97,6 +101,49 @@ public sealed class StaffSessions(IModerationStore store, TimeProvider time, IOp
             [new Claim(ClaimTypes.NameIdentifier, "staff-session-" + Convert.ToHexStringLower(hash)[..32]), new Claim(ClaimTypes.Name, member.Handle)],
             authenticationType: "staff-session");
         context.User = new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>
+    /// The session's member, if the session was used within the idle time and made within the
+    /// maximum age; an expired session is deleted.
+    /// </summary>
+    private StaffMember? Use(byte[] tokenHash)
+    {
+        var now = time.GetUtcNow();
+        StaffSessionRecord? session;
+        StaffMember? member;
+        using (var work = storage.Read())
+        {
+            session = store.Find(work, tokenHash);
+            member = session is null ? null : staff.Find(work, session.StaffId);
+        }
+        if (session is null)
+        {
+            return null;
+        }
+        // To the second, as the times are stored.
+        var (seen, made) = (session.SeenAt.ToUnixTimeSeconds(), session.CreatedAt.ToUnixTimeSeconds());
+        if (seen < (now - TimeSpan.FromMinutes(Settings.SessionIdleMinutes)).ToUnixTimeSeconds()
+            || made < (now - TimeSpan.FromHours(Settings.SessionMaxHours)).ToUnixTimeSeconds())
+        {
+            Delete(tokenHash);
+            return null;
+        }
+        // Written at most once a minute: a page view need not be a write.
+        if (now.ToUnixTimeSeconds() - seen >= 60)
+        {
+            using var work = storage.Write();
+            store.MarkSeen(work, tokenHash, now);
+            work.Commit();
+        }
+        return member;
+    }
+
+    private void Delete(byte[] tokenHash)
+    {
+        using var work = storage.Write();
+        store.Delete(work, tokenHash);
+        work.Commit();
     }
 
     private static byte[]? TokenHash(HttpContext context)

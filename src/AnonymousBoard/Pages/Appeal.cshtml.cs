@@ -12,7 +12,7 @@ namespace AnonymousBoard.Pages;
 /// (<see cref="ReportGate"/>, tickets bound to <see cref="ReportGate.AppealScope"/>), so guessing ban
 /// numbers costs what reporting does; a refusal gives the form back with the text and a fresh ticket.
 /// </summary>
-public sealed class AppealModel(IModerationStore store, ReportGate gate, TimeProvider time) : PageModel
+public sealed class AppealModel(BanModeration bans, ReportGate gate, TimeProvider time) : PageModel
 {
     public string? BanId { get; private set; }
     public string? Text { get; private set; }
@@ -54,7 +54,7 @@ public sealed class AppealModel(IModerationStore store, ReportGate gate, TimePro
                 return Answer(admission.Outcome == AdmissionOutcome.Queued ? StatusCodes.Status202Accepted : StatusCodes.Status429TooManyRequests,
                     PostingService.GateMessage(admission, "appeal", "Not sent"));
         }
-        return store.AddAppeal(id, body, time.GetUtcNow()) switch
+        return bans.Appeal(id, body) switch
         {
             AppealOutcome.Filed => Done("Your appeal was sent. Staff answer appeals in the admin pages; the outcome appears in the moderation log."),
             AppealOutcome.AlreadyFiled => Answer(StatusCodes.Status409Conflict, $"Ban No. {id} has already been appealed; each ban takes one appeal."),

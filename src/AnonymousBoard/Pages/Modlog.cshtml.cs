@@ -4,16 +4,16 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AnonymousBoard.Pages;
 
 /// <summary>/modlog: the public moderation log, newest first, 50 a page.</summary>
-public sealed class ModlogModel(IModerationStore store, ModLogKey key) : PageModel
+public sealed class ModlogModel(ModLogReader log) : PageModel
 {
     public const int PageSize = 50;
     public IReadOnlyList<LogEntry> Entries { get; private set; } = [];
     public long? Older { get; private set; }
-    public string PublicKey => key.PublicKeyHex;
+    public string PublicKey => log.PublicKeyHex;
 
     public void OnGet(long? before)
     {
-        Entries = store.ReadLog(before is > 0 ? before : null, PageSize);
+        Entries = log.Page(before is > 0 ? before : null, PageSize);
         Older = Entries.Count == PageSize && Entries[^1].Seq > 1 ? Entries[^1].Seq : null;
     }
 }

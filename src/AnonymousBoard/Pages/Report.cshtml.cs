@@ -15,8 +15,8 @@ namespace AnonymousBoard.Pages;
 /// per-circuit and board-wide budgets, time lock and work by level. A refusal gives the form back
 /// with what was typed and a fresh ticket.
 /// </summary>
-public sealed class ReportModel(BoardDirectory boards, BoardReader store, IModerationStore moderation, BoardPolicies policies,
-    PageCache cache, ReportGate gate, TimeProvider time) : BoardPageModel(boards)
+public sealed class ReportModel(BoardDirectory boards, BoardReader store, Reports reports, BoardPolicies policies,
+    ReportGate gate, TimeProvider time) : BoardPageModel(boards)
 {
     public static readonly IReadOnlyList<(string Value, string Label)> Categories =
     [
@@ -86,10 +86,9 @@ public sealed class ReportModel(BoardDirectory boards, BoardReader store, IModer
         }
         // Only some admitted reports count toward hiding the post by themselves (see ReportGate).
         var counts = gate.CountsTowardHide(Board.Id, no, circuit);
-        switch (moderation.AddReport(Board, no, category!, text, policies.Get(Board.Id).AutoHideReports, counts, time.GetUtcNow()))
+        switch (reports.File(Board, no, category!, text, policies.Get(Board.Id).AutoHideReports, counts, time.GetUtcNow()))
         {
-            case ReportOutcome.Filed filed:
-                cache.Invalidate(filed.Touched);
+            case ReportOutcome.Filed:
                 return new SeeOtherResult($"/{Board.Slug}/report/{no}?sent=1");
             default:
                 return NotFound();

@@ -39,7 +39,7 @@ public abstract record DeleteResult
 /// transaction, refresh the prepared pages.
 /// </summary>
 public sealed class PostingService(
-    IStorage storage, IPostingStore posts, PostRendering rendering, PostRemoval removal, IModerationStore moderation,
+    IStorage storage, IPostingStore posts, PostRendering rendering, PostRemoval removal, IPosterIdentityStore posters, Reports reports,
     IdentityService identities, MediaService media, TimeProvider time,
     IOptions<BoardOptions> options, Bans bans, Filters filters, AdmissionGate gate, ILogger<PostingService> log)
 {
@@ -256,11 +256,14 @@ public sealed class PostingService(
         var rendered = rendering.Render(work, draft.Body, board.Slug, threadNo);
         var postId = posts.InsertPost(work, new NewPost(board.Id, no, threadNo, draft, rendered.Html, PostMarkup.Version));
         rendering.SaveQuotes(work, postId, rendered);
-        moderation.RecordIdentity(work, postId, draft.Poster, draft.Now);
+        if (draft.Poster.NamesAPoster)
+        {
+            posters.Record(work, postId, draft.Poster, draft.Now);
+        }
         if (draft.Held)
         {
             // A held post waits in the report queue like a reported one.
-            moderation.AddHeldReport(work, postId, "Held for review by a filter.", draft.Now);
+            reports.Hold(work, postId, draft.Now);
         }
         work.Touch(new ThreadRef(board.Id, threadNo));
         work.TouchBoards();

@@ -56,7 +56,7 @@ public sealed class GateReportTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(page.Field(page.Document.QuerySelector("form.post-form")!.GetAttribute("action")!, "ticket")));
     }
 
-    private int ReportsFiled() => Server.Services.GetRequiredService<IModerationStore>().ReportQueue().Sum(g => g.Count);
+    private int ReportsFiled() => Server.Services.GetRequiredService<Reports>().Queue().Sum(g => g.Count);
 
     private async Task<bool> Hidden(long thread, long no) =>
         (await Server.Browser().Get($"/b/thread/{thread}")).Post(no)!.TextContent.Contains("hidden pending review", StringComparison.Ordinal);

@@ -145,7 +145,8 @@ public sealed partial class SqlInjectionTests(ITestOutputHelper output) : IAsync
     {
         ["SqliteDatabase.cs {version}"] = "PRAGMA takes no parameters; an integer parsed from an embedded resource name",
         ["SqliteDatabase.cs {ApplicationId}"] = "PRAGMA takes no parameters; a const int written beside it",
-        ["SqliteModerationStore.cs {column}"] = "one of the column names written in a switch beside it",
+        ["SqlitePostActionStore.cs {column}"] = "one of the column names written in a switch beside it",
+        ["SqlitePosterIdentityStore.cs {column}"] = "one of the column names written in a switch beside it",
     };
 
     [Fact]

@@ -13,12 +13,10 @@ public sealed class ModLogTests : IAsyncLifetime
     public Task InitializeAsync() => _server.InitializeAsync();
     public Task DisposeAsync() => _server.DisposeAsync();
 
-    private IModerationStore Store => _server.Services.GetRequiredService<IModerationStore>();
-
     private void Append(LogDraft draft, string target, string textHash = "")
     {
         using var work = _server.Services.GetRequiredService<AnonymousBoard.Storage.IStorage>().Write();
-        Store.Append(work, draft, target, textHash);
+        _server.Services.GetRequiredService<ModLogWriter>().Append(work, draft, target, textHash);
         work.Commit();
     }
 
@@ -131,7 +129,7 @@ public sealed class ModLogTests : IAsyncLifetime
             var e = Assert.Throws<SqliteException>(() => command.ExecuteNonQuery());
             Assert.Contains("moderation log", e.Message, StringComparison.Ordinal);
         }
-        Assert.Equal(5, Store.CountLog());
+        Assert.Equal(5, _server.Services.GetRequiredService<ModLogReader>().Count());
     }
 
     [Fact]

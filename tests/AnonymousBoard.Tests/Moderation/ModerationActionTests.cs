@@ -172,7 +172,7 @@ public sealed class ModerationActionTests : IAsyncLifetime
     public async Task Everything_by_one_tripcode_is_previewed_then_deleted()
     {
         var staff = await SignIn(_server, "root");
-        var store = _server.Services.GetRequiredService<IModerationStore>();
+        var store = _server.Services.GetRequiredService<IPosterIdentityStore>();
         var a = await Post(_server, "b", "by the troll one");
         var c = await Post(_server, "b", "by someone else");
         var d = await Post(_server, "tech", "by the troll two");
@@ -181,8 +181,8 @@ public sealed class ModerationActionTests : IAsyncLifetime
         var posts = _server.Services.GetRequiredService<AnonymousBoard.Posting.IPostingStore>();
         using (var work = storage.Write())
         {
-            store.RecordIdentity(work, posts.FindPost(work, 1, a)!.Id, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
-            store.RecordIdentity(work, posts.FindPost(work, 2, d)!.Id, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
+            store.Record(work, posts.FindPost(work, 1, a)!.Id, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
+            store.Record(work, posts.FindPost(work, 2, d)!.Id, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
             work.Commit();
         }
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages.StaffPages;
 
 /// <summary>/mod/bans: make and lift bans, answer appeals. Janitors see it but may do none of it.</summary>
-public sealed class ModBansModel(IModerationStore store, BoardDirectory boards, ModerationService moderation, TimeProvider time) : StaffPageModel
+public sealed class ModBansModel(BoardDirectory boards, BanModeration bans) : StaffPageModel
 {
     public IReadOnlyList<string> BoardSlugs { get; private set; } = [];
     public IReadOnlyList<Ban> Active { get; private set; } = [];
@@ -25,7 +25,7 @@ public sealed class ModBansModel(IModerationStore store, BoardDirectory boards, 
     public IActionResult OnPostBan([FromForm(Name = "board")] string? board, [FromForm(Name = "kind")] string? kind,
         [FromForm(Name = "value")] string? value, [FromForm(Name = "hours")] string? hours, [FromForm(Name = "reason")] string? reason)
     {
-        var result = moderation.Ban(Staff, board, kind, value, hours, reason);
+        var result = bans.Ban(Staff, board, kind, value, hours, reason);
         if (result is ModResult.Refused)
         {
             (FormBoard, FormKind, FormValue, FormHours, FormReason) = (board, kind, value, hours, reason);
@@ -36,14 +36,14 @@ public sealed class ModBansModel(IModerationStore store, BoardDirectory boards, 
 
     public IActionResult OnPostLift([FromForm(Name = "ban")] long ban, [FromForm(Name = "reason")] string? reason)
     {
-        var result = moderation.LiftBan(Staff, ban, reason);
+        var result = bans.LiftBan(Staff, ban, reason);
         Load();
         return Show(result);
     }
 
     public IActionResult OnPostAnswer([FromForm(Name = "ban")] long ban, [FromForm(Name = "answer")] string? answer, [FromForm(Name = "grant")] string? grant)
     {
-        var result = moderation.AnswerAppeal(Staff, ban, answer, !string.IsNullOrEmpty(grant));
+        var result = bans.AnswerAppeal(Staff, ban, answer, !string.IsNullOrEmpty(grant));
         Load();
         return Show(result);
     }
@@ -51,7 +51,7 @@ public sealed class ModBansModel(IModerationStore store, BoardDirectory boards, 
     private void Load()
     {
         BoardSlugs = boards.All.Where(b => Staff.May(StaffRight.Ban, b.Id)).Select(b => b.Slug).ToList();
-        Active = store.ListBans(time.GetUtcNow(), includeInactive: false).Where(b => Staff.May(StaffRight.Ban, b.BoardId) || b.BoardId is { } id && Staff.Covers(id)).ToList();
-        Appeals = store.ListAppeals(pendingOnly: true).Where(a => Staff.May(StaffRight.AnswerAppeals, a.Ban.BoardId)).ToList();
+        Active = bans.List(includeInactive: false).Where(b => Staff.May(StaffRight.Ban, b.BoardId) || b.BoardId is { } id && Staff.Covers(id)).ToList();
+        Appeals = bans.Appeals(pendingOnly: true).Where(a => Staff.May(StaffRight.AnswerAppeals, a.Ban.BoardId)).ToList();
     }
 }

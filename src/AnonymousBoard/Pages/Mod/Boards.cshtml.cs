@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AnonymousBoard.Pages.StaffPages;
 
-/// <summary>/mod/boards: create and edit boards (admins only; checked in <see cref="ModerationService.SaveBoard"/>).</summary>
-public sealed class ModBoardsModel(BoardDirectory store, IModerationStore moderationStore, ModerationService moderation) : StaffPageModel
+/// <summary>/mod/boards: create and edit boards (admins only; checked in <see cref="BoardModeration.SaveBoard"/>).</summary>
+public sealed class ModBoardsModel(BoardDirectory store, BoardPolicies policies, BoardModeration moderation) : StaffPageModel
 {
     public sealed class BoardForm
     {
@@ -33,7 +33,7 @@ public sealed class ModBoardsModel(BoardDirectory store, IModerationStore modera
         All = store.All;
         if (edit is not null && store.Find(edit) is { } board)
         {
-            var policy = moderationStore.GetPolicy(board.Id);
+            var policy = policies.Get(board.Id);
             Form = new BoardForm
             {
                 Slug = board.Slug, Title = board.Title, Description = board.Description, Rules = policy.Rules,

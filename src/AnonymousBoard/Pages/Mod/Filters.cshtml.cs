@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages.StaffPages;
 
 /// <summary>/mod/filters: word and regular-expression filters, per board or for every board.</summary>
-public sealed class ModFiltersModel(IModerationStore store, BoardDirectory boards, ModerationService moderation) : StaffPageModel
+public sealed class ModFiltersModel(BoardDirectory boards, FilterModeration filters) : StaffPageModel
 {
     public IReadOnlyList<string> BoardSlugs { get; private set; } = [];
     public IReadOnlyList<FilterRule> Rules { get; private set; } = [];
@@ -17,7 +17,7 @@ public sealed class ModFiltersModel(IModerationStore store, BoardDirectory board
         [FromForm(Name = "regex")] string? regex, [FromForm(Name = "action")] string? action, [FromForm(Name = "replacement")] string? replacement,
         [FromForm(Name = "reason")] string? reason)
     {
-        var result = moderation.AddFilter(Staff, board, pattern, !string.IsNullOrEmpty(regex), action, replacement, reason);
+        var result = filters.AddFilter(Staff, board, pattern, !string.IsNullOrEmpty(regex), action, replacement, reason);
         FormPattern = result is ModResult.Refused ? pattern : null;
         Load();
         return Show(result);
@@ -25,7 +25,7 @@ public sealed class ModFiltersModel(IModerationStore store, BoardDirectory board
 
     public IActionResult OnPostRemove([FromForm(Name = "id")] long id, [FromForm(Name = "reason")] string? reason)
     {
-        var result = moderation.RemoveFilter(Staff, id, reason);
+        var result = filters.RemoveFilter(Staff, id, reason);
         Load();
         return Show(result);
     }
@@ -33,6 +33,6 @@ public sealed class ModFiltersModel(IModerationStore store, BoardDirectory board
     private void Load()
     {
         BoardSlugs = boards.All.Where(b => Staff.May(StaffRight.ManageFilters, b.Id)).Select(b => b.Slug).ToList();
-        Rules = store.ListFilters().Where(f => f.BoardId is null || Staff.Covers(f.BoardId.Value)).ToList();
+        Rules = filters.List().Where(f => f.BoardId is null || Staff.Covers(f.BoardId.Value)).ToList();
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages.StaffPages;
 
 /// <summary>The staff start page: open a post by number, and the report queue for the member's boards.</summary>
-public sealed class ModIndexModel(IModerationStore store, BoardDirectory boards) : StaffPageModel
+public sealed class ModIndexModel(Reports reports, BoardDirectory boards) : StaffPageModel
 {
     public IReadOnlyList<Board> Boards { get; private set; } = [];
     public IReadOnlyList<ReportGroup> Queue { get; private set; } = [];
@@ -19,7 +19,7 @@ public sealed class ModIndexModel(IModerationStore store, BoardDirectory boards)
             return new SeeOtherResult(Paths.Post(board, number));
         }
         Boards = boards.All.Where(b => Staff.Covers(b.Id)).ToList();
-        Queue = store.ReportQueue().Where(g => Staff.May(StaffRight.HandleReports, g.BoardId)).ToList();
+        Queue = reports.Queue().Where(g => Staff.May(StaffRight.HandleReports, g.BoardId)).ToList();
         return Page();
     }
 }

@@ -12,7 +12,7 @@ namespace AnonymousBoard.Pages.StaffPages;
 /// Sign-in: throttled per name and globally, one answer for an unknown name and a wrong password,
 /// and the password is never written back into the page or to a log.
 /// </summary>
-public sealed class LoginModel(IModerationStore store, StaffSessions sessions, SignInThrottle throttle, ModPaths paths,
+public sealed class LoginModel(StaffAccounts staff, StaffSessions sessions, SignInThrottle throttle, ModPaths paths,
     IOptions<BoardOptions> options) : PageModel
 {
     public const string WrongAnswer = "Unknown name or wrong password.";
@@ -38,7 +38,7 @@ public sealed class LoginModel(IModerationStore store, StaffSessions sessions, S
             return Refused(StatusCodes.Status429TooManyRequests,
                 $"Too many failed sign-ins. Try again after {retry.UtcDateTime.ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture)}.");
         }
-        var found = store.FindForSignIn(name);
+        var found = staff.FindForSignIn(name);
         if (!StaffPasswords.Verify(found?.PasswordHash, password) || found is not { } account)
         {
             throttle.Failed(name);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages.StaffPages;
 
 /// <summary>/mod/post/{board}/{no}: one post with the actions the member may take on it.</summary>
-public sealed class ModPostModel(IModerationStore store, BoardDirectory boards, ModerationService moderation) : StaffPageModel
+public sealed class ModPostModel(BoardDirectory boards, PostModeration moderation) : StaffPageModel
 {
     public string BoardSlug { get; private set; } = "";
     public long No { get; private set; }
@@ -47,14 +47,14 @@ public sealed class ModPostModel(IModerationStore store, BoardDirectory boards, 
         {
             return false;
         }
-        Post = store.GetPost(b.Id, no);
+        Post = moderation.GetPost(b.Id, no);
         if (Post is null)
         {
             return false;
         }
         MoveTargets = boards.All.Where(x => x.Id != b.Id && Staff.May(StaffRight.MoveThread, x.Id)).Select(x => x.Slug).ToList();
-        Actions = ModerationService.PostActions
-            .Where(a => Staff.May(a.Permission, b.Id) && ModerationService.Changes(a, Post) && (a.Name != "move" || MoveTargets.Count > 0))
+        Actions = PostModeration.PostActions
+            .Where(a => Staff.May(a.Permission, b.Id) && PostModeration.Changes(a, Post) && (a.Name != "move" || MoveTargets.Count > 0))
             .ToList();
         return true;
     }

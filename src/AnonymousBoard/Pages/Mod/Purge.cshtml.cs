@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages.StaffPages;
 
 /// <summary>/mod/purge: preview, then delete, every post by one tripcode, pseudonym or circuit.</summary>
-public sealed class ModPurgeModel(ModerationService moderation) : StaffPageModel
+public sealed class ModPurgeModel(PostModeration moderation) : StaffPageModel
 {
     public string? Kind { get; private set; }
     public string? Value { get; private set; }

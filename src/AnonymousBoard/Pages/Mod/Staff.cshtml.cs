@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AnonymousBoard.Pages.StaffPages;
 
 /// <summary>/mod/staff: admins list, add and remove staff. Passwords are never shown or sent back.</summary>
-public sealed class ModStaffModel(IModerationStore store, BoardDirectory boards, ModerationService moderation) : StaffPageModel
+public sealed class ModStaffModel(StaffAccounts staff, BoardDirectory boards) : StaffPageModel
 {
     public IReadOnlyList<StaffMember> Members { get; private set; } = [];
 
@@ -23,7 +23,7 @@ public sealed class ModStaffModel(IModerationStore store, BoardDirectory boards,
         {
             return Show(ModResult.Forbidden("manage staff"));
         }
-        Members = store.ListStaff();
+        Members = staff.List();
         return Page();
     }
 
@@ -31,16 +31,16 @@ public sealed class ModStaffModel(IModerationStore store, BoardDirectory boards,
         [FromForm(Name = "global")] string? global, [FromForm(Name = "boards")] string? boardList, [FromForm(Name = "password")] string? password,
         [FromForm(Name = "reason")] string? reason)
     {
-        var result = moderation.AddStaff(Staff, name, handle, role, !string.IsNullOrEmpty(global),
+        var result = staff.AddStaff(Staff, name, handle, role, !string.IsNullOrEmpty(global),
             (boardList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.Trim('/')), password, reason);
-        Members = Staff.May(StaffRight.ManageStaff, null) ? store.ListStaff() : [];
+        Members = Staff.May(StaffRight.ManageStaff, null) ? staff.List() : [];
         return Show(result);
     }
 
     public IActionResult OnPostRemove([FromForm(Name = "name")] string? name, [FromForm(Name = "reason")] string? reason)
     {
-        var result = moderation.RemoveStaff(Staff, name, reason);
-        Members = Staff.May(StaffRight.ManageStaff, null) ? store.ListStaff() : [];
+        var result = staff.RemoveStaff(Staff, name, reason);
+        Members = Staff.May(StaffRight.ManageStaff, null) ? staff.List() : [];
         return Show(result);
     }
 }

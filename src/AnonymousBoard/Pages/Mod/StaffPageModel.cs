@@ -8,7 +8,7 @@ namespace AnonymousBoard.Pages.StaffPages;
 /// <summary>
 /// A staff page: requires a signed-in member (GET goes to the sign-in page, anything else is
 /// refused) and shows the outcome of an action. Which member may do what is checked again by
-/// <see cref="ModerationService"/> for every action; this only checks that someone is signed in.
+/// the moderation handlers (<see cref="PostModeration"/> and the others) for every action; this only checks that someone is signed in.
 /// </summary>
 public abstract class StaffPageModel : PageModel
 {

@@ -59,11 +59,6 @@ public sealed class SqliteUnitOfWork : UnitOfWork
         }
     }
 
-    /// <summary>For statements not yet mapped by column name (<see cref="SqliteCommands"/>).</summary>
-    internal SqliteConnection Connection => _connection;
-
-    internal SqliteTransaction Transaction => _transaction;
-
     /// <summary>The engine's own unit of work; a store of another engine's cannot use it.</summary>
     internal static SqliteUnitOfWork Of(UnitOfWork work) =>
         work as SqliteUnitOfWork ?? throw new ArgumentException("A SQLite store needs a SQLite unit of work.", nameof(work));

@@ -1,0 +1,34 @@
+using AnonymousBoard.Storage;
+
+namespace AnonymousBoard.Moderation;
+
+/// <summary>Per-board moderation settings: the rules text, and how many reports hide a post.</summary>
+public sealed record BoardPolicy(string Rules, int AutoHideReports)
+{
+    public static readonly BoardPolicy Default = new("", 0);
+}
+
+/// <summary>Per-board rules and report threshold, read on every board page, kept in memory briefly.</summary>
+public sealed class BoardPolicies(IStorage storage, IBoardPolicyStore store, TimeProvider time)
+{
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (BoardPolicy Policy, DateTimeOffset ReadAt)> _cache = new();
+
+    public BoardPolicy Get(long boardId)
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(boardId, out var hit) && now - hit.ReadAt <= MaxAge)
+        {
+            return hit.Policy;
+        }
+        BoardPolicy policy;
+        using (var work = storage.Read())
+        {
+            policy = store.Find(work, boardId) ?? BoardPolicy.Default;
+        }
+        _cache[boardId] = (policy, now);
+        return policy;
+    }
+
+    public void Invalidate() => _cache.Clear();
+}

@@ -1,0 +1,24 @@
+using AnonymousBoard.Storage;
+
+namespace AnonymousBoard.Moderation;
+
+/// <summary>Bans' and their appeals' rows.</summary>
+public interface IBanStore
+{
+    long Insert(UnitOfWork work, BanDraft ban);
+    Ban? Find(UnitOfWork work, long id);
+    /// <summary>Bans in force at <paramref name="now"/> on the board or on every board, oldest first.</summary>
+    IReadOnlyList<Ban> ListActive(UnitOfWork work, long boardId, DateTimeOffset now);
+    /// <summary>Newest first, at most 500; lifted and expired ones too when <paramref name="includeInactive"/>.</summary>
+    IReadOnlyList<Ban> List(UnitOfWork work, DateTimeOffset now, bool includeInactive);
+    /// <summary>False when the ban was already lifted (or does not exist).</summary>
+    bool Lift(UnitOfWork work, long id, DateTimeOffset now);
+    /// <summary>False when the ban already has an appeal.</summary>
+    bool AddAppeal(UnitOfWork work, long banId, string text, DateTimeOffset now);
+    /// <summary>Oldest first, at most 200.</summary>
+    IReadOnlyList<Appeal> ListAppeals(UnitOfWork work, bool pendingOnly);
+    /// <summary>False when there is no unanswered appeal of the ban.</summary>
+    bool AnswerAppeal(UnitOfWork work, long banId, string answer, bool granted, long staffId, DateTimeOffset now);
+}
+
+public sealed record Appeal(long BanId, string Text, DateTimeOffset CreatedAt, string? Answer, bool? Granted, Ban Ban);

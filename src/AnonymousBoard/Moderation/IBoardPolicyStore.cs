@@ -1,0 +1,11 @@
+using AnonymousBoard.Storage;
+
+namespace AnonymousBoard.Moderation;
+
+/// <summary>Each board's rules text and report threshold.</summary>
+public interface IBoardPolicyStore
+{
+    /// <summary>The board's policy, or null when none was ever saved.</summary>
+    BoardPolicy? Find(UnitOfWork work, long boardId);
+    void Save(UnitOfWork work, long boardId, BoardPolicy policy);
+}

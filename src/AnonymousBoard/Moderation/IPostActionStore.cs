@@ -1,0 +1,38 @@
+using AnonymousBoard.Storage;
+
+namespace AnonymousBoard.Moderation;
+
+/// <summary>The rows staff actions on one post or thread read and change (deletion goes through posting's removal).</summary>
+public interface IPostActionStore
+{
+    /// <summary>A post as staff see it, with its thread's flags, its poster's identity and its reports.</summary>
+    StaffPostView? FindPost(UnitOfWork work, long boardId, long no);
+    void SetPostMark(UnitOfWork work, long postId, PostMark mark, bool enable);
+    /// <summary>The hash of the post's image, or null when it has none.</summary>
+    string? FindFile(UnitOfWork work, long postId);
+    void RemoveFile(UnitOfWork work, long postId);
+    void SpoilerFile(UnitOfWork work, long postId);
+    void SetThreadMark(UnitOfWork work, long boardId, long threadNo, ThreadMark mark, bool enable);
+}
+
+public enum PostMark
+{
+    Hidden,
+    BannedForThisPost,
+}
+
+public enum ThreadMark
+{
+    Sticky,
+    Locked,
+    BumpLocked,
+}
+
+/// <summary>A post as staff see it: its text, its marks, its thread's flags, its reports.</summary>
+public sealed record StaffPostView(
+    long Id, long BoardId, long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, string Body,
+    bool Hidden, bool BannedMark, bool Sticky, bool Locked, bool BumpLocked, IReadOnlyList<Report> Reports, PosterIdentity Identity,
+    bool HasFile, bool FileSpoiler)
+{
+    public bool IsThread => No == ThreadNo;
+}
