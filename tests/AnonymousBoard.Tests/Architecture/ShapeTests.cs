@@ -89,8 +89,6 @@ public sealed class ShapeTests
         ("Boards", "Hosting"), ("Gate", "Hosting"), ("Media", "Hosting"), ("Moderation", "Hosting"),
         ("Posting", "Hosting"), ("Storage.Sqlite", "Hosting"),
         ("Moderation", "Posting"), ("Media", "Posting"), ("Identity", "Reading"),
-        // Moderation still invalidates the page cache by hand instead of through its units of work.
-        ("Moderation", "Reading"),
     ];
 
     [Fact]
