@@ -65,6 +65,7 @@ public static class BoardHost
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<MediaService>());
         services.AddSingleton<PostingService>();
         services.AddSingleton<PostForms>();
+        services.AddSingleton<IPageForms>(sp => sp.GetRequiredService<PostForms>());
         ModLogKey logKey;
         try
         {

@@ -2,6 +2,8 @@ using AnonymousBoard.Boards;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
+using AnonymousBoard.Reading;
+using RazorSlices;
 
 namespace AnonymousBoard.Posting;
 
@@ -21,8 +23,16 @@ public sealed record PostFormView(
 public sealed record DeleteFormView(Board Board, string? No, string? Error);
 
 /// <summary>Gathers what the posting form shows besides what was typed: the rules, whether images can be posted, a fresh ticket.</summary>
-public sealed class PostForms(AdmissionGate gate, MediaService media, BoardPolicies policies, TimeProvider time)
+public sealed class PostForms(AdmissionGate gate, MediaService media, BoardPolicies policies, TimeProvider time) : IPageForms
 {
+    public RazorSlice NewThread(Board board, HttpContext context) =>
+        PostingForm.Create(View(board, null, new PostForm(), [], context.GetCircuitId()));
+
+    public RazorSlice Reply(Board board, long threadNo, long? quote, HttpContext context) =>
+        PostingForm.Create(View(board, threadNo, new PostForm { Body = quote is { } q ? $">>{q}\n" : null }, [], context.GetCircuitId()));
+
+    public RazorSlice Delete(Board board) => DeleteForm.Create(new DeleteFormView(board, null, null));
+
     /// <param name="ticket">The gate's ticket when it chose one (a place in the queue); otherwise a fresh one for <paramref name="circuitId"/>.</param>
     public PostFormView View(Board board, long? threadNo, PostForm values, IReadOnlyList<string> errors, uint? circuitId,
         TicketOffer? ticket = null, bool textKept = true)

@@ -2,7 +2,6 @@ using System.Globalization;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
-using AnonymousBoard.Posting;
 using AnonymousBoard.Site;
 using AnonymousBoard.Storage;
 
@@ -17,7 +16,7 @@ public static class BoardPages
 {
     /// <summary>GET /{board}/ and /{board}/page/{pageNo}.</summary>
     public static IResult Index(string board, int? pageNo, HttpContext context, BoardDirectory boards, BoardReader reader, PageCache cache,
-        AdmissionGate gate, PostForms forms)
+        AdmissionGate gate, IPageForms forms)
     {
         var page = pageNo ?? 1;
         if (boards.Find(board) is not { } b || page < 1)
@@ -29,8 +28,7 @@ public static class BoardPages
         {
             return Results.NotFound();
         }
-        var form = forms.View(b, null, new PostForm(), [], context.GetCircuitId());
-        return Templates.Page(IndexPage.Create(new IndexPageView(b, boards.All, gate.Status, page, prepared, form)));
+        return Templates.Page(IndexPage.Create(new IndexPageView(b, boards.All, gate.Status, page, prepared, forms.NewThread(b, context))));
     }
 
     /// <summary>GET /{board}/catalog: every live thread as a compact tile.</summary>
@@ -48,7 +46,7 @@ public static class BoardPages
     /// <summary>GET /{board}/thread/{no}: the whole thread, and the reply form.</summary>
     /// <remarks>"?quote=N" (a post's Reply link) starts the reply by quoting post N.</remarks>
     public static IResult Thread(string board, long no, HttpContext context, BoardDirectory boards, BoardReader reader, PageCache cache,
-        AdmissionGate gate, PostForms forms)
+        AdmissionGate gate, IPageForms forms)
     {
         if (boards.Find(board) is not { } b)
         {
@@ -69,14 +67,14 @@ public static class BoardPages
                 : Results.NotFound();
         }
         var thread = prepared.Thread;
-        PostFormView? form = null;
+        RazorSlices.RazorSlice? reply = null;
         if (!thread.Archived && !thread.Locked)
         {
             // A malformed quote number is ignored, as a link with a typo should be.
-            var quote = long.TryParse(context.Request.Query["quote"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? $">>{q}\n" : null;
-            form = forms.View(b, thread.No, new PostForm { Body = quote }, [], context.GetCircuitId());
+            var quote = long.TryParse(context.Request.Query["quote"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q : (long?)null;
+            reply = forms.Reply(b, thread.No, quote, context);
         }
-        return Templates.Page(ThreadPage.Create(new ThreadPageView(b, boards.All, gate.Status, thread, prepared.Posts, form)));
+        return Templates.Page(ThreadPage.Create(new ThreadPageView(b, boards.All, gate.Status, thread, prepared.Posts, reply, forms.Delete(b))));
     }
 
     /// <summary>Every post of a thread as the thread page shows it, and as the staff view does with <paramref name="staffBase"/>.</summary>

@@ -1,7 +1,7 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
-using AnonymousBoard.Posting;
+using RazorSlices;
 
 namespace AnonymousBoard.Reading;
 
@@ -22,14 +22,14 @@ public sealed record ThreadContentView(string BoardSlug, ThreadContent Thread);
 /// <summary>A board's catalog tiles (Reading/CatalogTiles.cshtml).</summary>
 public sealed record CatalogView(string BoardSlug, IReadOnlyList<ThreadSummary> Threads);
 
-/// <summary>A thread page (Reading/ThreadPage.cshtml); <paramref name="Form"/> is absent when the thread takes no replies.</summary>
-public sealed record ThreadPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, ThreadSummary Thread, PreparedHtml Posts, PostFormView? Form);
+/// <summary>A thread page (Reading/ThreadPage.cshtml); <paramref name="ReplyForm"/> is absent when the thread takes no replies.</summary>
+public sealed record ThreadPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, ThreadSummary Thread, PreparedHtml Posts, RazorSlice? ReplyForm, RazorSlice DeleteForm);
 
 /// <summary>A page of the board index as prepared once per write: each thread's preview, and how many pages there are.</summary>
 public sealed record PreparedIndex(IReadOnlyList<PreparedHtml> Previews, int PageCount);
 
 /// <summary>A page of the board index (Reading/IndexPage.cshtml).</summary>
-public sealed record IndexPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, int PageNo, PreparedIndex Threads, PostFormView Form);
+public sealed record IndexPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, int PageNo, PreparedIndex Threads, RazorSlice Form);
 
 /// <summary>A board's catalog (Reading/CatalogPage.cshtml).</summary>
 public sealed record CatalogPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, PreparedHtml Tiles);
