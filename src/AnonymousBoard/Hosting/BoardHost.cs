@@ -132,6 +132,7 @@ public static class BoardHost
         app.UseExceptionHandler("/error/500");
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.UseRequestLimits();
+        app.UseRequestText();
         app.UseStaffSessions();
         app.UseWholePageResponses();
         Routes.MapEndpoints(app);

@@ -30,6 +30,31 @@ public static class FormInput
 }
 
 /// <summary>
+/// Before a handler (or the antiforgery check) reads them, the query and the form become
+/// <see cref="HtmlText.Printable"/> text. <see cref="RequestLimits"/> has already read the form, or
+/// refused it; the posting handler reads its own as it streams (and cleans it in <see cref="Posting.PostForm"/>).
+/// </summary>
+public static class RequestText
+{
+    public static IApplicationBuilder UseRequestText(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var request = context.Request;
+        if (request.QueryString.HasValue)
+        {
+            request.Query = new QueryCollection(FormInput.Printable(request.Query));
+        }
+        // An error page re-executes the failed request; its body is never read again.
+        if (request.HasFormContentType && !RequestLimits.ReadsItsOwnForm(context)
+            && context.Features.Get<IStatusCodeReExecuteFeature>() is null && context.Features.Get<IExceptionHandlerFeature>() is null)
+        {
+            var form = await request.ReadFormAsync(context.RequestAborted);
+            request.Form = new FormCollection(FormInput.Printable(form), form.Files);
+        }
+        await next(context);
+    });
+}
+
+/// <summary>
 /// Before anything on a page (antiforgery, model binding, Request.Form) reads them, the query and
 /// the form become <see cref="HtmlText.Printable"/> text. <see cref="RequestLimits"/> has already
 /// read the form, or refused it; the posting page reads its own as it streams (and cleans it in
@@ -74,7 +99,7 @@ public sealed class MethodNotAllowedFilter : IAsyncPageFilter
         // The error page has no handlers on purpose: it answers whatever method failed.
         var readsFixedText = context.ActionDescriptor.HandlerMethods.Count == 0
             && (HttpMethods.IsGet(context.HttpContext.Request.Method) || HttpMethods.IsHead(context.HttpContext.Request.Method));
-        if (context.HandlerMethod is null && context.HandlerInstance is not Pages.ErrorModel && !readsFixedText)
+        if (context.HandlerMethod is null && !readsFixedText)
         {
             context.Result = new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
             return;

@@ -68,9 +68,9 @@ public static class RequestLimits
         limits.MinResponseDataRate = new MinDataRate(240, TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>The posting page: it sets its board's limit and reads the form as it streams in.</summary>
+    /// <summary>The posting handler: it sets its board's limit and reads the form as it streams in.</summary>
     public static bool ReadsItsOwnForm(HttpContext context) =>
-        context.Request.RouteValues.TryGetValue("page", out var page) && page is "/Post";
+        context.GetEndpoint()?.Metadata.GetMetadata<Posting.StreamedFormAttribute>() is not null;
 
     /// <summary>
     /// Refuses a form that is too large (413) or cannot be read (400) before a page sees it. Razor

@@ -1,6 +1,7 @@
 using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
+using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using AnonymousBoard.Site;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
@@ -27,10 +28,24 @@ public static class Routes
         new("/{board:slug}/catalog", "GET", BoardPages.Catalog),
         new("/{board:slug}/thread/{no:long}", "GET", BoardPages.Thread),                    // a thread, with the reply form
         new("/pseudonym/{fingerprint}", "GET", SitePages.Pseudonym),                        // every post one key signed
+        new("/{board:slug}/rules", "GET", ReaderPages.Rules),
+        new("/{board:slug}/signed/{no:long}", "GET", SignedPostFiles.Page),                 // how to check a signed post
         new("/{board:slug}/signed/{no:long}/{file}", "GET", SignedPostFiles.Serve),         // message.txt, message.txt.sig, allowed_signers
+        new("/signing", "GET", SignedPostFiles.Help),                                       // how to sign posts
+        new("/modlog", "GET", ReaderPages.Modlog),                                          // the public moderation log
         new("/modlog.txt", "GET", ModLogExportEndpoint.Serve),                              // the whole signed log
         new(StyleSheet.Url, "GET", StyleSheet.Serve),                                       // the one stylesheet, named by its hash
-        new("/media/{shard}/{name}", "GET", MediaService.Serve),                            // images and thumbnails
+        new("/media/{shard}/{name}", "GET", MediaFiles.Serve),                            // images and thumbnails
+        // Posting: a refused form comes back with everything typed; success is a 303 to the result
+        new("/{board:slug}/post", "GET", PostingPages.ToBoard),                             // the form lives on the board's pages
+        new("/{board:slug}/post", "POST", PostingPages.Submit),                             // a new thread or a reply
+        new("/{board:slug}/delete", "GET", PostingPages.ToBoard),
+        new("/{board:slug}/delete", "POST", PostingPages.Delete),                           // a poster deletes their own post
+        new("/{board:slug}/report/{no:long}", "GET", ReaderPages.ReportForm),
+        new("/{board:slug}/report/{no:long}", "POST", ReaderPages.Report),
+        new("/appeal", "GET", ReaderPages.AppealForm),                                      // a banned poster appeals
+        new("/appeal", "POST", ReaderPages.Appeal),
+        new("/error/{code:int}", "any", Errors.Show),                                       // every error status re-executes here, with its own method
     ];
 
     /// <summary>One URL of a Razor page (those not yet moved to a handler and a template).</summary>
@@ -39,17 +54,6 @@ public static class Routes
 
     public static readonly IReadOnlyList<PageRoute> PageTable =
     [
-        // Reading
-        new("/{board:slug}/rules", "GET", "/Rules"),
-        new("/{board:slug}/signed/{no:long}", "GET", "/Signed"),                    // how to check a signed post
-        new("/signing", "GET", "/Signing"),                                          // how to sign posts
-        new("/modlog", "GET", "/Modlog"),                                            // the public moderation log
-        // Posting
-        new("/{board:slug}/post", "GET POST", "/Post"),                              // a post; GET shows the form alone
-        new("/{board:slug}/delete", "GET POST", "/Delete"),                          // a poster deletes their own post
-        new("/{board:slug}/report/{no:long}", "GET POST", "/Report"),
-        new("/appeal", "GET POST", "/Appeal"),                                       // a banned poster appeals
-        new("/error/{code:int}", "any", "/Error"),                                   // every error status re-executes here, with its own method
         // Staff
         new("/mod", "GET", "/Mod/Index"),                                            // reports and appeals queue
         new("/mod/login", "GET POST", "/Mod/Login"),
@@ -70,6 +74,11 @@ public static class Routes
         ArgumentNullException.ThrowIfNull(app);
         foreach (var route in Table)
         {
+            if (route.Methods == "any")
+            {
+                app.Map(route.Template, route.Handler);
+                continue;
+            }
             var methods = route.Methods.Split(' ');
             app.MapMethods(route.Template, methods.Contains("GET") ? [.. methods, "HEAD"] : methods, route.Handler);
         }

@@ -1,6 +1,6 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Reading;
-using AnonymousBoard.Storage;
+using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Identity;
 
@@ -15,6 +15,25 @@ public static class SignedPostFiles
 
     public static string VerifyCommand =>
         $"ssh-keygen -Y verify -f allowed_signers -I {Principal} -n {SshSignature.Namespace} -s message.txt.sig < message.txt";
+
+    /// <summary>GET /{board}/signed/{no}: how to check the post offline, and links to its files.</summary>
+    public static IResult Page(string board, long no, BoardDirectory boards, BoardReader store)
+    {
+        ArgumentNullException.ThrowIfNull(boards);
+        ArgumentNullException.ThrowIfNull(store);
+        if (boards.Find(board) is not { } found || store.GetSignedPost(found.Id, no) is not { } signed || store.FindThreadOf(found.Id, no) is not { } threadNo)
+        {
+            return Results.NotFound();
+        }
+        return Templates.Page(SignedPage.Create(new SignedPageView(boards.All, found.Slug, no, threadNo, signed, Fingerprint.Of(signed.PublicKey))));
+    }
+
+    /// <summary>GET /signing: the long explanation behind the short hints on every posting form.</summary>
+    public static IResult Help(BoardDirectory boards)
+    {
+        ArgumentNullException.ThrowIfNull(boards);
+        return Templates.Page(SigningPage.Create(boards.All));
+    }
 
     /// <summary>GET /{board}/signed/{no}/{file}: message.txt, message.txt.sig or allowed_signers of a signed post.</summary>
     public static IResult Serve(string board, long no, string file, BoardDirectory boards, BoardReader store)
@@ -37,3 +56,6 @@ public static class SignedPostFiles
     // Exact bytes, UTF-8, no BOM: the signature covers them as they are.
     private static IResult Text(string text) => Results.Bytes(System.Text.Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8");
 }
+
+/// <summary>A signed post's page (Identity/SignedPage.cshtml).</summary>
+public sealed record SignedPageView(IReadOnlyList<Board> Boards, string BoardSlug, long No, long ThreadNo, SignedPost Post, string Fingerprint);

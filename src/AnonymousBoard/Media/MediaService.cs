@@ -222,26 +222,14 @@ public sealed partial class MediaService : ICommitListener, IDisposable
     [GeneratedRegex("^[0-9a-f]{2}/[0-9a-f]{64}(\\.(jpg|png|gif|webp)|-thumb\\.webp)$", RegexOptions.CultureInvariant)]
     private static partial Regex MediaName();
 
-    /// <summary>GET /media/{shard}/{name}: an image or thumbnail, only by a name the store itself makes, never a path from a request.</summary>
-    public static IResult Serve(string shard, string name, HttpContext context, MediaService media)
+    /// <summary>
+    /// The file behind /media/{shard}/{name}, only for a name the store itself makes (never a path
+    /// from a request), and only while it exists.
+    /// </summary>
+    public string? ServedFile(string shard, string name)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(media);
-        var relative = $"{shard}/{name}";
-        if (!MediaName().IsMatch(relative))
-        {
-            return Results.NotFound();
-        }
-        var path = Path.Combine(media._files.MediaDirectory, shard, name);
-        if (!File.Exists(path))
-        {
-            return Results.NotFound();
-        }
-        // Content-addressed: the bytes under a name never change. No ETag or Last-Modified, which
-        // would reveal file system times.
-        context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-        var type = ImageFormat.All.FirstOrDefault(f => name.EndsWith("." + f.Extension, StringComparison.Ordinal))?.ContentType ?? "image/webp";
-        return Results.Bytes(File.ReadAllBytes(path), type);
+        var path = Path.Combine(_files.MediaDirectory, shard, name);
+        return MediaName().IsMatch($"{shard}/{name}") && File.Exists(path) ? path : null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}")]

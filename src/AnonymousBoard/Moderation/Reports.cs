@@ -14,6 +14,16 @@ public abstract record ReportOutcome
 /// <summary>Reports: filed by anyone from a post's report form, held by a filter, read by staff in the queue.</summary>
 public sealed class Reports(IStorage storage, IPostingStore posts, IReportStore store)
 {
+    /// <summary>Why a reader may report a post: the report form's choices, by the value the form sends.</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> Categories =
+    [
+        ("illegal", "Illegal content"),
+        ("spam", "Spam or advertising"),
+        ("rules", "Breaks this board's rules"),
+        ("offtopic", "Off-topic"),
+        ("other", "Something else (say what below)"),
+    ];
+
     /// <summary>
     /// Files a report. With <paramref name="counts"/> it counts toward hiding the post once it has
     /// <paramref name="autoHideAt"/> counted reports (0: never); otherwise it is kept for staff only.

@@ -42,3 +42,12 @@ public sealed class PostForms(AdmissionGate gate, MediaService media, BoardPolic
             ticket ?? gate.IssueTicket(board.Slug, circuitId), time.GetUtcNow(), textKept);
     }
 }
+
+/// <summary>A refused post (Posting/PostPage.cshtml); <paramref name="Ban"/> when a ban refused it.</summary>
+public sealed record PostPageView(IReadOnlyList<Board> Boards, GateStatus Gate, PostFormView Form, BanNoticeView? Ban);
+
+/// <summary>The ban that refused a post, and the appeal form's gate fields (Posting/BanNotice.cshtml).</summary>
+public sealed record BanNoticeView(Ban Ban, GateFieldsView AppealGate);
+
+/// <summary>A refused deletion (Posting/DeletePage.cshtml).</summary>
+public sealed record DeletePageView(IReadOnlyList<Board> Boards, GateStatus Gate, DeleteFormView Form);

@@ -53,20 +53,30 @@ public sealed class ShapeTests
             t => Folder(t) is { } f && f.StartsWith("Storage.", StringComparison.Ordinal)));
     }
 
+    /// <summary>The classes whose methods the route table names, and the compiled templates.</summary>
+    private static bool IsHandlerOrTemplate(IType type) =>
+        HandlerTypes.Contains(type.FullName) || Folder(type) == "Pages"
+        || type.Namespace?.FullName.StartsWith("AspNetCoreGeneratedDocument", StringComparison.Ordinal) == true;
+
+    private static readonly HashSet<string> HandlerTypes =
+        AnonymousBoard.Hosting.Routes.Table.Select(r => r.Handler.Method.DeclaringType!.FullName!).ToHashSet();
+
     [Fact]
-    public void Pages_reach_storage_only_through_the_features_handlers()
+    public void Handlers_and_templates_reach_storage_only_through_the_features_services()
     {
+        Assert.True(HandlerTypes.Count >= 5, $"only {HandlerTypes.Count} handler classes found");
+        Assert.Contains(Board.Types, t => t.Namespace?.FullName.StartsWith("AspNetCoreGeneratedDocument", StringComparison.Ordinal) == true);
         string[] stores =
         [
             "IStorage", "UnitOfWork", "IBoardsStore", "IReadingStore", "IPostingStore", "IMarkupStore", "IMediaStore",
             "IStaffStore", "IStaffSessionStore", "IModLogStore", "IPostActionStore", "IThreadMoveStore", "IReportStore", "IBanStore",
             "IFilterStore", "IBoardPolicyStore", "IPosterIdentityStore",
         ];
-        Assert.Empty(Uses(t => Folder(t) == "Pages", t => Folder(t) is not null && stores.Contains(t.Name)));
+        Assert.Empty(Uses(IsHandlerOrTemplate, t => Folder(t) is not null && stores.Contains(t.Name)));
     }
 
     [Fact]
-    public void Raw_html_is_made_only_by_the_renderer_and_read_back_only_by_the_engine()
+    public void Raw_html_is_made_only_by_the_renderer_and_the_templates_and_read_back_only_by_the_engine()
     {
         var makers = Board.Types.SelectMany(t => t.Dependencies.OfType<MethodCallDependency>()
                 .Where(d => d.TargetMember.DeclaringType.Name == "TrustedHtml" && d.TargetMember.Name.StartsWith("From", StringComparison.Ordinal))
@@ -77,6 +87,12 @@ public sealed class ShapeTests
         Assert.Empty(makers.Where(c => !(c.Method == "FromRenderer" && Folder(c.Caller) == "Markup")
                                        && !(c.Method == "FromStoredRendering" && Folder(c.Caller) == "Storage.Sqlite"))
             .Select(c => $"{c.Caller.FullName} calls TrustedHtml.{c.Method}"));
+
+        // Prepared fragments are what a template rendered, and nothing else.
+        var preparers = Board.Types.Where(t => t.Dependencies.OfType<MethodCallDependency>()
+                .Any(d => d.TargetMember.DeclaringType.Name == "PreparedHtml" && d.TargetMember.Name.StartsWith(".ctor", StringComparison.Ordinal)))
+            .Where(t => t.Name != "PreparedHtml").Select(t => t.FullName).ToList();
+        Assert.Equal(["AnonymousBoard.Markup.Templates"], preparers);
     }
 
     /// <summary>
