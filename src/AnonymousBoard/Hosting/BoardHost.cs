@@ -95,15 +95,8 @@ public static class BoardHost
         services.AddRazorPages(o =>
         {
             // Public forms carry no antiforgery cookie: a cookie would let the server link one
-            // reader's posts together. Staff pages (Pages/Mod) keep Razor Pages' own antiforgery
-            // validation, and their forms carry the token.
-            o.Conventions.AddFolderApplicationModelConvention("/", model =>
-            {
-                if (!model.ViewEnginePath.StartsWith("/Mod/", StringComparison.Ordinal))
-                {
-                    model.Filters.Add(new IgnoreAntiforgeryTokenAttribute());
-                }
-            });
+            // reader's posts together. The staff pages (Moderation/StaffPage) check their forms' token themselves.
+            o.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new IgnoreAntiforgeryTokenAttribute()));
             // Every page's URLs come from the one route table; staff URLs under Board:Moderation:Path.
             o.Conventions.Add(new PageRoutes(modSegment));
             o.Conventions.ConfigureFilter(new RequestTextFilter());
@@ -135,7 +128,7 @@ public static class BoardHost
         app.UseRequestText();
         app.UseStaffSessions();
         app.UseWholePageResponses();
-        Routes.MapEndpoints(app);
+        Routes.MapEndpoints(app, modSegment);
         return app;
     }
 

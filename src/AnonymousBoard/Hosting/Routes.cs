@@ -46,6 +46,18 @@ public static class Routes
         new("/appeal", "GET", ReaderPages.AppealForm),                                      // a banned poster appeals
         new("/appeal", "POST", ReaderPages.Appeal),
         new("/error/{code:int}", "any", Errors.Show),                                       // every error status re-executes here, with its own method
+        // Staff
+        new("/mod", "GET", StaffPostPages.Home),                                            // reports queue; open a post by number
+        new("/mod/login", "GET POST", SignInPages.SignIn),
+        new("/mod/logout", "GET POST", SignInPages.SignOut),
+        new("/mod/post/{board:slug}/{no:long}", "GET POST", StaffPostPages.Post),          // a post and the actions on it
+        new("/mod/thread/{board:slug}/{no:long}", "GET", StaffReadingPages.Thread),
+        new("/mod/board/{board:slug}", "GET", StaffReadingPages.Board),
+        new("/mod/bans", "GET POST", StaffRulePages.Bans),                                  // ?handler=ban, lift, answer
+        new("/mod/filters", "GET POST", StaffRulePages.Filters),                            // ?handler=add, remove
+        new("/mod/purge", "GET POST", StaffPostPages.Purge),                                // delete everything by one poster
+        new("/mod/boards", "GET POST", StaffAdminPages.Boards),                             // ?handler=create, update
+        new("/mod/staff", "GET POST", StaffAdminPages.Staff),                               // ?handler=add, remove
     ];
 
     /// <summary>One URL of a Razor page (those not yet moved to a handler and a template).</summary>
@@ -54,22 +66,10 @@ public static class Routes
 
     public static readonly IReadOnlyList<PageRoute> PageTable =
     [
-        // Staff
-        new("/mod", "GET", "/Mod/Index"),                                            // reports and appeals queue
-        new("/mod/login", "GET POST", "/Mod/Login"),
-        new("/mod/logout", "GET POST", "/Mod/Logout"),
-        new("/mod/post/{board:slug}/{no:long}", "GET POST", "/Mod/Post"),            // a post and the actions on it
-        new("/mod/thread/{board:slug}/{no:long}", "GET", "/Mod/Thread"),
-        new("/mod/board/{board:slug}", "GET", "/Mod/Board"),
-        new("/mod/bans", "GET POST", "/Mod/Bans"),
-        new("/mod/filters", "GET POST", "/Mod/Filters"),
-        new("/mod/purge", "GET POST", "/Mod/Purge"),                                 // delete everything by one poster
-        new("/mod/boards", "GET POST", "/Mod/Boards"),
-        new("/mod/staff", "GET POST", "/Mod/Staff"),
     ];
 
-    /// <summary>Maps the handlers' table, then the page table.</summary>
-    public static void MapEndpoints(WebApplication app)
+    /// <summary>Maps the handlers' table (staff URLs under <paramref name="modSegment"/>), then the page table.</summary>
+    public static void MapEndpoints(WebApplication app, string modSegment)
     {
         ArgumentNullException.ThrowIfNull(app);
         foreach (var route in Table)
@@ -80,9 +80,17 @@ public static class Routes
                 continue;
             }
             var methods = route.Methods.Split(' ');
-            app.MapMethods(route.Template, methods.Contains("GET") ? [.. methods, "HEAD"] : methods, route.Handler);
+            app.MapMethods(StaffUnder(route.Template, modSegment), methods.Contains("GET") ? [.. methods, "HEAD"] : methods, route.Handler);
         }
         app.MapRazorPages();                                                                   // the page table above
+    }
+
+    /// <summary>A template as served: "/mod/..." becomes "/{modSegment}/..."; any other is as written.</summary>
+    public static string StaffUnder(string template, string modSegment)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var relative = template.TrimStart('/');
+        return relative == "mod" || relative.StartsWith("mod/", StringComparison.Ordinal) ? "/" + modSegment + relative[3..] : template;
     }
 }
 
@@ -100,12 +108,7 @@ public sealed class PageRoutes(string modSegment) : IPageRouteModelConvention
         model.Selectors.Clear();
         foreach (var template in templates)
         {
-            var relative = template.TrimStart('/');
-            if (relative == "mod" || relative.StartsWith("mod/", StringComparison.Ordinal))
-            {
-                relative = modSegment + relative[3..];
-            }
-            model.Selectors.Add(new SelectorModel { AttributeRouteModel = new AttributeRouteModel { Template = "/" + relative } });
+            model.Selectors.Add(new SelectorModel { AttributeRouteModel = new AttributeRouteModel { Template = Routes.StaffUnder(template, modSegment) } });
         }
     }
 }
