@@ -11,7 +11,6 @@ using AnonymousBoard.Reading;
 using AnonymousBoard.Storage.Sqlite;
 using AnonymousBoard.Markup;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Mvc;
 
 namespace AnonymousBoard.Hosting;
 
@@ -24,7 +23,7 @@ public static class BoardHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
-            // Razor pages and appsettings.json are found beside the program, wherever it is started from.
+            // appsettings.json is found beside the program, wherever it is started from.
             ApplicationName = typeof(BoardHost).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
@@ -38,9 +37,6 @@ public static class BoardHost
             builder.Configuration.GetSection(BoardOptions.Section).Bind(o);
             o.DataDirectory = options.DataDirectory;
         });
-        // Razor escapes what HTML gives meaning to, and leaves the rest of Unicode as it is.
-        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
-            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddBoardStorage(options);
         services.AddSingleton<IdentityService>();
         var gateOptions = options.Gate.ToOptions();
@@ -92,16 +88,8 @@ public static class BoardHost
         services.AddSingleton<BoardModeration>();
         var modSegment = new ModPaths(Microsoft.Extensions.Options.Options.Create(options)).Segment;
         services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
-        services.AddRazorPages(o =>
-        {
-            // Public forms carry no antiforgery cookie: a cookie would let the server link one
-            // reader's posts together. The staff pages (Moderation/StaffPage) check their forms' token themselves.
-            o.Conventions.AddFolderApplicationModelConvention("/", model => model.Filters.Add(new IgnoreAntiforgeryTokenAttribute()));
-            // Every page's URLs come from the one route table; staff URLs under Board:Moderation:Path.
-            o.Conventions.Add(new PageRoutes(modSegment));
-            o.Conventions.ConfigureFilter(new RequestTextFilter());
-            o.Conventions.ConfigureFilter(new MethodNotAllowedFilter());
-        }).AddMvcOptions(o => o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+        // Public forms carry no antiforgery token: a cookie would let the server link one reader's
+        // posts together. The staff pages (Moderation/StaffPage) check their forms' token themselves.
         services.AddAntiforgery(o =>
         {
             // Sent only to the staff pages, never cross-site, never readable by a page.
@@ -127,7 +115,6 @@ public static class BoardHost
         app.UseRequestLimits();
         app.UseRequestText();
         app.UseStaffSessions();
-        app.UseWholePageResponses();
         Routes.MapEndpoints(app, modSegment);
         return app;
     }

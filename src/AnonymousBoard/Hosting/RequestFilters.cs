@@ -1,7 +1,5 @@
 using AnonymousBoard.Markup;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Primitives;
 
 namespace AnonymousBoard.Hosting;
@@ -52,58 +50,4 @@ public static class RequestText
         }
         await next(context);
     });
-}
-
-/// <summary>
-/// Before anything on a page (antiforgery, model binding, Request.Form) reads them, the query and
-/// the form become <see cref="HtmlText.Printable"/> text. <see cref="RequestLimits"/> has already
-/// read the form, or refused it; the posting page reads its own as it streams (and cleans it in
-/// <see cref="Posting.PostForm"/>).
-/// </summary>
-public sealed class RequestTextFilter : IAsyncAuthorizationFilter, IOrderedFilter
-{
-    // Before the antiforgery check, which reads the form too.
-    public int Order => int.MinValue;
-
-    public async Task OnAuthorizationAsync(AuthorizationFilterContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var request = context.HttpContext.Request;
-        if (request.QueryString.HasValue)
-        {
-            request.Query = new QueryCollection(FormInput.Printable(request.Query));
-        }
-        // An error page re-executes the failed request; its body is never read again.
-        if (request.HasFormContentType && !RequestLimits.ReadsItsOwnForm(context.HttpContext)
-            && context.HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is null && context.HttpContext.Features.Get<IExceptionHandlerFeature>() is null)
-        {
-            var form = await request.ReadFormAsync(context.HttpContext.RequestAborted);
-            request.Form = new FormCollection(FormInput.Printable(form), form.Files);
-        }
-    }
-}
-
-/// <summary>
-/// A request whose method the page has no handler for (PUT, DELETE, TRACE, an invented one) is
-/// answered 405. Razor Pages would otherwise render the page with nothing loaded, and fail.
-/// A page with no handlers at all (help text, no model) has nothing to load and is read with GET or HEAD.
-/// </summary>
-public sealed class MethodNotAllowedFilter : IAsyncPageFilter
-{
-    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
-
-    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        // The error page has no handlers on purpose: it answers whatever method failed.
-        var readsFixedText = context.ActionDescriptor.HandlerMethods.Count == 0
-            && (HttpMethods.IsGet(context.HttpContext.Request.Method) || HttpMethods.IsHead(context.HttpContext.Request.Method));
-        if (context.HandlerMethod is null && !readsFixedText)
-        {
-            context.Result = new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
-            return;
-        }
-        await next();
-    }
 }

@@ -4,14 +4,12 @@ using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using AnonymousBoard.Site;
-using Microsoft.AspNetCore.Mvc.ApplicationModels;
 
 namespace AnonymousBoard.Hosting;
 
 /// <summary>
 /// Every URL the board answers, its methods and what handles it, in one table read top to bottom.
-/// Pages (Pages/*.cshtml) declare no route of their own: <see cref="PageRoutes"/> gives each the
-/// templates listed here and refuses to start with a page the table does not name.
+/// A handler is a plain static method of its feature; its page is a template beside it.
 /// Staff URLs are written "/mod/..." and served under Board:Moderation:Path.
 /// </summary>
 public static class Routes
@@ -60,15 +58,7 @@ public static class Routes
         new("/mod/staff", "GET POST", StaffAdminPages.Staff),                               // ?handler=add, remove
     ];
 
-    /// <summary>One URL of a Razor page (those not yet moved to a handler and a template).</summary>
-    /// <param name="Methods">The methods its handlers answer (HEAD goes with GET), checked against the page by the route tests.</param>
-    public sealed record PageRoute(string Template, string Methods, string Page);
-
-    public static readonly IReadOnlyList<PageRoute> PageTable =
-    [
-    ];
-
-    /// <summary>Maps the handlers' table (staff URLs under <paramref name="modSegment"/>), then the page table.</summary>
+    /// <summary>Maps the table, staff URLs under <paramref name="modSegment"/>.</summary>
     public static void MapEndpoints(WebApplication app, string modSegment)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -82,7 +72,6 @@ public static class Routes
             var methods = route.Methods.Split(' ');
             app.MapMethods(StaffUnder(route.Template, modSegment), methods.Contains("GET") ? [.. methods, "HEAD"] : methods, route.Handler);
         }
-        app.MapRazorPages();                                                                   // the page table above
     }
 
     /// <summary>A template as served: "/mod/..." becomes "/{modSegment}/..."; any other is as written.</summary>
@@ -91,24 +80,5 @@ public static class Routes
         ArgumentNullException.ThrowIfNull(template);
         var relative = template.TrimStart('/');
         return relative == "mod" || relative.StartsWith("mod/", StringComparison.Ordinal) ? "/" + modSegment + relative[3..] : template;
-    }
-}
-
-/// <summary>Gives every page exactly the templates <see cref="Routes.PageTable"/> lists for it.</summary>
-public sealed class PageRoutes(string modSegment) : IPageRouteModelConvention
-{
-    public void Apply(PageRouteModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var templates = Routes.PageTable.Where(r => r.Page == model.ViewEnginePath).Select(r => r.Template).ToList();
-        if (templates.Count == 0)
-        {
-            throw new InvalidOperationException($"The page {model.ViewEnginePath} is not in the route table (Hosting/Routes.cs).");
-        }
-        model.Selectors.Clear();
-        foreach (var template in templates)
-        {
-            model.Selectors.Add(new SelectorModel { AttributeRouteModel = new AttributeRouteModel { Template = Routes.StaffUnder(template, modSegment) } });
-        }
     }
 }

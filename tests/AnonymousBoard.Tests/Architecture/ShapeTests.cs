@@ -55,7 +55,7 @@ public sealed class ShapeTests
 
     /// <summary>The classes whose methods the route table names, and the compiled templates.</summary>
     private static bool IsHandlerOrTemplate(IType type) =>
-        HandlerTypes.Contains(type.FullName) || Folder(type) == "Pages"
+        HandlerTypes.Contains(type.FullName)
         || type.Namespace?.FullName.StartsWith("AspNetCoreGeneratedDocument", StringComparison.Ordinal) == true;
 
     private static readonly HashSet<string> HandlerTypes =
