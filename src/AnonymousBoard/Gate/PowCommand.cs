@@ -1,5 +1,5 @@
 using System.Globalization;
-using AnonymousBoard.Hosting;
+using AnonymousBoard.Settings;
 
 namespace AnonymousBoard.Gate;
 

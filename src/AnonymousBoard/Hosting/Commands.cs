@@ -48,7 +48,15 @@ public static class Commands
             .AddCommandLine(settings)
             .Build();
         var options = configuration.GetSection(BoardOptions.Section).Get<BoardOptions>() ?? new BoardOptions();
-        var context = new CommandContext(options, stdout, stderr, stdin);
+        var context = new CommandContext(options, stdout, stderr, stdin, () =>
+        {
+            // The board's storage and features, composed as the web board composes them; the data
+            // directory and schema are made on first use.
+            Directory.CreateDirectory(options.DataDirectory);
+            var services = new ServiceCollection().AddBoardStorage(options).BuildServiceProvider();
+            services.GetRequiredService<Storage.Sqlite.SqliteDatabase>().Migrate();
+            return services;
+        });
         try
         {
             return command(context, rest);
@@ -64,40 +72,5 @@ public static class Commands
             stderr.WriteLine($"error: {e.Message}");
             return 1;
         }
-    }
-}
-
-/// <summary>What a subcommand gets: the board's options and the three standard streams.</summary>
-public sealed record CommandContext(BoardOptions Options, TextWriter Out, TextWriter Error, TextReader In)
-{
-    private ServiceProvider? _services;
-
-    /// <summary>
-    /// The board's storage and features, composed as the web board composes them
-    /// (<see cref="Composition"/>); the data directory and schema are made on first use.
-    /// </summary>
-    public IServiceProvider Services => _services ??= Compose();
-
-    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
-
-    private ServiceProvider Compose()
-    {
-        Directory.CreateDirectory(Options.DataDirectory);
-        var services = new ServiceCollection().AddBoardStorage(Options).BuildServiceProvider();
-        services.GetRequiredService<Storage.Sqlite.SqliteDatabase>().Migrate();
-        return services;
-    }
-
-    /// <summary>Prints a usage error and returns the exit code for it.</summary>
-    public int Usage(string message)
-    {
-        Error.WriteLine($"error: {message}");
-        return 2;
-    }
-
-    public int Fail(string message)
-    {
-        Error.WriteLine($"error: {message}");
-        return 1;
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Hosting;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;

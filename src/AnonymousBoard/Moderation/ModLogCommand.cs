@@ -1,6 +1,6 @@
 using System.Net;
 using AnonymousBoard.Storage;
-using AnonymousBoard.Hosting;
+using AnonymousBoard.Settings;
 
 namespace AnonymousBoard.Moderation;
 

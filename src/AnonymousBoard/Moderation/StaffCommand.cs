@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Hosting;
+using AnonymousBoard.Settings;
 
 namespace AnonymousBoard.Moderation;
 

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using AnonymousBoard.Hosting;
 using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
 using Microsoft.Extensions.Options;

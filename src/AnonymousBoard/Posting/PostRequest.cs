@@ -1,6 +1,6 @@
 using System.Text;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Hosting;
+using AnonymousBoard.Site;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Markup;
 using Microsoft.AspNetCore.Http.Features;

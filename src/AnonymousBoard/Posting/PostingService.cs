@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Hosting;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Markup;
