@@ -62,6 +62,8 @@ public static class BoardHost
         services.AddSingleton<PostingService>();
         services.AddSingleton<PostForms>();
         services.AddSingleton<IPageForms>(sp => sp.GetRequiredService<PostForms>());
+        services.AddSingleton<Api.JsonApi>();
+        services.AddSingleton<Feeds.AtomFeeds>();
         ModLogKey logKey;
         try
         {

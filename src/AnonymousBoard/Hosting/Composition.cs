@@ -47,6 +47,7 @@ public static class Composition
         services.AddSingleton<PageCache>();
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<PageCache>());
         services.AddSingleton<BoardReader>();
+        services.AddSingleton<ReadDocuments>();
         services.AddSingleton<PostRendering>();
         services.AddSingleton<PostRemoval>();
         services.AddSingleton<ModLogWriter>();
