@@ -43,8 +43,8 @@ public sealed class AtomFeeds(BoardDirectory boards, BoardReader reader, PageCac
         ? uri.Host
         : Convert.ToHexStringLower(logKey.PublicKey.AsSpan(0, 8)) + ".anonymousboard.invalid";
 
-    /// <summary>The tag: IRI of something at <paramref name="path"/> (no leading slash) on this board.</summary>
-    public string Tag(string path) => $"tag:{_tagAuthority},2026:{path}";
+    /// <summary>The tag: IRI of something at <paramref name="path"/> on this board: "tag:host,2026:/b/post/12".</summary>
+    public string Tag(string path) => $"tag:{_tagAuthority},2026:/{path}";
 
     /// <summary>/{board}/threads.atom: the newest threads, each its opening post.</summary>
     public IResult NewThreads(string board, HttpContext context) => ForBoard(board, context, "threads.atom", b =>
