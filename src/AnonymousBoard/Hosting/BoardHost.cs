@@ -64,6 +64,7 @@ public static class BoardHost
         services.AddSingleton<IPageForms>(sp => sp.GetRequiredService<PostForms>());
         services.AddSingleton<Api.JsonApi>();
         services.AddSingleton<Feeds.AtomFeeds>();
+        services.AddSingleton<Search.SearchService>();
         ModLogKey logKey;
         try
         {

@@ -40,6 +40,7 @@ public static class Composition
         services.AddSingleton<IFilterStore, SqliteFilterStore>();
         services.AddSingleton<IBoardPolicyStore, SqliteBoardPolicyStore>();
         services.AddSingleton<IPosterIdentityStore, SqlitePosterIdentityStore>();
+        services.AddSingleton<Search.ISearchStore, SqliteSearchStore>();
         services.AddSingleton(sp => ModLogKey.LoadOrCreate(options.DataDirectory));
 
         services.AddSingleton<BoardDirectory>();
