@@ -5,6 +5,7 @@ using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Search;
 using AnonymousBoard.Site;
 
 namespace AnonymousBoard.Hosting;
@@ -27,6 +28,9 @@ public static class Routes
         new("/{board:slug}/page/{pageNo:int}", "GET", BoardPages.Index),                    // its further pages
         new("/{board:slug}/catalog", "GET", BoardPages.Catalog),
         new("/{board:slug}/thread/{no:long}", "GET", BoardPages.Thread),                    // a thread, with the reply form
+        new("/{board:slug}/archive", "GET", BoardPages.Archive),                            // archived threads, newest first; ?page=N
+        new("/search", "GET", SearchPages.Everywhere),                                      // search every board: ?q=...&page=N
+        new("/{board:slug}/search", "GET", SearchPages.OnBoard),                            // search one board
         new("/pseudonym/{fingerprint}", "GET", SitePages.Pseudonym),                        // every post one key signed
         new("/{board:slug}/rules", "GET", ReaderPages.Rules),
         new("/{board:slug}/signed/{no:long}", "GET", SignedPostFiles.Page),                 // how to check a signed post
