@@ -46,44 +46,17 @@ public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache
     }
 
     public IResult Threads(string board, HttpContext context) => ForBoard(board, context, "threads.json", b => Write(w =>
-    {
-        w.WriteStartArray();
-        foreach (var (page, threads) in Pages(b))
+        ByPage(w, b, t =>
         {
             w.WriteStartObject();
-            w.WriteNumber("page", page);
-            w.WriteStartArray("threads");
-            foreach (var t in threads)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("no", t.No);
-                w.WriteNumber("last_modified", cache.ThreadChanged(new ThreadRef(b.Id, t.No)).ToUnixTimeSeconds());
-                w.WriteNumber("replies", reader.GetThreadWithCounts(b.Id, t.No, 0) is { } c ? c.Counts.Replies : 0);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            w.WriteNumber("no", t.No);
+            w.WriteNumber("last_modified", cache.ThreadChanged(new ThreadRef(b.Id, t.No)).ToUnixTimeSeconds());
+            w.WriteNumber("replies", reader.GetThreadWithCounts(b.Id, t.No, 0) is { } c ? c.Counts.Replies : 0);
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }));
+        })));
 
     public IResult Catalog(string board, HttpContext context) => ForBoard(board, context, "catalog.json", b => Write(w =>
-    {
-        w.WriteStartArray();
-        foreach (var (page, threads) in Pages(b))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("page", page);
-            w.WriteStartArray("threads");
-            foreach (var t in threads)
-            {
-                Preview(w, b, t.No, catalog: true);
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }));
+        ByPage(w, b, t => Preview(w, b, t.No, catalog: true))));
 
     /// <summary>/{board}/{page}.json: one index page, from 1, its threads with their last replies.</summary>
     public IResult Page(string board, int page, HttpContext context)
@@ -196,14 +169,25 @@ public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache
         }
     }
 
-    private IEnumerable<(int Page, IReadOnlyList<ThreadSummary> Threads)> Pages(Board b)
+    /// <summary>threads.json and catalog.json: the live threads as the index pages hold them, pages numbered from 1.</summary>
+    private void ByPage(Utf8JsonWriter w, Board b, Action<ThreadSummary> thread)
     {
         var perPage = b.Settings.ThreadsPerPage;
         var threads = reader.ListLiveThreads(b.Id, 0, int.MaxValue);
+        w.WriteStartArray();
         for (var page = 1; page == 1 || (page - 1) * perPage < threads.Count; page++)
         {
-            yield return (page, threads.Skip((page - 1) * perPage).Take(perPage).ToList());
+            w.WriteStartObject();
+            w.WriteNumber("page", page);
+            w.WriteStartArray("threads");
+            foreach (var t in threads.Skip((page - 1) * perPage).Take(perPage))
+            {
+                thread(t);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
         }
+        w.WriteEndArray();
     }
 
     private int LivePages(Board b) => Math.Max(1, (reader.CountLiveThreads(b.Id) + b.Settings.ThreadsPerPage - 1) / b.Settings.ThreadsPerPage);

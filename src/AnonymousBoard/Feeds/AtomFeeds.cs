@@ -49,11 +49,7 @@ public sealed class AtomFeeds(BoardDirectory boards, BoardReader reader, PageCac
     /// <summary>/{board}/threads.atom: the newest threads, each its opening post.</summary>
     public IResult NewThreads(string board, HttpContext context) => ForBoard(board, context, "threads.atom", b =>
     {
-        var threads = reader.ListNewestThreads(b.Id, Entries)
-            .Select(t => reader.GetThreadPreview(b.Id, t.No, 0))
-            .Where(t => t is not null && !t.Posts[0].Hidden)
-            .Select(t => t!)
-            .ToList();
+        var threads = Openings(b, reader.ListNewestThreads(b.Id, Entries));
         return Write($"{b.Slug}/threads", $"/{b.Slug}/ – {b.Title}: new threads", $"{b.Slug}/threads.atom", $"{b.Slug}/", w =>
         {
             foreach (var thread in threads)
@@ -67,11 +63,7 @@ public sealed class AtomFeeds(BoardDirectory boards, BoardReader reader, PageCac
     /// <summary>/{board}/active.atom: the live threads in bump order; an entry is updated each time its thread is bumped.</summary>
     public IResult ActiveThreads(string board, HttpContext context) => ForBoard(board, context, "active.atom", b =>
     {
-        var threads = reader.ListLiveThreads(b.Id, 0, Entries)
-            .Select(t => reader.GetThreadPreview(b.Id, t.No, 0))
-            .Where(t => t is not null && !t.Posts[0].Hidden)
-            .Select(t => t!)
-            .ToList();
+        var threads = Openings(b, reader.ListLiveThreads(b.Id, 0, Entries));
         return Write($"{b.Slug}/active", $"/{b.Slug}/ – {b.Title}: active threads", $"{b.Slug}/active.atom", $"{b.Slug}/", w =>
         {
             foreach (var thread in threads)
@@ -111,6 +103,10 @@ public sealed class AtomFeeds(BoardDirectory boards, BoardReader reader, PageCac
         });
         return ReferenceEquals(doc, Missing) ? Results.NotFound() : ReadDocuments.Serve(context, doc, ContentType);
     }
+
+    /// <summary>The threads with their opening posts, but those whose opening post readers do not see.</summary>
+    private List<ThreadContent> Openings(Board b, IEnumerable<ThreadSummary> threads) =>
+        [.. threads.Select(t => reader.GetThreadPreview(b.Id, t.No, 0)).OfType<ThreadContent>().Where(t => !t.Posts[0].Hidden)];
 
     private static readonly ReadDocument Missing = new(ReadOnlyMemory<byte>.Empty, DateTimeOffset.MinValue);
 
