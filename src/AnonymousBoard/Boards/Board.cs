@@ -37,7 +37,7 @@ public static class BoardRules
     /// <summary>Paths the board itself uses; a board with one of these names would hide them.</summary>
     private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
     {
-        "static", "error", "mod", "modlog", "pseudonym", "api", "admin", "rules", "health", "metrics", "favicon",
+        "static", "error", "mod", "modlog", "pseudonym", "api", "admin", "rules", "health", "metrics", "favicon", "search",
     };
 
     /// <summary>Null when the slug is acceptable, otherwise why not.</summary>

@@ -62,6 +62,9 @@ public static class BoardHost
         services.AddSingleton<PostingService>();
         services.AddSingleton<PostForms>();
         services.AddSingleton<IPageForms>(sp => sp.GetRequiredService<PostForms>());
+        services.AddSingleton<Api.JsonApi>();
+        services.AddSingleton<Feeds.AtomFeeds>();
+        services.AddSingleton<Search.SearchService>();
         ModLogKey logKey;
         try
         {

@@ -40,6 +40,7 @@ public static class Composition
         services.AddSingleton<IFilterStore, SqliteFilterStore>();
         services.AddSingleton<IBoardPolicyStore, SqliteBoardPolicyStore>();
         services.AddSingleton<IPosterIdentityStore, SqlitePosterIdentityStore>();
+        services.AddSingleton<Search.ISearchStore, SqliteSearchStore>();
         services.AddSingleton(sp => ModLogKey.LoadOrCreate(options.DataDirectory));
 
         services.AddSingleton<BoardDirectory>();
@@ -47,6 +48,7 @@ public static class Composition
         services.AddSingleton<PageCache>();
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<PageCache>());
         services.AddSingleton<BoardReader>();
+        services.AddSingleton<ReadDocuments>();
         services.AddSingleton<PostRendering>();
         services.AddSingleton<PostRemoval>();
         services.AddSingleton<ModLogWriter>();

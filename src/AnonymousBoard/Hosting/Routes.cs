@@ -1,8 +1,11 @@
+using AnonymousBoard.Api;
+using AnonymousBoard.Feeds;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Search;
 using AnonymousBoard.Site;
 
 namespace AnonymousBoard.Hosting;
@@ -25,6 +28,9 @@ public static class Routes
         new("/{board:slug}/page/{pageNo:int}", "GET", BoardPages.Index),                    // its further pages
         new("/{board:slug}/catalog", "GET", BoardPages.Catalog),
         new("/{board:slug}/thread/{no:long}", "GET", BoardPages.Thread),                    // a thread, with the reply form
+        new("/{board:slug}/archive", "GET", BoardPages.Archive),                            // archived threads, newest first; ?page=N
+        new("/search", "GET", SearchPages.Everywhere),                                      // search every board: ?q=...&page=N
+        new("/{board:slug}/search", "GET", SearchPages.OnBoard),                            // search one board
         new("/pseudonym/{fingerprint}", "GET", SitePages.Pseudonym),                        // every post one key signed
         new("/{board:slug}/rules", "GET", ReaderPages.Rules),
         new("/{board:slug}/signed/{no:long}", "GET", SignedPostFiles.Page),                 // how to check a signed post
@@ -44,6 +50,18 @@ public static class Routes
         new("/appeal", "GET", ReaderPages.AppealForm),                                      // a banned poster appeals
         new("/appeal", "POST", ReaderPages.Appeal),
         new("/error/{code:int}", "any", Errors.Show),                                       // every error status re-executes here, with its own method
+        // The JSON API at 4chan's paths (Api/JsonApi.cs); every document answers If-Modified-Since with 304.
+        new("/boards.json", "GET", JsonApi.BoardsJson),                                     // every board and the limits clients read
+        new("/{board:slug}/threads.json", "GET", JsonApi.ThreadsJson),                      // thread numbers by page, with last_modified
+        new("/{board:slug}/catalog.json", "GET", JsonApi.CatalogJson),                      // every live thread's opening post and last replies
+        new("/{board:slug}/archive.json", "GET", JsonApi.ArchiveJson),                      // the archived threads' numbers
+        new("/{board:slug}/{page:int}.json", "GET", JsonApi.PageJson),                      // index pages, from 1
+        new("/{board:slug}/thread/{no:long}.json", "GET", JsonApi.ThreadJson),
+        new("/{board:slug}/{file:regex(^\\d+s?\\.(jpg|png|gif|webp)$)}", "GET", JsonApi.FileByTim), // a post's file as {tim}.ext, its thumbnail as {tim}s.jpg
+        // Atom feeds (Feeds/AtomFeeds.cs), answering If-Modified-Since as the JSON does.
+        new("/{board:slug}/threads.atom", "GET", AtomFeeds.NewThreadsFeed),                 // new threads
+        new("/{board:slug}/active.atom", "GET", AtomFeeds.ActiveThreadsFeed),               // live threads in bump order
+        new("/{board:slug}/thread/{no:long}.atom", "GET", AtomFeeds.ThreadFeed),            // a thread's replies
         // Staff
         new("/mod", "GET", StaffPostPages.Home),                                            // reports queue; open a post by number
         new("/mod/login", "GET POST", SignInPages.SignIn),

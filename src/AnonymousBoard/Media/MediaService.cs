@@ -231,6 +231,41 @@ public sealed partial class MediaService : ICommitListener, IDisposable
         return MediaName().IsMatch($"{shard}/{name}") && File.Exists(path) ? path : null;
     }
 
+    // Files never change under their name, so each is hashed once; bounded like the other per-process tables.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _md5 = new(StringComparer.Ordinal);
+    private const int Md5Remembered = 200_000;
+
+    /// <summary>
+    /// The MD5 of the served file, base64 (4chan's <c>md5</c>: clients use it to find files they have), or
+    /// null when the file is gone. Read from disk the first time it is asked for; not a security hash.
+    /// </summary>
+    public string? Md5Base64(PostFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (_md5.TryGetValue(file.Hash, out var known))
+        {
+            return known;
+        }
+        var path = Path.Combine(_files.MediaDirectory, MediaStore.ContentPath(file.Hash, file.Format));
+        string md5;
+        try
+        {
+            using var stream = File.OpenRead(path);
+#pragma warning disable CA5351 // MD5 is what 4chan's API names files by; nothing here trusts it
+            md5 = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(stream));
+#pragma warning restore CA5351
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        if (_md5.Count < Md5Remembered)
+        {
+            _md5[file.Hash] = md5;
+        }
+        return md5;
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
 

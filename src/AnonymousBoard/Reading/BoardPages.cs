@@ -43,6 +43,29 @@ public static class BoardPages
         return Templates.Page(CatalogPage.Create(new CatalogPageView(b, boards.All, gate.Status, tiles)));
     }
 
+    /// <summary>Archived threads on one page of the archive.</summary>
+    public const int ArchivePerPage = 50;
+
+    /// <summary>GET /{board}/archive and ?page=N: archived threads, the most recently archived first.</summary>
+    public static IResult Archive(string board, HttpContext context, BoardDirectory boards, BoardReader reader, AdmissionGate gate)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (boards.Find(board) is not { } b)
+        {
+            return Results.NotFound();
+        }
+        var page = context.Request.Query.ContainsKey("page")
+            ? int.TryParse(context.Request.Query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0
+            : 1;
+        var pageCount = Math.Max(1, (reader.CountArchivedThreads(b.Id) + ArchivePerPage - 1) / ArchivePerPage);
+        if (page < 1 || page > pageCount)
+        {
+            return Results.NotFound();
+        }
+        var threads = reader.ListArchivedThreads(b.Id, (page - 1) * ArchivePerPage, ArchivePerPage);
+        return Templates.Page(ArchivePage.Create(new ArchivePageView(b, boards.All, gate.Status, threads, page, pageCount)));
+    }
+
     /// <summary>GET /{board}/thread/{no}: the whole thread, and the reply form.</summary>
     /// <remarks>"?quote=N" (a post's Reply link) starts the reply by quoting post N.</remarks>
     public static IResult Thread(string board, long no, HttpContext context, BoardDirectory boards, BoardReader reader, PageCache cache,

@@ -25,8 +25,26 @@ public sealed class BoardReader(IStorage storage, IReadingStore store)
     public IReadOnlyList<PseudonymPost> ListPseudonymPosts(string fingerprint, int count) =>
         Read(work => store.ListPseudonymPosts(work, fingerprint, count));
 
+    public int CountArchivedThreads(long boardId) => Read(work => store.CountArchivedThreads(work, boardId));
+
+    public IReadOnlyList<ThreadSummary> ListArchivedThreads(long boardId, int offset, int count) =>
+        Read(work => store.ListArchivedThreads(work, boardId, offset, count));
+
+    public IReadOnlyList<ThreadSummary> ListNewestThreads(long boardId, int count) => Read(work => store.ListNewestThreads(work, boardId, count));
+
+    /// <summary>A thread (its last <paramref name="lastReplies"/> replies, or all when null) and what readers see of its counts, in one snapshot.</summary>
+    public (ThreadContent Content, VisibleCounts Counts)? GetThreadWithCounts(long boardId, long threadNo, int? lastReplies) => Read(work =>
+        ReadThread(work, boardId, threadNo, lastReplies) is { } content
+            ? (content, store.CountVisible(work, boardId, threadNo))
+            : ((ThreadContent, VisibleCounts)?)null);
+
+    public Media.PostFile? FindVisibleFile(long boardId, DateTimeOffset createdAt, long noModulo) =>
+        Read(work => store.FindVisibleFile(work, boardId, createdAt, noModulo));
+
     // One snapshot for the thread, its posts and backlinks, so the three agree.
-    private ThreadContent? ReadThread(long boardId, long threadNo, int? lastReplies) => Read(work =>
+    private ThreadContent? ReadThread(long boardId, long threadNo, int? lastReplies) => Read(work => ReadThread(work, boardId, threadNo, lastReplies));
+
+    private ThreadContent? ReadThread(UnitOfWork work, long boardId, long threadNo, int? lastReplies)
     {
         if (store.FindThread(work, boardId, threadNo) is not { } thread)
         {
@@ -37,7 +55,7 @@ public sealed class BoardReader(IStorage storage, IReadingStore store)
         var backlinks = store.ListBacklinks(work, boardId, threadNo).Where(b => shown.Contains(b.ToNo)).ToList();
         var omitted = Math.Max(0, thread.ReplyCount - (posts.Count - 1));
         return new ThreadContent(thread, posts, omitted, backlinks);
-    });
+    }
 
     private T Read<T>(Func<UnitOfWork, T> query)
     {

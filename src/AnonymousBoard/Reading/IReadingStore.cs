@@ -22,7 +22,22 @@ public interface IReadingStore
     SignedPost? FindSignedPost(UnitOfWork work, long boardId, long no);
     /// <summary>The newest signed posts of one pseudonym (a key fingerprint), across boards.</summary>
     IReadOnlyList<PseudonymPost> ListPseudonymPosts(UnitOfWork work, string fingerprint, int count);
+    int CountArchivedThreads(UnitOfWork work, long boardId);
+    /// <summary>Archived threads, the most recently archived first.</summary>
+    IReadOnlyList<ThreadSummary> ListArchivedThreads(UnitOfWork work, long boardId, int offset, int count);
+    /// <summary>The newest threads by their opening post, live or archived (the board's feed).</summary>
+    IReadOnlyList<ThreadSummary> ListNewestThreads(UnitOfWork work, long boardId, int count);
+    /// <summary>The replies and images of a thread that readers see (hidden replies do not count).</summary>
+    VisibleCounts CountVisible(UnitOfWork work, long boardId, long threadNo);
+    /// <summary>
+    /// The file of the post made at <paramref name="createdAt"/> whose number ends in <paramref name="noModulo"/>
+    /// (mod 1000), when readers see it; null otherwise.
+    /// </summary>
+    Media.PostFile? FindVisibleFile(UnitOfWork work, long boardId, DateTimeOffset createdAt, long noModulo);
 }
+
+/// <summary>What readers see of a thread's replies: how many, and how many carry an image.</summary>
+public sealed record VisibleCounts(int Replies, int Images);
 
 /// <param name="Hidden">Hidden pending review (reports, a filter): readers see a notice instead of the text.</param>
 /// <param name="BannedMark">Staff marked it "USER WAS BANNED FOR THIS POST".</param>
@@ -46,7 +61,7 @@ public sealed record MovedPost(string Board, long ThreadNo, long No);
 
 public sealed record ThreadSummary(
     long No, string Subject, string Excerpt, int ReplyCount, bool Sticky, bool Locked, bool Archived, DateTimeOffset BumpedAt,
-    bool BumpLocked = false)
+    bool BumpLocked = false, DateTimeOffset? ArchivedAt = null)
 {
     /// <summary>The subject, or the number when it has none.</summary>
     public string Title => Subject.Length > 0 ? Subject : $"Thread No. {No}";

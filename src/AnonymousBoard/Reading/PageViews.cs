@@ -36,3 +36,6 @@ public sealed record CatalogPageView(Board Board, IReadOnlyList<Board> Boards, G
 
 /// <summary>Every post one key signed (Reading/PseudonymPage.cshtml).</summary>
 public sealed record PseudonymPageView(IReadOnlyList<Board> Boards, string Fingerprint, PostList Posts);
+
+/// <summary>A page of a board's archive (Reading/ArchivePage.cshtml).</summary>
+public sealed record ArchivePageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, IReadOnlyList<ThreadSummary> Threads, int PageNo, int PageCount);

@@ -28,6 +28,13 @@ public sealed class BoardOptions
 
     public string DatabasePath => Path.Combine(DataDirectory, "board.db");
 
+    /// <summary>
+    /// The address readers reach the board at (its onion address, say "http://abc….onion"), for the
+    /// Atom feeds only: their links are resolved against it and their ids name its host. Unset, feeds
+    /// carry links relative to wherever the reader fetched them, as the pages do.
+    /// </summary>
+    public string? PublicAddress { get; set; }
+
     /// <summary>The "Board:Moderation" settings: staff pages, sessions, sign-in limits.</summary>
     public ModerationOptions Moderation { get; set; } = new();
 

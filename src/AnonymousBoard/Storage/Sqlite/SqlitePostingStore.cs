@@ -78,7 +78,9 @@ public sealed class SqlitePostingStore : IPostingStore
             new { boardId });
 
     public void Archive(UnitOfWork work, long boardId, long threadNo) =>
-        SqliteUnitOfWork.Of(work).Execute("UPDATE threads SET archived = 1 WHERE board_id = @boardId AND no = @threadNo", new { boardId, threadNo });
+        // The archive lists threads by when they went there (the pruning post's time, near enough).
+        SqliteUnitOfWork.Of(work).Execute("UPDATE threads SET archived = 1, archived_at = unixepoch() WHERE board_id = @boardId AND no = @threadNo",
+            new { boardId, threadNo });
 
     public PostRecord? FindPost(UnitOfWork work, long boardId, long no) =>
         SqliteUnitOfWork.Of(work).First<PostRow>("""

@@ -11,7 +11,7 @@ public sealed class SqliteReadingStore : IReadingStore
     private const string ThreadSummarySelect = """
         SELECT t.no, CASE WHEN op.hidden THEN '' ELSE op.subject END AS subject,
                CASE WHEN op.hidden THEN '' ELSE substr(op.body, 1, 160) END AS excerpt,
-               t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at, t.bump_locked
+               t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at, t.bump_locked, t.archived_at
         FROM threads t JOIN posts op ON op.board_id = t.board_id AND op.no = t.no
         """;
 
@@ -80,6 +80,42 @@ public sealed class SqliteReadingStore : IReadingStore
             WHERE p.pseudonym = @fingerprint ORDER BY p.created_at DESC, p.id DESC LIMIT @count
             """, new { fingerprint, count }).ConvertAll(r => new PseudonymPost(r.BoardSlug!, r.ToPost()));
 
+    public int CountArchivedThreads(UnitOfWork work, long boardId) =>
+        SqliteUnitOfWork.Of(work).One<int>("SELECT count(*) FROM threads WHERE board_id = @b AND archived = 1", new { b = boardId });
+
+    public IReadOnlyList<ThreadSummary> ListArchivedThreads(UnitOfWork work, long boardId, int offset, int count) =>
+        // Threads archived before archived_at existed (NULL) sort last, by number.
+        SqliteUnitOfWork.Of(work).Query<ThreadRow>($"""
+            {ThreadSummarySelect}
+            WHERE t.board_id = @b AND t.archived = 1
+            ORDER BY t.archived_at DESC, t.no DESC
+            LIMIT @count OFFSET @offset
+            """, new { b = boardId, count, offset }).ConvertAll(r => r.ToSummary());
+
+    public IReadOnlyList<ThreadSummary> ListNewestThreads(UnitOfWork work, long boardId, int count) =>
+        SqliteUnitOfWork.Of(work).Query<ThreadRow>($"{ThreadSummarySelect} WHERE t.board_id = @b ORDER BY t.no DESC LIMIT @count",
+            new { b = boardId, count }).ConvertAll(r => r.ToSummary());
+
+    public VisibleCounts CountVisible(UnitOfWork work, long boardId, long threadNo) =>
+        SqliteUnitOfWork.Of(work).One<CountsRow>("""
+            SELECT count(*) AS replies, count(file_hash) AS images FROM posts
+            WHERE board_id = @b AND thread_no = @t AND no <> @t AND hidden = 0
+            """, new { b = boardId, t = threadNo }).ToCounts();
+
+    public PostFile? FindVisibleFile(UnitOfWork work, long boardId, DateTimeOffset createdAt, long noModulo) =>
+        SqliteUnitOfWork.Of(work).First<PostRow>($"""
+            SELECT {PostColumns} FROM posts p
+            WHERE p.board_id = @b AND p.created_at = @at AND p.no % 1000 = @m AND p.hidden = 0 AND p.file_hash IS NOT NULL
+            """, new { b = boardId, at = createdAt.ToUnixTimeSeconds(), m = noModulo })?.ToPost().File;
+
+    private sealed class CountsRow
+    {
+        public int Replies { get; init; }
+        public int Images { get; init; }
+
+        public VisibleCounts ToCounts() => new(Replies, Images);
+    }
+
     private sealed class ThreadRow
     {
         public long No { get; init; }
@@ -91,9 +127,11 @@ public sealed class SqliteReadingStore : IReadingStore
         public bool Archived { get; init; }
         public long BumpedAt { get; init; }
         public bool BumpLocked { get; init; }
+        public long? ArchivedAt { get; init; }
 
         public ThreadSummary ToSummary() =>
-            new(No, Subject, Excerpt, ReplyCount, Sticky, Locked, Archived, DateTimeOffset.FromUnixTimeSeconds(BumpedAt), BumpLocked);
+            new(No, Subject, Excerpt, ReplyCount, Sticky, Locked, Archived, DateTimeOffset.FromUnixTimeSeconds(BumpedAt), BumpLocked,
+                ArchivedAt is { } at ? DateTimeOffset.FromUnixTimeSeconds(at) : null);
     }
 
     /// <summary>A post's row as the pages show it (<see cref="PostColumns"/>).</summary>

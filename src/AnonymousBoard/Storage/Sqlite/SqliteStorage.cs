@@ -75,6 +75,31 @@ public sealed class SqliteUnitOfWork : UnitOfWork
     public int Execute(string sql, object? parameters = null) =>
         Translate(() => _connection.Execute(sql, parameters, _transaction));
 
+    /// <summary>
+    /// Runs <paramref name="query"/> on this connection and stops it once it has run for
+    /// <paramref name="budget"/>; null then. SQLite calls the progress handler every thousand
+    /// virtual-machine steps, and a non-zero answer interrupts the statement.
+    /// </summary>
+    internal T? WithinBudget<T>(TimeSpan budget, Func<T> query) where T : class
+    {
+        var handle = _connection.Handle!;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        SQLitePCL.raw.sqlite3_progress_handler(handle, 1000, _ => clock.Elapsed > budget ? 1 : 0, null);
+        try
+        {
+            return query();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT)
+        {
+            return null;
+        }
+        finally
+        {
+            // The connection goes back to the pool: its next user must not inherit the handler.
+            SQLitePCL.raw.sqlite3_progress_handler(handle, 0, null, null);
+        }
+    }
+
     public bool Exists(string sql, object? parameters = null) =>
         Translate(() => _connection.ExecuteScalar(sql, parameters, _transaction)) is not null;
 
