@@ -34,7 +34,16 @@ public sealed class ImageToolFaultTests : IDisposable
 
     private static async Task<HttpResponseMessage> PostImage(BoardServer server, byte[] image, string fileName, string body)
     {
-        using var form = new MultipartFormDataContent
+        using var form = ImageForm(image, fileName, body, await server.Ticket());
+        using var client = server.Client();
+        client.Timeout = TimeSpan.FromSeconds(60);
+        return await client.PostAsync(new Uri("/b/post", UriKind.Relative), form);
+    }
+
+    /// <summary>The posting form with a subject, a comment, an image and the ticket, as a browser sends it.</summary>
+    private static MultipartFormDataContent ImageForm(byte[] image, string fileName, string body, string ticket)
+    {
+        var form = new MultipartFormDataContent
         {
             { new StringContent("a subject"), "subject" },
             { new StringContent(body), "body" },
@@ -42,10 +51,8 @@ public sealed class ImageToolFaultTests : IDisposable
         var part = new ByteArrayContent(image);
         part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         form.Add(part, "file", fileName);
-        form.Add(new StringContent(await server.Ticket()), "ticket");
-        using var client = server.Client();
-        client.Timeout = TimeSpan.FromSeconds(60);
-        return await client.PostAsync(new Uri("/b/post", UriKind.Relative), form);
+        form.Add(new StringContent(ticket), "ticket");
+        return form;
     }
 
     private static async Task<HttpResponseMessage> PostText(BoardServer server, string body)
@@ -97,15 +104,7 @@ public sealed class ImageToolFaultTests : IDisposable
     {
         using var client = board.Client();
         var page = await new WebBrowser(board.Client()).Get("/b/");
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent("a subject"), "subject" },
-            { new StringContent(body), "body" },
-        };
-        var part = new ByteArrayContent(image);
-        part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(part, "file", fileName);
-        form.Add(new StringContent(page.Field("/b/post", "ticket")!), "ticket");
+        using var form = ImageForm(image, fileName, body, page.Field("/b/post", "ticket")!);
         return await client.PostAsync(new Uri("/b/post", UriKind.Relative), form);
     }
 
