@@ -183,7 +183,9 @@ public sealed class JsonApiTests(ReadingBoard board) : IClassFixture<ReadingBoar
         Assert.Equal(2, image.GetProperty("omitted_posts").GetInt32()); // 3 replies seen, 1 previewed
         Assert.Equal(1, image.GetProperty("omitted_images").GetInt32());
         Assert.Equal([board.LastReply], image.GetProperty("last_replies").EnumerateArray().Select(r => r.GetProperty("no").GetInt64()));
-        Assert.InRange(image.GetProperty("last_modified").GetInt64(), image.GetProperty("time").GetInt64(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
+        // A change time may run ahead of the clock by one second per change made within the same second
+        // (Reading/ReadDocuments); the fixture makes far fewer than 60 changes.
+        Assert.InRange(image.GetProperty("last_modified").GetInt64(), image.GetProperty("time").GetInt64(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
 
         var listed = (await Get("/b/threads.json")).Json.EnumerateArray().SelectMany(p => p.GetProperty("threads").EnumerateArray()).ToList();
         Assert.Equal(threads.Select(t => t.GetProperty("no").GetInt64()), listed.Select(t => t.GetProperty("no").GetInt64()));
