@@ -6,6 +6,7 @@ using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
+using AnonymousBoard.Storage.Sql;
 using AnonymousBoard.Storage.Sqlite;
 
 namespace AnonymousBoard.Hosting;
@@ -25,21 +26,21 @@ public static class Composition
         // Listeners are looked up at the first commit, not now: some of them read through the storage themselves.
         services.AddSingleton(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp)));
         services.AddSingleton<IStorage>(sp => sp.GetRequiredService<SqliteStorage>());
-        services.AddSingleton<IBoardsStore, SqliteBoardsStore>();
-        services.AddSingleton<IReadingStore, SqliteReadingStore>();
-        services.AddSingleton<IPostingStore, SqlitePostingStore>();
-        services.AddSingleton<IMarkupStore, SqliteMarkupStore>();
-        services.AddSingleton<IMediaStore, SqliteMediaStore>();
-        services.AddSingleton<IStaffStore, SqliteStaffStore>();
-        services.AddSingleton<IStaffSessionStore, SqliteStaffSessionStore>();
-        services.AddSingleton<IModLogStore, SqliteModLogStore>();
-        services.AddSingleton<IPostActionStore, SqlitePostActionStore>();
-        services.AddSingleton<IThreadMoveStore, SqliteThreadMoveStore>();
-        services.AddSingleton<IReportStore, SqliteReportStore>();
-        services.AddSingleton<IBanStore, SqliteBanStore>();
-        services.AddSingleton<IFilterStore, SqliteFilterStore>();
-        services.AddSingleton<IBoardPolicyStore, SqliteBoardPolicyStore>();
-        services.AddSingleton<IPosterIdentityStore, SqlitePosterIdentityStore>();
+        services.AddSingleton<IBoardsStore, SqlBoardsStore>();
+        services.AddSingleton<IReadingStore, SqlReadingStore>();
+        services.AddSingleton<IPostingStore, SqlPostingStore>();
+        services.AddSingleton<IMarkupStore, SqlMarkupStore>();
+        services.AddSingleton<IMediaStore, SqlMediaStore>();
+        services.AddSingleton<IStaffStore, SqlStaffStore>();
+        services.AddSingleton<IStaffSessionStore, SqlStaffSessionStore>();
+        services.AddSingleton<IModLogStore, SqlModLogStore>();
+        services.AddSingleton<IPostActionStore, SqlPostActionStore>();
+        services.AddSingleton<IThreadMoveStore, SqlThreadMoveStore>();
+        services.AddSingleton<IReportStore, SqlReportStore>();
+        services.AddSingleton<IBanStore, SqlBanStore>();
+        services.AddSingleton<IFilterStore, SqlFilterStore>();
+        services.AddSingleton<IBoardPolicyStore, SqlBoardPolicyStore>();
+        services.AddSingleton<IPosterIdentityStore, SqlPosterIdentityStore>();
         services.AddSingleton<Search.ISearchStore, SqliteSearchStore>();
         services.AddSingleton(sp => ModLogKey.LoadOrCreate(options.DataDirectory));
 

@@ -17,7 +17,7 @@ public sealed class ShapeTests
         new ArchLoader().LoadAssemblies(typeof(AnonymousBoard.Hosting.BoardHost).Assembly,
             typeof(Microsoft.Data.Sqlite.SqliteConnection).Assembly, typeof(Dapper.SqlMapper).Assembly).Build();
 
-    /// <summary>The folder a type lives in: "Posting", or "Storage.Sqlite" for an engine; null outside the board.</summary>
+    /// <summary>The folder a type lives in: "Posting", or "Storage.Sqlite" for an engine ("Storage.Sql": what engines share); null outside the board.</summary>
     private static string? Folder(IType type)
     {
         var name = type.Namespace?.FullName ?? "";
@@ -39,7 +39,7 @@ public sealed class ShapeTests
     public void Only_the_engine_knows_its_database_library()
     {
         var engines = new[] { "Microsoft.Data.Sqlite", "SQLitePCL", "Dapper", "Npgsql" };
-        Assert.Empty(Uses(t => Folder(t) is { } f && f is not "Storage.Sqlite" and not "Storage.Postgres",
+        Assert.Empty(Uses(t => Folder(t) is { } f && f is not "Storage.Sql" and not "Storage.Sqlite" and not "Storage.Postgres",
             t => engines.Any(e => t.FullName.StartsWith(e + ".", StringComparison.Ordinal))));
     }
 
@@ -85,7 +85,7 @@ public sealed class ShapeTests
             .Distinct().ToList();
         Assert.NotEmpty(makers);
         Assert.Empty(makers.Where(c => !(c.Method == "FromRenderer" && Folder(c.Caller) == "Markup")
-                                       && !(c.Method == "FromStoredRendering" && Folder(c.Caller) == "Storage.Sqlite"))
+                                       && !(c.Method == "FromStoredRendering" && Folder(c.Caller) == "Storage.Sql"))
             .Select(c => $"{c.Caller.FullName} calls TrustedHtml.{c.Method}"));
 
         // Prepared fragments are what a template rendered, and nothing else.

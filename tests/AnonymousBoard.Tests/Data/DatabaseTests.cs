@@ -2,6 +2,7 @@ using AnonymousBoard.Boards;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Storage;
+using AnonymousBoard.Storage.Sql;
 using AnonymousBoard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -126,8 +127,8 @@ public sealed class DatabaseTests : IDisposable
         var database = new SqliteDatabase(DbPath);
         database.Migrate();
         var storage = new SqliteStorage(database);
-        var boards = new SqliteBoardsStore();
-        var posts = new SqlitePostingStore();
+        var boards = new SqlBoardsStore();
+        var posts = new SqlPostingStore();
         using var work = storage.Write();
         boards.Insert(work, "b", "General", "", new BoardSettings(), DateTimeOffset.UtcNow);
         var boardId = boards.Find(work, "b")!.Id;
@@ -203,11 +204,11 @@ public sealed class DatabaseTests : IDisposable
         var database = new SqliteDatabase(DbPath);
         database.Migrate();
         var storage = new SqliteStorage(database);
-        var posts = new SqlitePostingStore();
+        var posts = new SqlPostingStore();
         long boardId;
         using (var setup = storage.Write())
         {
-            var boards = new SqliteBoardsStore();
+            var boards = new SqlBoardsStore();
             boards.Insert(setup, "b", "General", "", new BoardSettings(), DateTimeOffset.UtcNow);
             boardId = boards.Find(setup, "b")!.Id;
             setup.Commit();

@@ -145,8 +145,8 @@ public sealed partial class SqlInjectionTests(ITestOutputHelper output) : IAsync
     {
         ["SqliteDatabase.cs {version}"] = "PRAGMA takes no parameters; an integer parsed from an embedded resource name",
         ["SqliteDatabase.cs {ApplicationId}"] = "PRAGMA takes no parameters; a const int written beside it",
-        ["SqlitePostActionStore.cs {column}"] = "one of the column names written in a switch beside it",
-        ["SqlitePosterIdentityStore.cs {column}"] = "one of the column names written in a switch beside it",
+        ["SqlPostActionStore.cs {column}"] = "one of the column names written in a switch beside it",
+        ["SqlPosterIdentityStore.cs {column}"] = "one of the column names written in a switch beside it",
         ["SqliteSearchStore.cs {string.Concat(likes)}"] = "one fixed LIKE clause per short search word, naming parameters @like0, @like1 …; the words are parameters",
     };
 

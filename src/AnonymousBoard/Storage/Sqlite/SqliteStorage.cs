@@ -1,5 +1,5 @@
-using System.Data;
-using Dapper;
+using System.Data.Common;
+using AnonymousBoard.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace AnonymousBoard.Storage.Sqlite;
@@ -7,12 +7,6 @@ namespace AnonymousBoard.Storage.Sqlite;
 /// <summary>Units of work on the board's SQLite file.</summary>
 public sealed class SqliteStorage(SqliteDatabase database, IEnumerable<ICommitListener> listeners) : IStorage
 {
-    static SqliteStorage()
-    {
-        // Rows map to their types by column name: thread_no fills ThreadNo.
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
-    }
-
     public SqliteStorage(SqliteDatabase database) : this(database, []) { }
 
     public UnitOfWork Write() => SqliteUnitOfWork.Begin(database, listeners, write: true);
@@ -25,7 +19,7 @@ public sealed class SqliteStorage(SqliteDatabase database, IEnumerable<ICommitLi
 /// allows one writer anyway, and waiting on a lock is cheaper and fairer than retrying on SQLITE_BUSY.
 /// Every statement goes through here, so SQLite's errors become <see cref="StorageException"/> in one place.
 /// </summary>
-public sealed class SqliteUnitOfWork : UnitOfWork
+public sealed class SqliteUnitOfWork : SqlUnitOfWork
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
@@ -46,9 +40,9 @@ public sealed class SqliteUnitOfWork : UnitOfWork
         SqliteConnection? connection = null;
         try
         {
-            connection = Translate(database.Open);
+            connection = Translated(database.Open);
             // A write takes SQLite's write lock at once (IMMEDIATE); a read is one snapshot (DEFERRED).
-            var transaction = Translate(() => connection.BeginTransaction(deferred: !write));
+            var transaction = Translated(() => connection.BeginTransaction(deferred: !write));
             return new SqliteUnitOfWork(connection, transaction, writeLock, listeners);
         }
         catch
@@ -60,20 +54,12 @@ public sealed class SqliteUnitOfWork : UnitOfWork
     }
 
     /// <summary>The engine's own unit of work; a store of another engine's cannot use it.</summary>
-    internal static SqliteUnitOfWork Of(UnitOfWork work) =>
+    internal static new SqliteUnitOfWork Of(UnitOfWork work) =>
         work as SqliteUnitOfWork ?? throw new ArgumentException("A SQLite store needs a SQLite unit of work.", nameof(work));
 
-    public List<T> Query<T>(string sql, object? parameters = null) =>
-        Translate(() => _connection.Query<T>(sql, parameters, _transaction).AsList());
+    protected override DbConnection Connection => _connection;
 
-    public T? First<T>(string sql, object? parameters = null) =>
-        Translate(() => _connection.QueryFirstOrDefault<T>(sql, parameters, _transaction));
-
-    public T One<T>(string sql, object? parameters = null) =>
-        Translate(() => _connection.QuerySingle<T>(sql, parameters, _transaction));
-
-    public int Execute(string sql, object? parameters = null) =>
-        Translate(() => _connection.Execute(sql, parameters, _transaction));
+    protected override DbTransaction Transaction => _transaction;
 
     /// <summary>
     /// Runs <paramref name="query"/> on this connection and stops it once it has run for
@@ -99,9 +85,6 @@ public sealed class SqliteUnitOfWork : UnitOfWork
             SQLitePCL.raw.sqlite3_progress_handler(handle, 0, null, null);
         }
     }
-
-    public bool Exists(string sql, object? parameters = null) =>
-        Translate(() => _connection.ExecuteScalar(sql, parameters, _transaction)) is not null;
 
     protected override void CommitTransaction() => Translate(() =>
     {
@@ -129,7 +112,9 @@ public sealed class SqliteUnitOfWork : UnitOfWork
         }
     }
 
-    private static T Translate<T>(Func<T> work)
+    protected override T Translate<T>(Func<T> work) => Translated(work);
+
+    private static T Translated<T>(Func<T> work)
     {
         try
         {

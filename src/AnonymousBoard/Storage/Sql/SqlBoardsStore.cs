@@ -1,9 +1,9 @@
 using AnonymousBoard.Boards;
 
-namespace AnonymousBoard.Storage.Sqlite;
+namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>The boards' rows in SQLite.</summary>
-public sealed class SqliteBoardsStore : IBoardsStore
+/// <summary>The boards' rows, in the SQL both engines speak.</summary>
+public sealed class SqlBoardsStore : IBoardsStore
 {
     private const string Select = """
         SELECT id, slug, title, description, bump_limit, thread_cap, threads_per_page, previews_per_thread,
@@ -14,13 +14,13 @@ public sealed class SqliteBoardsStore : IBoardsStore
         """;
 
     public IReadOnlyList<Board> List(UnitOfWork work) =>
-        SqliteUnitOfWork.Of(work).Query<BoardRow>($"{Select} ORDER BY slug").ConvertAll(r => r.ToBoard());
+        SqlUnitOfWork.Of(work).Query<BoardRow>($"{Select} ORDER BY slug").ConvertAll(r => r.ToBoard());
 
     public Board? Find(UnitOfWork work, string slug) =>
-        SqliteUnitOfWork.Of(work).First<BoardRow>($"{Select} WHERE slug = @slug", new { slug })?.ToBoard();
+        SqlUnitOfWork.Of(work).First<BoardRow>($"{Select} WHERE slug = @slug", new { slug })?.ToBoard();
 
     public bool Insert(UnitOfWork work, string slug, string title, string description, BoardSettings settings, DateTimeOffset now) =>
-        SqliteUnitOfWork.Of(work).Execute("""
+        SqlUnitOfWork.Of(work).Execute("""
             INSERT INTO boards (slug, title, description, bump_limit, thread_cap, threads_per_page,
                 previews_per_thread, max_body_chars, max_body_lines, max_name_chars, max_subject_chars,
                 archive_pruned, images, image_required, max_image_bytes, max_image_pixels, max_image_frames, created_at)
@@ -31,7 +31,7 @@ public sealed class SqliteBoardsStore : IBoardsStore
             """, Parameters(slug, title, description, settings, now)) == 1;
 
     public bool Update(UnitOfWork work, string slug, string title, string description, BoardSettings settings) =>
-        SqliteUnitOfWork.Of(work).Execute("""
+        SqlUnitOfWork.Of(work).Execute("""
             UPDATE boards SET title = @title, description = @description, bump_limit = @BumpLimit,
                 thread_cap = @ThreadCap, threads_per_page = @ThreadsPerPage, previews_per_thread = @PreviewsPerThread,
                 max_body_chars = @MaxBodyChars, max_body_lines = @MaxBodyLines, max_name_chars = @MaxNameChars,

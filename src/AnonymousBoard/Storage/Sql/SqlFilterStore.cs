@@ -1,19 +1,19 @@
 using AnonymousBoard.Moderation;
 
-namespace AnonymousBoard.Storage.Sqlite;
+namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>Filters' rows in SQLite.</summary>
-public sealed class SqliteFilterStore : IFilterStore
+/// <summary>Filters' rows, in the SQL both engines speak.</summary>
+public sealed class SqlFilterStore : IFilterStore
 {
     public IReadOnlyList<FilterRule> List(UnitOfWork work) =>
-        SqliteUnitOfWork.Of(work).Query<FilterRow>("""
+        SqlUnitOfWork.Of(work).Query<FilterRow>("""
             SELECT f.id, f.board_id, b.slug AS board_slug, f.pattern, f.is_regex, f.action, f.replacement
             FROM filters f LEFT JOIN boards b ON b.id = f.board_id ORDER BY f.id
             """).ConvertAll(f => new FilterRule(f.Id, f.BoardId, f.BoardSlug, f.Pattern, f.IsRegex, Filters.Parse(f.Action) ?? FilterAction.Hold,
                 f.Replacement));
 
     public long Insert(UnitOfWork work, FilterRule rule, DateTimeOffset now) =>
-        SqliteUnitOfWork.Of(work).One<long>("""
+        SqlUnitOfWork.Of(work).One<long>("""
             INSERT INTO filters (board_id, pattern, is_regex, action, replacement, created_at)
             VALUES (@boardId, @pattern, @isRegex, @action, @replacement, @now) RETURNING id
             """, new
@@ -23,7 +23,7 @@ public sealed class SqliteFilterStore : IFilterStore
         });
 
     public bool Delete(UnitOfWork work, long id) =>
-        SqliteUnitOfWork.Of(work).Execute("DELETE FROM filters WHERE id = @id", new { id }) == 1;
+        SqlUnitOfWork.Of(work).Execute("DELETE FROM filters WHERE id = @id", new { id }) == 1;
 
     private sealed class FilterRow
     {

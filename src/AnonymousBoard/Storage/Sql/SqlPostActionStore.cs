@@ -1,14 +1,14 @@
 using AnonymousBoard.Moderation;
 
-namespace AnonymousBoard.Storage.Sqlite;
+namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>The rows of staff actions on posts and threads, in SQLite.</summary>
-public sealed class SqlitePostActionStore : IPostActionStore
+/// <summary>The rows of staff actions on posts and threads,, in the SQL both engines speak.</summary>
+public sealed class SqlPostActionStore : IPostActionStore
 {
     public StaffPostView? FindPost(UnitOfWork work, long boardId, long no)
     {
-        var sqlite = SqliteUnitOfWork.Of(work);
-        var post = sqlite.First<StaffPostRow>("""
+        var rows = SqlUnitOfWork.Of(work);
+        var post = rows.First<StaffPostRow>("""
             SELECT p.id, p.no, p.thread_no, p.created_at, p.name, p.subject, p.body, p.hidden, p.banned_mark,
                    t.sticky, t.locked, t.bump_locked, i.tripcode, i.pseudonym, i.circuit,
                    p.file_hash IS NOT NULL AS has_file, p.file_spoiler
@@ -18,7 +18,7 @@ public sealed class SqlitePostActionStore : IPostActionStore
             """, new { boardId, no });
         return post is null ? null : new StaffPostView(post.Id, boardId, post.No, post.ThreadNo, DateTimeOffset.FromUnixTimeSeconds(post.CreatedAt),
             post.Name, post.Subject, post.Body, post.Hidden, post.BannedMark, post.Sticky, post.Locked, post.BumpLocked,
-            SqliteReportStore.ReportsOf(sqlite, post.Id), new PosterIdentity(post.Body, post.Tripcode, post.Pseudonym, post.Circuit),
+            SqlReportStore.ReportsOf(rows, post.Id), new PosterIdentity(post.Body, post.Tripcode, post.Pseudonym, post.Circuit),
             post.HasFile, post.FileSpoiler);
     }
 
@@ -26,14 +26,14 @@ public sealed class SqlitePostActionStore : IPostActionStore
     {
         var column = mark == PostMark.Hidden ? "hidden" : "banned_mark";
         // column is one of two names written here, never input.
-        SqliteUnitOfWork.Of(work).Execute($"UPDATE posts SET {column} = @enable WHERE id = @postId", new { enable, postId });
+        SqlUnitOfWork.Of(work).Execute($"UPDATE posts SET {column} = @enable WHERE id = @postId", new { enable, postId });
     }
 
     public string? FindFile(UnitOfWork work, long postId) =>
-        SqliteUnitOfWork.Of(work).First<string>("SELECT file_hash FROM posts WHERE id = @postId AND file_hash IS NOT NULL", new { postId });
+        SqlUnitOfWork.Of(work).First<string>("SELECT file_hash FROM posts WHERE id = @postId AND file_hash IS NOT NULL", new { postId });
 
     public void RemoveFile(UnitOfWork work, long postId) =>
-        SqliteUnitOfWork.Of(work).Execute("""
+        SqlUnitOfWork.Of(work).Execute("""
             UPDATE posts SET file_hash = NULL, file_upload_hash = NULL, file_format = NULL, file_width = NULL,
                 file_height = NULL, file_bytes = NULL, thumb_width = NULL, thumb_height = NULL, file_spoiler = 0,
                 file_name = NULL
@@ -41,13 +41,13 @@ public sealed class SqlitePostActionStore : IPostActionStore
             """, new { postId });
 
     public void SpoilerFile(UnitOfWork work, long postId) =>
-        SqliteUnitOfWork.Of(work).Execute("UPDATE posts SET file_spoiler = 1 WHERE id = @postId", new { postId });
+        SqlUnitOfWork.Of(work).Execute("UPDATE posts SET file_spoiler = 1 WHERE id = @postId", new { postId });
 
     public void SetThreadMark(UnitOfWork work, long boardId, long threadNo, ThreadMark mark, bool enable)
     {
         var column = mark switch { ThreadMark.Sticky => "sticky", ThreadMark.Locked => "locked", _ => "bump_locked" };
         // column is one of three names written here, never input.
-        SqliteUnitOfWork.Of(work).Execute($"UPDATE threads SET {column} = @enable WHERE board_id = @boardId AND no = @threadNo",
+        SqlUnitOfWork.Of(work).Execute($"UPDATE threads SET {column} = @enable WHERE board_id = @boardId AND no = @threadNo",
             new { enable, boardId, threadNo });
     }
 

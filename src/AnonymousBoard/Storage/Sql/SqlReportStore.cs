@@ -1,17 +1,17 @@
 using AnonymousBoard.Moderation;
 
-namespace AnonymousBoard.Storage.Sqlite;
+namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>Reports' rows in SQLite.</summary>
-public sealed class SqliteReportStore : IReportStore
+/// <summary>Reports' rows, in the SQL both engines speak.</summary>
+public sealed class SqlReportStore : IReportStore
 {
     public void Add(UnitOfWork work, long postId, string category, string detail, bool counts, DateTimeOffset now) =>
-        SqliteUnitOfWork.Of(work).Execute("""
+        SqlUnitOfWork.Of(work).Execute("""
             INSERT INTO reports (post_id, category, detail, created_at, counts) VALUES (@postId, @category, @detail, @now, @counts)
             """, new { postId, category, detail, now = now.ToUnixTimeSeconds(), counts });
 
     public bool HideIfReported(UnitOfWork work, long postId, int threshold) =>
-        SqliteUnitOfWork.Of(work).Execute("""
+        SqlUnitOfWork.Of(work).Execute("""
             UPDATE posts SET hidden = 1
             WHERE id = @postId AND hidden = 0 AND NOT EXISTS (SELECT 1 FROM reviewed_posts WHERE post_id = @postId)
               AND (SELECT count(*) FROM reports WHERE post_id = @postId AND counts = 1) >= @threshold
@@ -19,31 +19,31 @@ public sealed class SqliteReportStore : IReportStore
 
     public IReadOnlyList<ReportGroup> Queue(UnitOfWork work)
     {
-        var sqlite = SqliteUnitOfWork.Of(work);
-        return sqlite.Query<GroupRow>("""
+        var rows = SqlUnitOfWork.Of(work);
+        return rows.Query<GroupRow>("""
             SELECT p.id AS post_id, b.id AS board_id, b.slug AS board_slug, p.no, p.thread_no, substr(p.body, 1, 200) AS excerpt,
                    p.hidden, count(r.id) AS count
             FROM reports r JOIN posts p ON p.id = r.post_id JOIN boards b ON b.id = p.board_id
             GROUP BY p.id ORDER BY count(r.id) DESC, min(r.created_at)
             LIMIT 200
-            """).ConvertAll(g => new ReportGroup(g.BoardId, g.BoardSlug, g.No, g.ThreadNo, g.Excerpt, g.Hidden, g.Count, ReportsOf(sqlite, g.PostId)));
+            """).ConvertAll(g => new ReportGroup(g.BoardId, g.BoardSlug, g.No, g.ThreadNo, g.Excerpt, g.Hidden, g.Count, ReportsOf(rows, g.PostId)));
     }
 
     public int Dismiss(UnitOfWork work, long postId)
     {
-        var sqlite = SqliteUnitOfWork.Of(work);
-        var count = sqlite.Execute("DELETE FROM reports WHERE post_id = @postId", new { postId });
-        sqlite.Execute("UPDATE posts SET hidden = 0 WHERE id = @postId", new { postId });
+        var rows = SqlUnitOfWork.Of(work);
+        var count = rows.Execute("DELETE FROM reports WHERE post_id = @postId", new { postId });
+        rows.Execute("UPDATE posts SET hidden = 0 WHERE id = @postId", new { postId });
         return count;
     }
 
     public void MarkReviewed(UnitOfWork work, long postId, DateTimeOffset now) =>
-        SqliteUnitOfWork.Of(work).Execute("INSERT OR REPLACE INTO reviewed_posts (post_id, reviewed_at) VALUES (@postId, @now)",
+        SqlUnitOfWork.Of(work).Execute("INSERT INTO reviewed_posts (post_id, reviewed_at) VALUES (@postId, @now) ON CONFLICT (post_id) DO UPDATE SET reviewed_at = excluded.reviewed_at",
             new { postId, now = now.ToUnixTimeSeconds() });
 
     /// <summary>A post's reports, oldest first; also shown on the staff page of the post.</summary>
-    internal static List<Report> ReportsOf(SqliteUnitOfWork sqlite, long postId) =>
-        sqlite.Query<ReportRow>("SELECT id, category, detail, created_at FROM reports WHERE post_id = @postId ORDER BY id", new { postId })
+    internal static List<Report> ReportsOf(SqlUnitOfWork rows, long postId) =>
+        rows.Query<ReportRow>("SELECT id, category, detail, created_at FROM reports WHERE post_id = @postId ORDER BY id", new { postId })
             .ConvertAll(r => new Report(r.Id, r.Category, r.Detail, DateTimeOffset.FromUnixTimeSeconds(r.CreatedAt)));
 
     private sealed class ReportRow

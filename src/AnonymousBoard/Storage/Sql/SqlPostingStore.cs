@@ -1,39 +1,39 @@
 using AnonymousBoard.Posting;
 
-namespace AnonymousBoard.Storage.Sqlite;
+namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>Posting's rows in SQLite.</summary>
-public sealed class SqlitePostingStore : IPostingStore
+/// <summary>Posting's rows, in the SQL both engines speak.</summary>
+public sealed class SqlPostingStore : IPostingStore
 {
     public PostPlace? FindDuplicate(UnitOfWork work, long boardId, byte[] contentHash, DateTimeOffset since) =>
-        SqliteUnitOfWork.Of(work).First<PlaceRow>("""
+        SqlUnitOfWork.Of(work).First<PlaceRow>("""
             SELECT no, thread_no FROM posts
             WHERE board_id = @boardId AND content_hash = @contentHash AND created_at >= @since
             ORDER BY no DESC LIMIT 1
             """, new { boardId, contentHash, since = since.ToUnixTimeSeconds() })?.ToPlace();
 
     public PostPlace? FindBySignature(UnitOfWork work, string signature) =>
-        SqliteUnitOfWork.Of(work).First<PlaceRow>("SELECT no, thread_no FROM posts WHERE signature = @signature", new { signature })?.ToPlace();
+        SqlUnitOfWork.Of(work).First<PlaceRow>("SELECT no, thread_no FROM posts WHERE signature = @signature", new { signature })?.ToPlace();
 
     public ThreadFlags? FindThread(UnitOfWork work, long boardId, long threadNo) =>
-        SqliteUnitOfWork.Of(work).First<ThreadRow>("""
+        SqlUnitOfWork.Of(work).First<ThreadRow>("""
             SELECT reply_count, locked, archived, bump_locked FROM threads WHERE board_id = @boardId AND no = @threadNo
             """, new { boardId, threadNo }) is { } t ? new ThreadFlags(t.ReplyCount, t.Locked, t.Archived, t.BumpLocked) : null;
 
     public long TakeNumber(UnitOfWork work, long boardId, DateTimeOffset now) =>
-        SqliteUnitOfWork.Of(work).One<long>("""
+        SqlUnitOfWork.Of(work).One<long>("""
             UPDATE boards SET next_post_no = next_post_no + 1, last_post_at = @now WHERE id = @boardId
             RETURNING next_post_no - 1
             """, new { boardId, now = now.ToUnixTimeSeconds() });
 
     public void InsertThread(UnitOfWork work, long boardId, long no, DateTimeOffset now) =>
-        SqliteUnitOfWork.Of(work).Execute("INSERT INTO threads (board_id, no, bumped_at, bump_seq) VALUES (@boardId, @no, @now, @no)",
+        SqlUnitOfWork.Of(work).Execute("INSERT INTO threads (board_id, no, bumped_at, bump_seq) VALUES (@boardId, @no, @now, @no)",
             new { boardId, no, now = now.ToUnixTimeSeconds() });
 
     public long InsertPost(UnitOfWork work, NewPost post)
     {
         var d = post.Draft;
-        return SqliteUnitOfWork.Of(work).One<long>("""
+        return SqlUnitOfWork.Of(work).One<long>("""
             INSERT INTO posts (board_id, no, thread_no, created_at, name, subject, body, body_html,
                                renderer_version, sage, delete_hash, content_hash,
                                tripcode, pseudonym, public_key, signature, signed_message,
@@ -60,52 +60,53 @@ public sealed class SqlitePostingStore : IPostingStore
     }
 
     public void CountReply(UnitOfWork work, long boardId, long threadNo, long replyNo, DateTimeOffset now, bool bump) =>
-        SqliteUnitOfWork.Of(work).Execute("""
+        SqlUnitOfWork.Of(work).Execute("""
             UPDATE threads SET reply_count = reply_count + 1,
-                bumped_at = CASE WHEN @bump THEN @now ELSE bumped_at END,
-                bump_seq  = CASE WHEN @bump THEN @replyNo ELSE bump_seq END
+                bumped_at = CASE WHEN @bump = 1 THEN @now ELSE bumped_at END,
+                bump_seq  = CASE WHEN @bump = 1 THEN @replyNo ELSE bump_seq END
             WHERE board_id = @boardId AND no = @threadNo
             """, new { bump, now = now.ToUnixTimeSeconds(), replyNo, boardId, threadNo });
 
+    // Skipped here, not by OFFSET: the engines disagree on OFFSET without LIMIT, and the live threads are few (about the cap).
     public IReadOnlyList<long> ListUnstickiedThreads(UnitOfWork work, long boardId, int skip) =>
-        SqliteUnitOfWork.Of(work).Query<long>("""
+        SqlUnitOfWork.Of(work).Query<long>("""
             SELECT no FROM threads WHERE board_id = @boardId AND archived = 0 AND sticky = 0
-            ORDER BY bumped_at DESC, bump_seq DESC LIMIT -1 OFFSET @skip
-            """, new { boardId, skip });
+            ORDER BY bumped_at DESC, bump_seq DESC
+            """, new { boardId }).Skip(skip).ToList();
 
     public int CountStickies(UnitOfWork work, long boardId) =>
-        SqliteUnitOfWork.Of(work).One<int>("SELECT count(*) FROM threads WHERE board_id = @boardId AND archived = 0 AND sticky = 1",
+        SqlUnitOfWork.Of(work).One<int>("SELECT count(*) FROM threads WHERE board_id = @boardId AND archived = 0 AND sticky = 1",
             new { boardId });
 
     public void Archive(UnitOfWork work, long boardId, long threadNo) =>
         // The archive lists threads by when they went there (the pruning post's time, near enough).
-        SqliteUnitOfWork.Of(work).Execute("UPDATE threads SET archived = 1, archived_at = unixepoch() WHERE board_id = @boardId AND no = @threadNo",
+        SqlUnitOfWork.Of(work).Execute("UPDATE threads SET archived = 1, archived_at = unixepoch() WHERE board_id = @boardId AND no = @threadNo",
             new { boardId, threadNo });
 
     public PostRecord? FindPost(UnitOfWork work, long boardId, long no) =>
-        SqliteUnitOfWork.Of(work).First<PostRow>("""
+        SqlUnitOfWork.Of(work).First<PostRow>("""
             SELECT id, board_id, no, thread_no, body, delete_hash FROM posts WHERE board_id = @boardId AND no = @no
             """, new { boardId, no }) is { } p ? new PostRecord(p.Id, p.BoardId, p.No, p.ThreadNo, p.Body, p.DeleteHash) : null;
 
     public RemovedPosts DeleteThread(UnitOfWork work, long boardId, long threadNo)
     {
-        var sqlite = SqliteUnitOfWork.Of(work);
+        var rows = SqlUnitOfWork.Of(work);
         var key = new { boardId, threadNo };
-        var nos = sqlite.Query<long>("SELECT no FROM posts WHERE board_id = @boardId AND thread_no = @threadNo", key);
-        var files = sqlite.Query<string>("""
+        var nos = rows.Query<long>("SELECT no FROM posts WHERE board_id = @boardId AND thread_no = @threadNo", key);
+        var files = rows.Query<string>("""
             SELECT DISTINCT file_hash FROM posts WHERE board_id = @boardId AND thread_no = @threadNo AND file_hash IS NOT NULL
             """, key);
-        sqlite.Execute("DELETE FROM posts WHERE board_id = @boardId AND thread_no = @threadNo", key);
-        sqlite.Execute("DELETE FROM threads WHERE board_id = @boardId AND no = @threadNo", key);
+        rows.Execute("DELETE FROM posts WHERE board_id = @boardId AND thread_no = @threadNo", key);
+        rows.Execute("DELETE FROM threads WHERE board_id = @boardId AND no = @threadNo", key);
         return new RemovedPosts(nos, files);
     }
 
     public RemovedPosts DeleteReply(UnitOfWork work, PostRecord reply)
     {
-        var sqlite = SqliteUnitOfWork.Of(work);
-        var files = sqlite.Query<string>("SELECT file_hash FROM posts WHERE id = @Id AND file_hash IS NOT NULL", reply);
-        sqlite.Execute("DELETE FROM posts WHERE id = @Id", reply);
-        sqlite.Execute("UPDATE threads SET reply_count = reply_count - 1 WHERE board_id = @BoardId AND no = @ThreadNo", reply);
+        var rows = SqlUnitOfWork.Of(work);
+        var files = rows.Query<string>("SELECT file_hash FROM posts WHERE id = @Id AND file_hash IS NOT NULL", reply);
+        rows.Execute("DELETE FROM posts WHERE id = @Id", reply);
+        rows.Execute("UPDATE threads SET reply_count = reply_count - 1 WHERE board_id = @BoardId AND no = @ThreadNo", reply);
         return new RemovedPosts([reply.No], files);
     }
 

@@ -1,14 +1,16 @@
 using AnonymousBoard.Moderation;
 
-namespace AnonymousBoard.Storage.Sqlite;
+namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>Poster identities' rows in SQLite.</summary>
-public sealed class SqlitePosterIdentityStore : IPosterIdentityStore
+/// <summary>Poster identities' rows, in the SQL both engines speak.</summary>
+public sealed class SqlPosterIdentityStore : IPosterIdentityStore
 {
     public void Record(UnitOfWork work, long postId, PosterIdentity identity, DateTimeOffset now) =>
-        SqliteUnitOfWork.Of(work).Execute("""
-            INSERT OR REPLACE INTO post_identities (post_id, tripcode, pseudonym, circuit, created_at)
+        SqlUnitOfWork.Of(work).Execute("""
+            INSERT INTO post_identities (post_id, tripcode, pseudonym, circuit, created_at)
             VALUES (@postId, @tripcode, @pseudonym, @circuit, @now)
+            ON CONFLICT (post_id) DO UPDATE SET tripcode = excluded.tripcode, pseudonym = excluded.pseudonym,
+                circuit = excluded.circuit, created_at = excluded.created_at
             """, new
         {
             postId, tripcode = identity.Tripcode, pseudonym = identity.PseudonymFingerprint, circuit = identity.CircuitId,
@@ -16,7 +18,7 @@ public sealed class SqlitePosterIdentityStore : IPosterIdentityStore
         });
 
     public int ForgetCircuits(UnitOfWork work, DateTimeOffset before) =>
-        SqliteUnitOfWork.Of(work).Execute("UPDATE post_identities SET circuit = NULL WHERE circuit IS NOT NULL AND created_at < @before",
+        SqlUnitOfWork.Of(work).Execute("UPDATE post_identities SET circuit = NULL WHERE circuit IS NOT NULL AND created_at < @before",
             new { before = before.ToUnixTimeSeconds() });
 
     public IReadOnlyList<PurgeItem> FindBy(UnitOfWork work, BanKind kind, string value)
@@ -29,7 +31,7 @@ public sealed class SqlitePosterIdentityStore : IPosterIdentityStore
             _ => throw new ArgumentOutOfRangeException(nameof(kind), "Only tripcodes, pseudonyms and circuits name a poster."),
         };
         // column is one of three names written here, never input.
-        return SqliteUnitOfWork.Of(work).Query<ItemRow>($"""
+        return SqlUnitOfWork.Of(work).Query<ItemRow>($"""
             SELECT p.board_id, b.slug AS board_slug, p.no, p.thread_no, substr(p.body, 1, 160) AS excerpt
             FROM post_identities i JOIN posts p ON p.id = i.post_id JOIN boards b ON b.id = p.board_id
             WHERE i.{column} = @value ORDER BY b.slug, p.no LIMIT 1000

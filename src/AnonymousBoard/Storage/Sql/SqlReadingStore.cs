@@ -2,15 +2,15 @@ using AnonymousBoard.Markup;
 using AnonymousBoard.Media;
 using AnonymousBoard.Reading;
 
-namespace AnonymousBoard.Storage.Sqlite;
+namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>The public pages' rows, from SQLite.</summary>
-public sealed class SqliteReadingStore : IReadingStore
+/// <summary>The public pages' rows, in the SQL both engines speak.</summary>
+public sealed class SqlReadingStore : IReadingStore
 {
     // A hidden opening post lends the index neither its subject nor its text.
     private const string ThreadSummarySelect = """
-        SELECT t.no, CASE WHEN op.hidden THEN '' ELSE op.subject END AS subject,
-               CASE WHEN op.hidden THEN '' ELSE substr(op.body, 1, 160) END AS excerpt,
+        SELECT t.no, CASE WHEN op.hidden = 1 THEN '' ELSE op.subject END AS subject,
+               CASE WHEN op.hidden = 1 THEN '' ELSE substr(op.body, 1, 160) END AS excerpt,
                t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at, t.bump_locked, t.archived_at
         FROM threads t JOIN posts op ON op.board_id = t.board_id AND op.no = t.no
         """;
@@ -22,10 +22,10 @@ public sealed class SqliteReadingStore : IReadingStore
         """;
 
     public int CountLiveThreads(UnitOfWork work, long boardId) =>
-        SqliteUnitOfWork.Of(work).One<int>("SELECT count(*) FROM threads WHERE board_id = @b AND archived = 0", new { b = boardId });
+        SqlUnitOfWork.Of(work).One<int>("SELECT count(*) FROM threads WHERE board_id = @b AND archived = 0", new { b = boardId });
 
     public IReadOnlyList<ThreadSummary> ListLiveThreads(UnitOfWork work, long boardId, int offset, int count) =>
-        SqliteUnitOfWork.Of(work).Query<ThreadRow>($"""
+        SqlUnitOfWork.Of(work).Query<ThreadRow>($"""
             {ThreadSummarySelect}
             WHERE t.board_id = @b AND t.archived = 0
             ORDER BY t.sticky DESC, t.bumped_at DESC, t.bump_seq DESC
@@ -33,22 +33,22 @@ public sealed class SqliteReadingStore : IReadingStore
             """, new { b = boardId, count, offset }).ConvertAll(r => r.ToSummary());
 
     public ThreadSummary? FindThread(UnitOfWork work, long boardId, long threadNo) =>
-        SqliteUnitOfWork.Of(work).First<ThreadRow>($"{ThreadSummarySelect} WHERE t.board_id = @b AND t.no = @t",
+        SqlUnitOfWork.Of(work).First<ThreadRow>($"{ThreadSummarySelect} WHERE t.board_id = @b AND t.no = @t",
             new { b = boardId, t = threadNo })?.ToSummary();
 
     public IReadOnlyList<StoredPost> ListPosts(UnitOfWork work, long boardId, long threadNo, int? lastReplies) =>
-        SqliteUnitOfWork.Of(work).Query<PostRow>(lastReplies is null
+        SqlUnitOfWork.Of(work).Query<PostRow>(lastReplies is null
             ? $"SELECT {PostColumns} FROM posts p WHERE p.board_id = @b AND p.thread_no = @t ORDER BY p.no"
             : $"""
               SELECT {PostColumns} FROM posts p WHERE p.board_id = @b AND p.no = @t
               UNION ALL
               SELECT * FROM (SELECT {PostColumns} FROM posts p
-                             WHERE p.board_id = @b AND p.thread_no = @t AND p.no <> @t ORDER BY p.no DESC LIMIT @n)
+                             WHERE p.board_id = @b AND p.thread_no = @t AND p.no <> @t ORDER BY p.no DESC LIMIT @n) AS last_replies
               ORDER BY no
               """, new { b = boardId, t = threadNo, n = lastReplies }).ConvertAll(r => r.ToPost());
 
     public IReadOnlyList<Backlink> ListBacklinks(UnitOfWork work, long boardId, long threadNo) =>
-        SqliteUnitOfWork.Of(work).Query<BacklinkRow>("""
+        SqlUnitOfWork.Of(work).Query<BacklinkRow>("""
             SELECT q.to_no, fb.slug AS from_board, fp.no AS from_no, fp.thread_no AS from_thread_no
             FROM quotes q
             JOIN posts fp ON fp.id = q.from_post
@@ -58,34 +58,34 @@ public sealed class SqliteReadingStore : IReadingStore
             """, new { b = boardId, t = threadNo }).ConvertAll(r => new Backlink(r.ToNo, r.FromBoard, r.FromNo, r.FromThreadNo));
 
     public long? FindThreadOf(UnitOfWork work, long boardId, long no) =>
-        SqliteUnitOfWork.Of(work).First<long?>("SELECT thread_no FROM posts WHERE board_id = @b AND no = @no", new { b = boardId, no });
+        SqlUnitOfWork.Of(work).First<long?>("SELECT thread_no FROM posts WHERE board_id = @b AND no = @no", new { b = boardId, no });
 
     public MovedPost? FindMoved(UnitOfWork work, long boardId, long no) =>
-        SqliteUnitOfWork.Of(work).First<MovedRow>("""
+        SqlUnitOfWork.Of(work).First<MovedRow>("""
             SELECT b.slug AS board, p.thread_no, p.no FROM post_moves m
             JOIN posts p ON p.board_id = m.to_board AND p.no = m.to_no JOIN boards b ON b.id = p.board_id
             WHERE m.from_board = @b AND m.from_no = @no
             """, new { b = boardId, no }) is { } moved ? new MovedPost(moved.Board, moved.ThreadNo, moved.No) : null;
 
     public SignedPost? FindSignedPost(UnitOfWork work, long boardId, long no) =>
-        SqliteUnitOfWork.Of(work).First<SignedRow>("""
+        SqlUnitOfWork.Of(work).First<SignedRow>("""
             SELECT signed_message, signature, public_key FROM posts
             WHERE board_id = @b AND no = @no AND signature IS NOT NULL
             """, new { b = boardId, no }) is { } signed ? new SignedPost(signed.SignedMessage, signed.Signature, signed.PublicKey) : null;
 
     public IReadOnlyList<PseudonymPost> ListPseudonymPosts(UnitOfWork work, string fingerprint, int count) =>
-        SqliteUnitOfWork.Of(work).Query<PostRow>($"""
+        SqlUnitOfWork.Of(work).Query<PostRow>($"""
             SELECT b.slug AS board_slug, {PostColumns}
             FROM posts p JOIN boards b ON b.id = p.board_id
             WHERE p.pseudonym = @fingerprint ORDER BY p.created_at DESC, p.id DESC LIMIT @count
             """, new { fingerprint, count }).ConvertAll(r => new PseudonymPost(r.BoardSlug!, r.ToPost()));
 
     public int CountArchivedThreads(UnitOfWork work, long boardId) =>
-        SqliteUnitOfWork.Of(work).One<int>("SELECT count(*) FROM threads WHERE board_id = @b AND archived = 1", new { b = boardId });
+        SqlUnitOfWork.Of(work).One<int>("SELECT count(*) FROM threads WHERE board_id = @b AND archived = 1", new { b = boardId });
 
     public IReadOnlyList<ThreadSummary> ListArchivedThreads(UnitOfWork work, long boardId, int offset, int count) =>
         // Threads archived before archived_at existed (NULL) sort last, by number.
-        SqliteUnitOfWork.Of(work).Query<ThreadRow>($"""
+        SqlUnitOfWork.Of(work).Query<ThreadRow>($"""
             {ThreadSummarySelect}
             WHERE t.board_id = @b AND t.archived = 1
             ORDER BY t.archived_at DESC, t.no DESC
@@ -93,17 +93,17 @@ public sealed class SqliteReadingStore : IReadingStore
             """, new { b = boardId, count, offset }).ConvertAll(r => r.ToSummary());
 
     public IReadOnlyList<ThreadSummary> ListNewestThreads(UnitOfWork work, long boardId, int count) =>
-        SqliteUnitOfWork.Of(work).Query<ThreadRow>($"{ThreadSummarySelect} WHERE t.board_id = @b ORDER BY t.no DESC LIMIT @count",
+        SqlUnitOfWork.Of(work).Query<ThreadRow>($"{ThreadSummarySelect} WHERE t.board_id = @b ORDER BY t.no DESC LIMIT @count",
             new { b = boardId, count }).ConvertAll(r => r.ToSummary());
 
     public VisibleCounts CountVisible(UnitOfWork work, long boardId, long threadNo) =>
-        SqliteUnitOfWork.Of(work).One<CountsRow>("""
+        SqlUnitOfWork.Of(work).One<CountsRow>("""
             SELECT count(*) AS replies, count(file_hash) AS images FROM posts
             WHERE board_id = @b AND thread_no = @t AND no <> @t AND hidden = 0
             """, new { b = boardId, t = threadNo }).ToCounts();
 
     public PostFile? FindVisibleFile(UnitOfWork work, long boardId, DateTimeOffset createdAt, long noModulo) =>
-        SqliteUnitOfWork.Of(work).First<PostRow>($"""
+        SqlUnitOfWork.Of(work).First<PostRow>($"""
             SELECT {PostColumns} FROM posts p
             WHERE p.board_id = @b AND p.created_at = @at AND p.no % 1000 = @m AND p.hidden = 0 AND p.file_hash IS NOT NULL
             """, new { b = boardId, at = createdAt.ToUnixTimeSeconds(), m = noModulo })?.ToPost().File;

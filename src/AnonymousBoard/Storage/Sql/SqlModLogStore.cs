@@ -1,17 +1,17 @@
 using AnonymousBoard.Moderation;
 
-namespace AnonymousBoard.Storage.Sqlite;
+namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>The moderation log's rows in SQLite (triggers in the schema refuse to change or delete them).</summary>
-public sealed class SqliteModLogStore : IModLogStore
+/// <summary>The moderation log's rows (triggers in the schema refuse to change or delete them).</summary>
+public sealed class SqlModLogStore : IModLogStore
 {
     private const string Select = "SELECT seq, at, actor, action, target, text_hash, reason, prev_hash, hash, signature FROM modlog";
 
     public LogEntry? Last(UnitOfWork work) =>
-        SqliteUnitOfWork.Of(work).First<LogRow>($"{Select} ORDER BY seq DESC LIMIT 1")?.ToEntry();
+        SqlUnitOfWork.Of(work).First<LogRow>($"{Select} ORDER BY seq DESC LIMIT 1")?.ToEntry();
 
     public void Insert(UnitOfWork work, LogEntry entry) =>
-        SqliteUnitOfWork.Of(work).Execute("""
+        SqlUnitOfWork.Of(work).Execute("""
             INSERT INTO modlog (seq, at, actor, action, target, text_hash, reason, prev_hash, hash, signature)
             VALUES (@seq, @at, @actor, @action, @target, @textHash, @reason, @prevHash, @hash, @signature)
             """, new
@@ -20,14 +20,14 @@ public sealed class SqliteModLogStore : IModLogStore
             textHash = entry.TextHash, reason = entry.Reason, prevHash = entry.PrevHash, hash = entry.Hash, signature = entry.Signature,
         });
 
-    public long Count(UnitOfWork work) => SqliteUnitOfWork.Of(work).One<long>("SELECT count(*) FROM modlog");
+    public long Count(UnitOfWork work) => SqlUnitOfWork.Of(work).One<long>("SELECT count(*) FROM modlog");
 
     public IReadOnlyList<LogEntry> ReadBefore(UnitOfWork work, long beforeSeq, int count) =>
-        SqliteUnitOfWork.Of(work).Query<LogRow>($"{Select} WHERE seq < @beforeSeq ORDER BY seq DESC LIMIT @count", new { beforeSeq, count })
+        SqlUnitOfWork.Of(work).Query<LogRow>($"{Select} WHERE seq < @beforeSeq ORDER BY seq DESC LIMIT @count", new { beforeSeq, count })
             .ConvertAll(r => r.ToEntry());
 
     public IReadOnlyList<LogEntry> ReadAll(UnitOfWork work) =>
-        SqliteUnitOfWork.Of(work).Query<LogRow>($"{Select} ORDER BY seq").ConvertAll(r => r.ToEntry());
+        SqlUnitOfWork.Of(work).Query<LogRow>($"{Select} ORDER BY seq").ConvertAll(r => r.ToEntry());
 
     private sealed class LogRow
     {

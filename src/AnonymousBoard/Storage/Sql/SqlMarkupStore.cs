@@ -1,13 +1,13 @@
 using AnonymousBoard.Markup;
 
-namespace AnonymousBoard.Storage.Sqlite;
+namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>Rendering's rows in SQLite.</summary>
-public sealed class SqliteMarkupStore : IMarkupStore
+/// <summary>Rendering's rows, in the SQL both engines speak.</summary>
+public sealed class SqlMarkupStore : IMarkupStore
 {
     // A post of a thread moved to another board is found where it went (post_moves), so quotes of it keep working.
     public QuoteTarget? FindQuoted(UnitOfWork work, string boardSlug, long no) =>
-        SqliteUnitOfWork.Of(work).First<TargetRow>("""
+        SqlUnitOfWork.Of(work).First<TargetRow>("""
             SELECT b.id AS board_id, b.slug AS board_slug, p.no, p.thread_no FROM posts p JOIN boards b ON b.id = p.board_id
             WHERE b.slug = @slug AND p.no = @no
             UNION ALL
@@ -20,30 +20,30 @@ public sealed class SqliteMarkupStore : IMarkupStore
             """, new { slug = boardSlug, no }) is { } t ? new QuoteTarget(t.BoardId, t.BoardSlug, t.No, t.ThreadNo) : null;
 
     public bool BoardExists(UnitOfWork work, string boardSlug) =>
-        SqliteUnitOfWork.Of(work).Exists("SELECT 1 FROM boards WHERE slug = @slug", new { slug = boardSlug });
+        SqlUnitOfWork.Of(work).Exists("SELECT 1 FROM boards WHERE slug = @slug", new { slug = boardSlug });
 
     public PostSource? FindSource(UnitOfWork work, long postId) =>
-        SqliteUnitOfWork.Of(work).First<SourceRow>("""
+        SqlUnitOfWork.Of(work).First<SourceRow>("""
             SELECT p.board_id, b.slug AS board_slug, p.thread_no, p.body FROM posts p JOIN boards b ON b.id = p.board_id WHERE p.id = @postId
             """, new { postId }) is { } s ? new PostSource(s.BoardId, s.BoardSlug, s.ThreadNo, s.Body) : null;
 
     public void SaveRendering(UnitOfWork work, long postId, TrustedHtml html, int rendererVersion) =>
-        SqliteUnitOfWork.Of(work).Execute("UPDATE posts SET body_html = @html, renderer_version = @rendererVersion WHERE id = @postId",
+        SqlUnitOfWork.Of(work).Execute("UPDATE posts SET body_html = @html, renderer_version = @rendererVersion WHERE id = @postId",
             new { html = html.Value, rendererVersion, postId });
 
     public void SaveQuotes(UnitOfWork work, long postId, IReadOnlyList<QuoteTarget> quotes)
     {
-        var sqlite = SqliteUnitOfWork.Of(work);
-        sqlite.Execute("DELETE FROM quotes WHERE from_post = @postId", new { postId });
-        sqlite.Execute("INSERT OR IGNORE INTO quotes (from_post, to_board, to_no) VALUES (@postId, @BoardId, @No)",
+        var rows = SqlUnitOfWork.Of(work);
+        rows.Execute("DELETE FROM quotes WHERE from_post = @postId", new { postId });
+        rows.Execute("INSERT INTO quotes (from_post, to_board, to_no) VALUES (@postId, @BoardId, @No) ON CONFLICT DO NOTHING",
             quotes.Select(q => new { postId, q.BoardId, q.No }));
     }
 
     public IReadOnlyList<long> ListQuoters(UnitOfWork work, long boardId, long no) =>
-        SqliteUnitOfWork.Of(work).Query<long>("SELECT from_post FROM quotes WHERE to_board = @boardId AND to_no = @no", new { boardId, no });
+        SqlUnitOfWork.Of(work).Query<long>("SELECT from_post FROM quotes WHERE to_board = @boardId AND to_no = @no", new { boardId, no });
 
     public IReadOnlyList<long> ListOutdated(UnitOfWork work, int rendererVersion) =>
-        SqliteUnitOfWork.Of(work).Query<long>("SELECT id FROM posts WHERE renderer_version <> @rendererVersion ORDER BY id", new { rendererVersion });
+        SqlUnitOfWork.Of(work).Query<long>("SELECT id FROM posts WHERE renderer_version <> @rendererVersion ORDER BY id", new { rendererVersion });
 
     private sealed class TargetRow
     {
