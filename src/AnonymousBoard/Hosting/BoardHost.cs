@@ -173,11 +173,11 @@ public static class BoardHost
         Directory.CreateDirectory(options.DataDirectory);
         try
         {
-            services.GetRequiredService<SqliteDatabase>().Migrate();
+            services.GetRequiredService<IStorage>().Migrate();
         }
         catch (StorageException e)
         {
-            throw new StartupException($"{options.DatabasePath}: {e.Message}");
+            throw new StartupException($"{services.GetRequiredService<IStorage>().Name}: {e.Message}");
         }
         var boards = services.GetRequiredService<BoardDirectory>();
         if (boards.All.Count == 0)

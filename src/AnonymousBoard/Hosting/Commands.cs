@@ -54,7 +54,7 @@ public static class Commands
             // directory and schema are made on first use.
             Directory.CreateDirectory(options.DataDirectory);
             var services = new ServiceCollection().AddBoardStorage(options).BuildServiceProvider();
-            services.GetRequiredService<Storage.Sqlite.SqliteDatabase>().Migrate();
+            services.GetRequiredService<IStorage>().Migrate();
             return services;
         });
         try
@@ -63,7 +63,7 @@ public static class Commands
         }
         catch (StorageException e)
         {
-            stderr.WriteLine($"error: {options.DatabasePath}: {e.Message}");
+            stderr.WriteLine($"error: {(options.OnPostgres ? "the PostgreSQL database" : options.DatabasePath)}: {e.Message}");
             return 1;
         }
         catch (InvalidOperationException e)

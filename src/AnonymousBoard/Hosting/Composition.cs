@@ -6,6 +6,7 @@ using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
+using AnonymousBoard.Storage.Postgres;
 using AnonymousBoard.Storage.Sql;
 using AnonymousBoard.Storage.Sqlite;
 
@@ -22,10 +23,19 @@ public static class Composition
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new SqliteDatabase(options.DatabasePath));
         // Listeners are looked up at the first commit, not now: some of them read through the storage themselves.
-        services.AddSingleton(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp)));
-        services.AddSingleton<IStorage>(sp => sp.GetRequiredService<SqliteStorage>());
+        if (options.OnPostgres)
+        {
+            services.AddSingleton(new PostgresDatabase(options.Database!));
+            services.AddSingleton<IStorage>(sp => new PostgresStorage(sp.GetRequiredService<PostgresDatabase>(), Listeners(sp)));
+            services.AddSingleton<Search.ISearchStore, PostgresSearchStore>();
+        }
+        else
+        {
+            services.AddSingleton(new SqliteDatabase(options.DatabasePath));
+            services.AddSingleton<IStorage>(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp)));
+            services.AddSingleton<Search.ISearchStore, SqliteSearchStore>();
+        }
         services.AddSingleton<IBoardsStore, SqlBoardsStore>();
         services.AddSingleton<IReadingStore, SqlReadingStore>();
         services.AddSingleton<IPostingStore, SqlPostingStore>();
@@ -41,7 +51,6 @@ public static class Composition
         services.AddSingleton<IFilterStore, SqlFilterStore>();
         services.AddSingleton<IBoardPolicyStore, SqlBoardPolicyStore>();
         services.AddSingleton<IPosterIdentityStore, SqlPosterIdentityStore>();
-        services.AddSingleton<Search.ISearchStore, SqliteSearchStore>();
         services.AddSingleton(sp => ModLogKey.LoadOrCreate(options.DataDirectory));
 
         services.AddSingleton<BoardDirectory>();

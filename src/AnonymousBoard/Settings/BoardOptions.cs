@@ -29,6 +29,15 @@ public sealed class BoardOptions
     public string DatabasePath => Path.Combine(DataDirectory, "board.db");
 
     /// <summary>
+    /// Unset: the SQLite file in the data directory. A PostgreSQL connection string in Npgsql's form
+    /// (e.g. "Host=/run/postgresql;Database=board;Username=board"): every feature on PostgreSQL, which
+    /// several instances of the board may share (README, "More than one machine").
+    /// </summary>
+    public string? Database { get; set; }
+
+    public bool OnPostgres => !string.IsNullOrWhiteSpace(Database);
+
+    /// <summary>
     /// The address readers reach the board at (its onion address, say "http://abc….onion"), for the
     /// Atom feeds only: their links are resolved against it and their ids name its host. Unset, feeds
     /// carry links relative to wherever the reader fetched them, as the pages do.

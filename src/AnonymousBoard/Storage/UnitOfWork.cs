@@ -11,6 +11,13 @@ public interface IStorage
 
     /// <summary>A read: one consistent snapshot, no lock.</summary>
     UnitOfWork Read();
+
+    /// <summary>Brings the schema up to date; refuses a database that is damaged, another program's or newer, and changes nothing then.</summary>
+    /// <exception cref="StorageException">The database cannot be used; the message says why.</exception>
+    void Migrate();
+
+    /// <summary>What messages call the database: the SQLite file's path, or the PostgreSQL database's name and host.</summary>
+    string Name { get; }
 }
 
 /// <summary>

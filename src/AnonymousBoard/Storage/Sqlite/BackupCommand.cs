@@ -17,8 +17,17 @@ public static class BackupCommand
         "The backup holds the database only. Also keep, once, copies of secure-tripcode.key and modlog-ed25519.key from the data directory, "
         + "and copy media/ after each backup (e.g. rsync -a, without --delete).";
 
+    /// <summary>What backup and restore say on a board whose database is PostgreSQL.</summary>
+    private const string OnPostgres =
+        "this board's database is PostgreSQL: back it up with pg_dump (e.g. pg_dump -Fc -f board.dump DATABASE) and restore with pg_restore "
+        + "into an empty database; keep copies of the data directory's key files and of media/ as for SQLite (README, \"More than one machine\").";
+
     public static int Backup(CommandContext context, string[] args)
     {
+        if (context.Options.OnPostgres)
+        {
+            return context.Fail(OnPostgres);
+        }
         if (args.Length != 1)
         {
             return context.Usage("usage: backup FILE   (a new file: a backup never overwrites one)");
@@ -78,6 +87,10 @@ public static class BackupCommand
 
     public static int Restore(CommandContext context, string[] args)
     {
+        if (context.Options.OnPostgres)
+        {
+            return context.Fail(OnPostgres);
+        }
         if (args.Length != 1)
         {
             return context.Usage("usage: restore FILE   (with the board stopped)");

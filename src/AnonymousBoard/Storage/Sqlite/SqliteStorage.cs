@@ -12,6 +12,10 @@ public sealed class SqliteStorage(SqliteDatabase database, IEnumerable<ICommitLi
     public UnitOfWork Write() => SqliteUnitOfWork.Begin(database, listeners, write: true);
 
     public UnitOfWork Read() => SqliteUnitOfWork.Begin(database, listeners, write: false);
+
+    public void Migrate() => database.Migrate();
+
+    public string Name => database.Path;
 }
 
 /// <summary>
