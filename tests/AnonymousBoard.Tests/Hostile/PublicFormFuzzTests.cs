@@ -118,7 +118,7 @@ public sealed class PublicFormFuzzTests(ITestOutputHelper output) : IAsyncLifeti
 
     private void CheckDatabase(FuzzLog log)
     {
-        var integrity = SqlInjectionTests.IntegrityCheck(_server);
+        var integrity = DatabaseCheck.Integrity(_server);
         if (integrity != "ok")
         {
             log.Fail($"PRAGMA integrity_check: {integrity}");

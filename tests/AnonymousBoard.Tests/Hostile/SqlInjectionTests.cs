@@ -30,16 +30,6 @@ public sealed partial class SqlInjectionTests(ITestOutputHelper output) : IAsync
 
     private string DatabasePath => Path.Combine(_server.DataDirectory, "board.db");
 
-    /// <summary>PRAGMA integrity_check of the board's database: "ok" when it is sound.</summary>
-    public static string IntegrityCheck(BoardServer server)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "board.db")};Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA integrity_check";
-        return string.Join("; ", Read(command, r => r.GetString(0)));
-    }
-
     private static List<T> Read<T>(SqliteCommand command, Func<SqliteDataReader, T> row)
     {
         using var reader = command.ExecuteReader();
@@ -105,7 +95,7 @@ public sealed partial class SqlInjectionTests(ITestOutputHelper output) : IAsync
         }
 
         Assert.Equal(schema, Schema());
-        Assert.Equal("ok", IntegrityCheck(_server));
+        Assert.Equal("ok", DatabaseCheck.Integrity(_server));
         var after = RowCounts();
         var posts = reader.Accepted.Where(a => a.Form.Action == "/b/post").ToList();
         var postNos = posts.Select(a => long.Parse(a.Location.Split("#p")[1], CultureInfo.InvariantCulture)).Distinct().Count();

@@ -83,7 +83,7 @@ public sealed class StaffFormFuzzTests(ITestOutputHelper output) : IAsyncLifetim
         // The admin is still signed in: no value broke the session.
         Assert.Equal(HttpStatusCode.OK, (await fuzzer.Client.GetAsync(new Uri("/mod", UriKind.Relative))).StatusCode);
         await log.CheckValidity([]);
-        var integrity = SqlInjectionTests.IntegrityCheck(_server);
+        var integrity = DatabaseCheck.Integrity(_server);
         if (integrity != "ok")
         {
             log.Fail($"PRAGMA integrity_check: {integrity}");

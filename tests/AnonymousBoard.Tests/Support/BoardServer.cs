@@ -40,7 +40,7 @@ public sealed class BoardServer : IAsyncLifetime
         // The gate stays on (tickets, budgets), held at calm with no time lock so tests need not wait.
         _app = BoardHost.Build(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={DataDirectory}", "--Logging:LogLevel:Default=Warning",
             "--Board:Gate:TimeLock=false", "--Board:Gate:Level=calm", "--Board:Gate:CalmPostsPerMinute=100000",
-            "--Board:Gate:CalmReportsPerMinute=100000", .. Settings]);
+            "--Board:Gate:CalmReportsPerMinute=100000", .. EngineUnderTest.Settings(DataDirectory), .. Settings]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !a.Contains("unix:", StringComparison.Ordinal));
         BaseAddress = new Uri(address);
@@ -69,7 +69,7 @@ public sealed class BoardServer : IAsyncLifetime
     public (int Code, string Output) RunCliWithInput(string input, params string[] args)
     {
         var output = new StringWriter();
-        var code = Commands.Run([.. args, $"--Board:DataDirectory={DataDirectory}"], output, output, new StringReader(input));
+        var code = Commands.Run([.. args, $"--Board:DataDirectory={DataDirectory}", .. EngineUnderTest.Settings(DataDirectory)], output, output, new StringReader(input));
         Services.GetRequiredService<AnonymousBoard.Boards.BoardDirectory>().Invalidate();
         return (code, output.ToString());
     }
@@ -78,7 +78,7 @@ public sealed class BoardServer : IAsyncLifetime
     public (int Code, string Output) RunCli(params string[] args)
     {
         var output = new StringWriter();
-        var code = Commands.Run([.. args, $"--Board:DataDirectory={DataDirectory}"], output, output, TextReader.Null);
+        var code = Commands.Run([.. args, $"--Board:DataDirectory={DataDirectory}", .. EngineUnderTest.Settings(DataDirectory)], output, output, TextReader.Null);
         // The running board rereads its board list every few seconds; a test need not wait.
         Services.GetRequiredService<AnonymousBoard.Boards.BoardDirectory>().Invalidate();
         return (code, output.ToString());

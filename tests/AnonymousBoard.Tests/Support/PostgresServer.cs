@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace AnonymousBoard.Tests.Support;
+
+/// <summary>
+/// A real PostgreSQL server (Debian's postgresql package, installed by .ci/install-system-packages
+/// --tests) for this test run: a cluster initialised in a temporary directory, listening on a unix
+/// socket only, started on first use and dropped when the test process ends. Each board gets a
+/// database of its own in it.
+/// </summary>
+public static class PostgresServer
+{
+    private static readonly Lazy<string> Socket = new(Start);
+    private static string _root = "";
+
+    /// <summary>A connection string for a new, empty database on the server.</summary>
+    public static string NewDatabase()
+    {
+        var name = "board_" + Guid.NewGuid().ToString("N")[..16];
+        using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
+        {
+            admin.Open();
+            // The name is made here of hex digits, never input.
+            using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            create.ExecuteNonQuery();
+        }
+        return ConnectionString(name);
+    }
+
+    public static string ConnectionString(string database) => $"Host={Socket.Value};Database={database};Username=board";
+
+    /// <summary>The server's programs: those of the newest PostgreSQL that Debian's packages put under /usr/lib/postgresql.</summary>
+    public static string Bin =>
+        Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
+              ?? throw new InvalidOperationException("No PostgreSQL server under /usr/lib/postgresql: run .ci/install-system-packages --tests.")
+            : throw new InvalidOperationException("PostgreSQL is not installed: run .ci/install-system-packages --tests.");
+
+    private static string Start()
+    {
+        _root = Path.Combine(Path.GetTempPath(), "anonboard-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(_root);
+        // PostgreSQL refuses to run as root; as root the cluster belongs to the postgres user the package made.
+        if (Environment.UserName == "root")
+        {
+            Run("chown", "postgres", _root);
+        }
+        var data = Path.Combine(_root, "data");
+        AsServerUser(Path.Combine(Bin, "initdb"), "-D", data, "-U", "board", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
+        AsServerUser(Path.Combine(Bin, "pg_ctl"), "-D", data, "-l", Path.Combine(_root, "log"), "-w", "-t", "60",
+            "-o", $"-k {_root} -c listen_addresses='' -c max_connections=400", "start");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
+        return _root;
+    }
+
+    /// <summary>Stops the server at once, as a crash would (no data of it is kept), and removes its directory.</summary>
+    public static void Stop()
+    {
+        try
+        {
+            AsServerUser(Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop");
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static void AsServerUser(string program, params string[] args)
+    {
+        if (Environment.UserName == "root")
+        {
+            Run("runuser", ["-u", "postgres", "--", program, .. args]);
+        }
+        else
+        {
+            Run(program, args);
+        }
+    }
+
+    private static void Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {error}{output.Result}");
+        }
+    }
+}
+
+/// <summary>
+/// The engine this test assembly runs the board on: SQLite here; AnonymousBoard.PostgresTests
+/// compiles the same tests with POSTGRES defined, so each board gets a database on <see cref="PostgresServer"/>.
+/// </summary>
+public static class EngineUnderTest
+{
+#if POSTGRES
+    public static bool Postgres { get; } = true;
+#else
+    public static bool Postgres { get; }
+#endif
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Databases = new();
+
+    /// <summary>The settings that put the board with <paramref name="dataDirectory"/> on the engine under test (the same database on a restart).</summary>
+    public static string[] Settings(string dataDirectory) =>
+        Postgres ? [$"--Board:Database={Databases.GetOrAdd(Path.GetFullPath(dataDirectory), _ => PostgresServer.NewDatabase())}"] : [];
+}
