@@ -19,12 +19,19 @@ public sealed class BoardDirectory(IStorage storage, IBoardsStore store, TimePro
 
     public Board? Find(string slug) => Current().BySlug.GetValueOrDefault(slug);
 
-    public void Invalidate() => _snapshot = null;
+    /// <summary>The next request reads the list again; the one in hand stays for when the database cannot be read.</summary>
+    public void Invalidate()
+    {
+        if (_snapshot is { } snapshot)
+        {
+            _snapshot = snapshot with { ReadAt = DateTimeOffset.MinValue };
+        }
+    }
 
     public void Committed(ChangeSet changes)
     {
         // A post changes its board's count and last activity too.
-        if (changes.Boards || changes.Threads.Count > 0)
+        if (changes.Boards || changes.Everything || changes.Threads.Count > 0)
         {
             Invalidate();
         }
@@ -54,9 +61,17 @@ public sealed class BoardDirectory(IStorage storage, IBoardsStore store, TimePro
         if (snapshot is null || now - snapshot.ReadAt > MaxAge)
         {
             IReadOnlyList<Board> boards;
-            using (var work = storage.Read())
+            try
             {
+                using var work = storage.Read();
                 boards = store.List(work);
+            }
+            catch (StorageException) when (snapshot is not null)
+            {
+                // The database is away (a PostgreSQL server restarting, say): reading goes on with the
+                // list as last read, and the next try waits as long as a fresh list would have lasted.
+                _snapshot = snapshot with { ReadAt = now };
+                return snapshot;
             }
             snapshot = new Snapshot(boards, boards.ToDictionary(b => b.Slug, StringComparer.Ordinal), now);
             _snapshot = snapshot;

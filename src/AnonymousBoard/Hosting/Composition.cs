@@ -26,9 +26,13 @@ public static class Composition
         // Listeners are looked up at the first commit, not now: some of them read through the storage themselves.
         if (options.OnPostgres)
         {
-            services.AddSingleton(new PostgresDatabase(options.Database!));
+            // Made by a factory, so the container disposes it (and closes its pooled connections) with the board.
+            services.AddSingleton(_ => new PostgresDatabase(options.Database!));
             services.AddSingleton<IStorage>(sp => new PostgresStorage(sp.GetRequiredService<PostgresDatabase>(), Listeners(sp)));
             services.AddSingleton<Search.ISearchStore, PostgresSearchStore>();
+            // Other instances' writes reach this one's page cache and board list.
+            services.AddHostedService(sp => new ChangeFeed(sp.GetRequiredService<PostgresDatabase>(), () => Listeners(sp),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ChangeFeed>>()));
         }
         else
         {

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Identity;
 
@@ -79,34 +79,14 @@ public sealed class SecureTripcode
     private static void CreateSecret(string path)
     {
         byte[] secret = RandomNumberGenerator.GetBytes(SecretBytes);
-        // Written in full under a temporary name first, so no instance ever reads half a file.
-        string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
+        try
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            // Another instance sharing the data directory may have made one a moment ago: then its secret stays.
+            FileSync.CreateOnce(path, secret);
         }
-        using (var stream = new FileStream(temporary, options))
+        finally
         {
-            stream.Write(secret);
-            stream.Flush(flushToDisk: true);
+            CryptographicOperations.ZeroMemory(secret);
         }
-        CryptographicOperations.ZeroMemory(secret);
-        // link(2), not File.Move: .NET moves with rename(2), which would silently replace a secret
-        // another instance put in place a moment ago. link fails instead, and that instance's secret stays.
-        int result = NativeMethods.link(Encoding.UTF8.GetBytes(temporary + "\0"), Encoding.UTF8.GetBytes(path + "\0"));
-        int error = Marshal.GetLastPInvokeError();
-        File.Delete(temporary);
-        if (result != 0 && !File.Exists(path))
-        {
-            throw new IOException($"Could not create {path}: {Marshal.GetPInvokeErrorMessage(error)}");
-        }
-    }
-
-    private static class NativeMethods
-    {
-        [DllImport("libc.so.6", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        internal static extern int link(byte[] oldPath, byte[] newPath); // NUL-terminated UTF-8
     }
 }

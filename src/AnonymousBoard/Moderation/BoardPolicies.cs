@@ -22,13 +22,27 @@ public sealed class BoardPolicies(IStorage storage, IBoardPolicyStore store, Tim
             return hit.Policy;
         }
         BoardPolicy policy;
-        using (var work = storage.Read())
+        try
         {
+            using var work = storage.Read();
             policy = store.Find(work, boardId) ?? BoardPolicy.Default;
+        }
+        catch (StorageException) when (_cache.ContainsKey(boardId))
+        {
+            // The database is away: board pages go on with the policy as last read, tried again after MaxAge.
+            _cache[boardId] = (hit.Policy, now);
+            return hit.Policy;
         }
         _cache[boardId] = (policy, now);
         return policy;
     }
 
-    public void Invalidate() => _cache.Clear();
+    /// <summary>The next page reads the policies again; the ones in hand stay for when the database cannot be read.</summary>
+    public void Invalidate()
+    {
+        foreach (var (boardId, entry) in _cache)
+        {
+            _cache[boardId] = (entry.Policy, DateTimeOffset.MinValue);
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using AnonymousBoard.Identity;
+using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
 
@@ -107,28 +108,19 @@ public sealed class ModLogKey
     public static ModLogKey LoadOrCreate(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, FileName);
-        byte[] seed;
-        if (File.Exists(path))
-        {
-            seed = Convert.FromHexString(File.ReadAllText(path).Trim());
-            if (seed.Length != Ed25519KeyPair.SeedBytes)
-            {
-                CryptographicOperations.ZeroMemory(seed);
-                throw new InvalidDataException($"{path} does not hold a 32-byte key.");
-            }
-        }
-        else
+        if (!File.Exists(path))
         {
             Directory.CreateDirectory(dataDirectory);
-            seed = RandomNumberGenerator.GetBytes(Ed25519KeyPair.SeedBytes);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using var stream = new FileStream(path, options);
-            using var writer = new StreamWriter(stream);
-            writer.Write(Convert.ToHexStringLower(seed) + "\n");
+            var fresh = RandomNumberGenerator.GetBytes(Ed25519KeyPair.SeedBytes);
+            // Another instance sharing the data directory may have made one a moment ago: then its key stays.
+            FileSync.CreateOnce(path, System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(fresh) + "\n"));
+            CryptographicOperations.ZeroMemory(fresh);
+        }
+        var seed = Convert.FromHexString(File.ReadAllText(path).Trim());
+        if (seed.Length != Ed25519KeyPair.SeedBytes)
+        {
+            CryptographicOperations.ZeroMemory(seed);
+            throw new InvalidDataException($"{path} does not hold a 32-byte key.");
         }
         try
         {

@@ -19,7 +19,10 @@ public sealed class PageCache(TimeProvider time) : ICommitListener
     private readonly ConcurrentDictionary<long, long> _boardVersions = new();
     private readonly ConcurrentDictionary<(string Kind, long A, long B), Entry> _entries = new();
 
-    private sealed record Entry(long Version, object Shape, object Value);
+    // Raised when every entry is stale at once (another instance's writes went unheard for a while).
+    private long _epoch;
+
+    private sealed record Entry(long Epoch, long Version, object Shape, object Value);
 
     /// <param name="shape">What else the value depends on (the board's settings): part of the key.</param>
     /// <param name="build">Reads the store and renders; called without any lock held.</param>
@@ -31,18 +34,27 @@ public sealed class PageCache(TimeProvider time) : ICommitListener
 
     private T Get<T>((string, long, long) key, long version, object shape, Func<T> build) where T : class
     {
-        if (_entries.TryGetValue(key, out var entry) && entry.Version == version && entry.Shape.Equals(shape) && entry.Value is T hit)
+        var epoch = Interlocked.Read(ref _epoch);
+        if (_entries.TryGetValue(key, out var entry) && entry.Epoch == epoch && entry.Version == version && entry.Shape.Equals(shape) && entry.Value is T hit)
         {
             return hit;
         }
         // The version was read before the store is: if a write lands meanwhile, this entry is
         // already stale when stored and the next reader builds again.
         var value = build();
-        _entries[key] = new Entry(version, shape, value);
+        _entries[key] = new Entry(epoch, version, shape, value);
         return value;
     }
 
-    public void Committed(ChangeSet changes) => Invalidate(changes.Threads);
+    public void Committed(ChangeSet changes)
+    {
+        if (changes.Everything)
+        {
+            Interlocked.Increment(ref _epoch);
+            _entries.Clear();
+        }
+        Invalidate(changes.Threads);
+    }
 
     /// <summary>Called after every committed write with the threads it touched.</summary>
     public void Invalidate(IEnumerable<ThreadRef> touched)

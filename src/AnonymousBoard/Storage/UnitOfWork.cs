@@ -62,7 +62,7 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
         // The connection and the write lock go before the listeners run: a listener may take locks of
         // its own (the media files' lock) that a writer waiting for this database already holds.
         Dispose();
-        var changes = new ChangeSet(_threads.Distinct().ToList(), _freedFiles.Distinct().ToList(), _boards);
+        var changes = Pending();
         foreach (var listener in listeners)
         {
             listener.Committed(changes);
@@ -70,6 +70,9 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
     }
 
     protected abstract void CommitTransaction();
+
+    /// <summary>What this unit of work has changed so far (an engine may announce it to other instances as part of its commit).</summary>
+    protected ChangeSet Pending() => new(_threads.Distinct().ToList(), _freedFiles.Distinct().ToList(), _boards);
 
     public void Dispose()
     {
@@ -81,8 +84,14 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
     protected abstract void Dispose(bool disposing);
 }
 
-/// <summary>What a committed unit of work changed.</summary>
-public sealed record ChangeSet(IReadOnlyList<ThreadRef> Threads, IReadOnlyList<string> FreedFiles, bool Boards);
+/// <summary>
+/// What a committed unit of work changed. <paramref name="Everything"/>: anything may have changed
+/// (another instance's writes went unheard for a while), so every cached page is stale.
+/// </summary>
+public sealed record ChangeSet(IReadOnlyList<ThreadRef> Threads, IReadOnlyList<string> FreedFiles, bool Boards, bool Everything = false)
+{
+    public bool IsEmpty => Threads.Count == 0 && FreedFiles.Count == 0 && !Boards && !Everything;
+}
 
 /// <summary>Told after every commit what changed: the page cache, the board list, the media files.</summary>
 public interface ICommitListener

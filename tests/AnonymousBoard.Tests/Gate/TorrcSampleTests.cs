@@ -52,6 +52,29 @@ public class TorrcSampleTests
     }
 
     [RequiresToolsFact("tor")]
+    public async Task The_several_instances_variant_passes_tor_verify_config()
+    {
+        // The commented lines for several instances, used as the sample says: instead of the single one.
+        var lines = File.ReadAllLines(SamplePath());
+        var instances = lines.Where(l => l.StartsWith("# HiddenServicePort 80 unix:", StringComparison.Ordinal)).Select(l => l[2..]).ToList();
+        Assert.Equal(2, instances.Count);
+        var variant = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllLinesAsync(variant, lines.SelectMany(l => l == "HiddenServicePort 80 unix:/run/anonboard/board.sock" ? instances : [l]));
+
+            var (exit, output, error) = await VerifyAsync(variant);
+
+            Assert.True(exit == 0, output + error);
+            Assert.Equal(2, (await File.ReadAllLinesAsync(variant)).Count(l => l.StartsWith("HiddenServicePort 80 ", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            File.Delete(variant);
+        }
+    }
+
+    [RequiresToolsFact("tor")]
     public async Task Verify_config_does_catch_a_mistake()
     {
         // Guards the test above: a bad value must fail, or "valid" would prove nothing.

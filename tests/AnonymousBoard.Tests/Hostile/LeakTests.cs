@@ -6,7 +6,6 @@ using AngleSharp.Html.Parser;
 using AnonymousBoard.Tests.Media;
 using AnonymousBoard.Tests.Moderation;
 using AnonymousBoard.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace AnonymousBoard.Tests.Hostile;
 
@@ -49,12 +48,8 @@ public sealed partial class LeakTests(LeakTests.Board board, Xunit.Abstractions.
             Assert.Equal(HttpStatusCode.SeeOther, posted.StatusCode);
             // A thread whose row is damaged (a time no calendar holds): reading it throws inside the page.
             Corrupt = await StaffKit.Post(Server, "b", "a thread whose row will be damaged");
-            using var connection = new SqliteConnection($"Data Source={Path.Combine(Server.DataDirectory, "board.db")}");
-            connection.Open();
-            using var damage = connection.CreateCommand();
-            damage.CommandText = "UPDATE posts SET created_at = 9223372036854775807 WHERE no = $no";
-            damage.Parameters.AddWithValue("$no", Corrupt);
-            Assert.Equal(1, damage.ExecuteNonQuery());
+            using var connection = DatabaseCheck.Open(Server);
+            Assert.Equal(1, DatabaseCheck.Execute(connection, "UPDATE posts SET created_at = 9223372036854775807 WHERE no = @no", ("no", Corrupt)));
         }
 
         public Task DisposeAsync() => Server.DisposeAsync();

@@ -63,8 +63,7 @@ public sealed class SignInTests : IAsyncLifetime
         var list = _server.RunCli("staff", "list").Output;
         Assert.Contains("alice\tstaff-1\tadmin\tall", list, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, list, StringComparison.Ordinal);
-        var db = await File.ReadAllBytesAsync(Path.Combine(_server.DataDirectory, "board.db"));
-        Assert.DoesNotContain(Password, System.Text.Encoding.UTF8.GetString(db), StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, DatabaseCheck.EverythingStored(_server), StringComparison.Ordinal);
 
         Assert.Equal(0, _server.RunCliWithInput("another long password\n", "staff", "passwd", "bob", "--password-stdin").Code);
         Assert.Equal(HttpStatusCode.Unauthorized, (await TryPassword("bob", Password)).Status);

@@ -5,17 +5,47 @@ namespace AnonymousBoard.Tests.Support;
 
 /// <summary>
 /// A real PostgreSQL server (Debian's postgresql package, installed by .ci/install-system-packages
-/// --tests) for this test run: a cluster initialised in a temporary directory, listening on a unix
+/// --tests) for this test run: one cluster initialised in a temporary directory, listening on a unix
 /// socket only, started on first use and dropped when the test process ends. Each board gets a
 /// database of its own in it.
 /// </summary>
 public static class PostgresServer
 {
-    private static readonly Lazy<string> Socket = new(Start);
-    private static string _root = "";
+    private static readonly Lazy<PostgresCluster> Shared = new(() =>
+    {
+        var cluster = new PostgresCluster();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
+        return cluster;
+    });
 
-    /// <summary>A connection string for a new, empty database on the server.</summary>
-    public static string NewDatabase()
+    /// <summary>A connection string for a new, empty database on the shared server.</summary>
+    public static string NewDatabase() => Shared.Value.NewDatabase();
+}
+
+/// <summary>
+/// A PostgreSQL cluster of a test's own, in a temporary directory, on a unix socket only: one a
+/// test may stop and start again without disturbing the other tests' boards.
+/// </summary>
+public sealed class PostgresCluster : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "anonboard-pg-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public PostgresCluster()
+    {
+        Directory.CreateDirectory(_root);
+        // PostgreSQL refuses to run as root; as root the cluster belongs to the postgres user the package made.
+        if (Environment.UserName == "root")
+        {
+            Run("chown", "postgres", _root);
+        }
+        AsServerUser(Path.Combine(Bin, "initdb"), "-D", Data, "-U", "board", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
+        Start();
+    }
+
+    private string Data => Path.Combine(_root, "data");
+
+    /// <summary>A connection string for a new, empty database on this cluster.</summary>
+    public string NewDatabase()
     {
         var name = "board_" + Guid.NewGuid().ToString("N")[..16];
         using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
@@ -28,7 +58,7 @@ public static class PostgresServer
         return ConnectionString(name);
     }
 
-    public static string ConnectionString(string database) => $"Host={Socket.Value};Database={database};Username=board";
+    public string ConnectionString(string database) => $"Host={_root};Database={database};Username=board";
 
     /// <summary>The server's programs: those of the newest PostgreSQL that Debian's packages put under /usr/lib/postgresql.</summary>
     public static string Bin =>
@@ -38,29 +68,18 @@ public static class PostgresServer
               ?? throw new InvalidOperationException("No PostgreSQL server under /usr/lib/postgresql: run .ci/install-system-packages --tests.")
             : throw new InvalidOperationException("PostgreSQL is not installed: run .ci/install-system-packages --tests.");
 
-    private static string Start()
-    {
-        _root = Path.Combine(Path.GetTempPath(), "anonboard-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(_root);
-        // PostgreSQL refuses to run as root; as root the cluster belongs to the postgres user the package made.
-        if (Environment.UserName == "root")
-        {
-            Run("chown", "postgres", _root);
-        }
-        var data = Path.Combine(_root, "data");
-        AsServerUser(Path.Combine(Bin, "initdb"), "-D", data, "-U", "board", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
-        AsServerUser(Path.Combine(Bin, "pg_ctl"), "-D", data, "-l", Path.Combine(_root, "log"), "-w", "-t", "60",
+    public void Start() =>
+        AsServerUser(Path.Combine(Bin, "pg_ctl"), "-D", Data, "-l", Path.Combine(_root, "log"), "-w", "-t", "60",
             "-o", $"-k {_root} -c listen_addresses='' -c max_connections=400", "start");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
-        return _root;
-    }
 
-    /// <summary>Stops the server at once, as a crash would (no data of it is kept), and removes its directory.</summary>
-    public static void Stop()
+    /// <summary>Stops the server at once, as a crash or a pulled cable would; its data stays for <see cref="Start"/>.</summary>
+    public void Stop() => AsServerUser(Path.Combine(Bin, "pg_ctl"), "-D", Data, "-m", "immediate", "-w", "stop");
+
+    public void Dispose()
     {
         try
         {
-            AsServerUser(Path.Combine(Bin, "pg_ctl"), "-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop");
+            Stop();
         }
         catch (InvalidOperationException)
         {

@@ -36,6 +36,9 @@ public sealed class PostgresDatabase : IDisposable
 
     internal NpgsqlDataSource DataSource { get; }
 
+    /// <summary>This process among the instances sharing the database: it does not need to hear its own changes.</summary>
+    internal Guid Instance { get; } = Guid.NewGuid();
+
     /// <summary>
     /// One writer at a time inside this instance: a second waits here for its turn rather than
     /// holding a pooled connection while it waits for the database-wide lock.

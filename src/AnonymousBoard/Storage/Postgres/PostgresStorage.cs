@@ -32,14 +32,16 @@ public sealed class PostgresUnitOfWork : SqlUnitOfWork
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly Lock? _writeLock;
+    private readonly Guid? _announce;
     private bool _disposed;
 
-    private PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, Lock? writeLock, IEnumerable<ICommitListener> listeners)
-        : base(listeners)
+    private PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, Lock? writeLock, Guid? announce,
+        IEnumerable<ICommitListener> listeners) : base(listeners)
     {
         _connection = connection;
         _transaction = transaction;
         _writeLock = writeLock;
+        _announce = announce;
     }
 
     internal static PostgresUnitOfWork Begin(PostgresDatabase database, IEnumerable<ICommitListener> listeners, bool write)
@@ -55,7 +57,7 @@ public sealed class PostgresUnitOfWork : SqlUnitOfWork
             {
                 Translated(() => connection.Execute($"SELECT pg_advisory_xact_lock({PostgresDatabase.WriteLockKey})", transaction: transaction));
             }
-            return new PostgresUnitOfWork(connection, transaction, writeLock, listeners);
+            return new PostgresUnitOfWork(connection, transaction, writeLock, write ? database.Instance : null, listeners);
         }
         catch
         {
@@ -133,6 +135,12 @@ public sealed class PostgresUnitOfWork : SqlUnitOfWork
 
     protected override void CommitTransaction() => Translated(() =>
     {
+        // Announced inside the transaction: PostgreSQL delivers it to the other instances if and only if this commits.
+        if (_announce is not null && !Pending().IsEmpty)
+        {
+            _connection.Execute("SELECT pg_notify(@channel, @payload)",
+                new { channel = ChangeFeed.Channel, payload = ChangeFeed.Payload(_announce.Value, Pending()) }, _transaction);
+        }
         _transaction.Commit();
         return true;
     });

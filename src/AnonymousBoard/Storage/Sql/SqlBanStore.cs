@@ -31,7 +31,7 @@ public sealed class SqlBanStore : IBanStore
     public IReadOnlyList<Ban> List(UnitOfWork work, DateTimeOffset now, bool includeInactive) =>
         SqlUnitOfWork.Of(work).Query<BanRow>($"""
             {Select}
-            WHERE @includeInactive OR (x.lifted_at IS NULL AND (x.expires_at IS NULL OR x.expires_at > @now))
+            WHERE @includeInactive = 1 OR (x.lifted_at IS NULL AND (x.expires_at IS NULL OR x.expires_at > @now))
             ORDER BY x.id DESC LIMIT 500
             """, new { includeInactive, now = now.ToUnixTimeSeconds() }).ConvertAll(r => r.ToBan());
 

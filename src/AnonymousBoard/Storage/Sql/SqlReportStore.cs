@@ -24,7 +24,7 @@ public sealed class SqlReportStore : IReportStore
             SELECT p.id AS post_id, b.id AS board_id, b.slug AS board_slug, p.no, p.thread_no, substr(p.body, 1, 200) AS excerpt,
                    p.hidden, count(r.id) AS count
             FROM reports r JOIN posts p ON p.id = r.post_id JOIN boards b ON b.id = p.board_id
-            GROUP BY p.id ORDER BY count(r.id) DESC, min(r.created_at)
+            GROUP BY p.id, b.id ORDER BY count(r.id) DESC, min(r.created_at)
             LIMIT 200
             """).ConvertAll(g => new ReportGroup(g.BoardId, g.BoardSlug, g.No, g.ThreadNo, g.Excerpt, g.Hidden, g.Count, ReportsOf(rows, g.PostId)));
     }
