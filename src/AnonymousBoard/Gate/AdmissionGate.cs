@@ -48,7 +48,20 @@ public sealed record AdmissionDecision(
     string? Reason,
     DateTimeOffset? RetryAt,
     TicketOffer? NextTicket,
-    PostingTicket? Ticket);
+    PostingTicket? Ticket)
+{
+    /// <summary>The refusal in words, with when to try again in UTC (no script counts down).</summary>
+    /// <param name="what">What was sent: "post", "report", "appeal".</param>
+    /// <param name="notDone">How the refusal starts: "Not posted", "Not sent".</param>
+    public string Message(string what = "post", string notDone = "Not posted")
+    {
+        var when = RetryAt is { } at ? $" You can send it from {Markup.Times.Shown(at)}." : "";
+        var reason = Reason ?? $"the board is not taking this {what} right now";
+        return Outcome == AdmissionOutcome.Queued
+            ? $"Your {what} has a place in the queue ({reason}).{when} Everything you typed is below; send the form again then."
+            : $"{notDone}: {char.ToUpperInvariant(reason[0])}{reason[1..]}.{when}";
+    }
+}
 
 /// <summary>How much state the gate holds: each level's per-circuit table (each capped at MaxCircuits), queued circuits, spent tickets.</summary>
 public sealed record GateCounts(int LargestCircuitTable, int CircuitsInAllTables, int QueuedCircuits, int SpentTickets);

@@ -39,6 +39,7 @@ public static class BoardHost
         });
         services.AddBoardStorage(options);
         services.AddSingleton<IdentityService>();
+        services.AddSingleton<SignedPosts>();
         var gateOptions = options.Gate.ToOptions();
         var fixedLevel = options.Gate.FixedLevel();
         services.AddSingleton(sp =>

@@ -4,6 +4,7 @@ using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Removal;
 using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
 using AnonymousBoard.Storage.Postgres;
@@ -43,6 +44,8 @@ public static class Composition
         services.AddSingleton<IBoardsStore, SqlBoardsStore>();
         services.AddSingleton<IReadingStore, SqlReadingStore>();
         services.AddSingleton<IPostingStore, SqlPostingStore>();
+        services.AddSingleton<IRemovalStore, SqlRemovalStore>();
+        services.AddSingleton<Identity.ISignedPostStore, SqlSignedPostStore>();
         services.AddSingleton<IMarkupStore, SqlMarkupStore>();
         services.AddSingleton<IMediaStore, SqlMediaStore>();
         services.AddSingleton<IStaffStore, SqlStaffStore>();

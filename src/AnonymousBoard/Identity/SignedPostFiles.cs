@@ -1,5 +1,4 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Reading;
 using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Identity;
@@ -17,15 +16,15 @@ public static class SignedPostFiles
         $"ssh-keygen -Y verify -f allowed_signers -I {Principal} -n {SshSignature.Namespace} -s message.txt.sig < message.txt";
 
     /// <summary>GET /{board}/signed/{no}: how to check the post offline, and links to its files.</summary>
-    public static IResult Page(string board, long no, BoardDirectory boards, BoardReader store)
+    public static IResult Page(string board, long no, BoardDirectory boards, SignedPosts store)
     {
         ArgumentNullException.ThrowIfNull(boards);
         ArgumentNullException.ThrowIfNull(store);
-        if (boards.Find(board) is not { } found || store.GetSignedPost(found.Id, no) is not { } signed || store.FindThreadOf(found.Id, no) is not { } threadNo)
+        if (boards.Find(board) is not { } found || store.Find(found.Id, no) is not { } signed)
         {
             return Results.NotFound();
         }
-        return Templates.Page(SignedPage.Create(new SignedPageView(boards.All, found.Slug, no, threadNo, signed, Fingerprint.Of(signed.PublicKey))));
+        return Templates.Page(SignedPage.Create(new SignedPageView(boards.All, found.Slug, no, signed.ThreadNo, signed, Fingerprint.Of(signed.PublicKey))));
     }
 
     /// <summary>GET /signing: the long explanation behind the short hints on every posting form.</summary>
@@ -36,11 +35,11 @@ public static class SignedPostFiles
     }
 
     /// <summary>GET /{board}/signed/{no}/{file}: message.txt, message.txt.sig or allowed_signers of a signed post.</summary>
-    public static IResult Serve(string board, long no, string file, BoardDirectory boards, BoardReader store)
+    public static IResult Serve(string board, long no, string file, BoardDirectory boards, SignedPosts store)
     {
         ArgumentNullException.ThrowIfNull(boards);
         ArgumentNullException.ThrowIfNull(store);
-        if (boards.Find(board) is not { } found || store.GetSignedPost(found.Id, no) is not { } signed)
+        if (boards.Find(board) is not { } found || store.Find(found.Id, no) is not { } signed)
         {
             return Results.NotFound();
         }

@@ -23,6 +23,28 @@ public static class HtmlText
     public static string? OneLine(string? text) =>
         text is null ? null : Printable(text).Replace("\n", "", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Removes bidirectional overrides and zero-width characters, which let a name pose as another
+    /// (a reversed or invisibly different "Anonymous") and hide text from filters.
+    /// </summary>
+    public static string RemoveInvisible(string text)
+    {
+        if (!text.Any(IsInvisible))
+        {
+            return text;
+        }
+        return new string(text.Where(c => !IsInvisible(c)).ToArray());
+    }
+
+    private static bool IsInvisible(char c) => c switch
+    {
+        '\u200B' or '\u200C' or '\u200D' or '\u200E' or '\u200F' => true, // zero-width space/joiners, LRM/RLM
+        >= '\u202A' and <= '\u202E' => true,                              // bidi embeddings and overrides
+        >= '\u2066' and <= '\u2069' => true,                              // bidi isolates
+        '\u2060' or '\u061C' or '\uFEFF' or '\u180E' => true,             // word joiner, ALM, BOM, Mongolian vowel separator
+        _ => false,
+    };
+
     private static string Replace(string text, bool controls)
     {
         if (!text.Any(c => char.IsSurrogate(c) || c >= '\uFDD0' || (controls && char.IsControl(c) && c is not ('\t' or '\n'))))

@@ -17,11 +17,39 @@ public static class Templates
     /// <summary>All of Unicode passes as itself, as UTF-8; only what HTML gives meaning to (&lt;, &gt;, &amp;, quotes) is escaped.</summary>
     public static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
+    /// <summary>Renders a fragment once, to be kept (the page cache) and written into pages many times.</summary>
+    public static PreparedHtml Prepare(RazorSlice slice) => new(Render(slice));
+
     /// <summary>
-    /// Renders a fragment once, to be kept (the page cache) and written into pages many times.
-    /// Templates render without waiting on anything, so this completes synchronously.
+    /// What a template writes (<c>WriteLiteral(Templates.Slot)</c>) where a fragment prepared once leaves a place
+    /// for what differs per request (a form's ticket). A NUL character: the encoder writes every control
+    /// character as a character reference, so no value a template encodes can contain one.
     /// </summary>
-    public static PreparedHtml Prepare(RazorSlice slice)
+    public const string Slot = "\0";
+
+    /// <summary>
+    /// Renders a fragment once, cut at its <see cref="Slot"/>s: the <paramref name="slots"/> + 1 parts around
+    /// them, which a page writes with what it renders per request in between.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The fragment has another number of slots.</exception>
+    public static IReadOnlyList<PreparedHtml> PrepareWithSlots(RazorSlice slice, int slots)
+    {
+        var html = Render(slice);
+        var parts = new List<PreparedHtml>(slots + 1);
+        var start = 0;
+        for (var at = Array.IndexOf(html, (byte)0); at >= 0; at = Array.IndexOf(html, (byte)0, start))
+        {
+            parts.Add(new PreparedHtml(html[start..at]));
+            start = at + 1;
+        }
+        parts.Add(new PreparedHtml(html[start..]));
+        return parts.Count == slots + 1
+            ? parts
+            : throw new InvalidOperationException($"The fragment has {parts.Count - 1} slots, not {slots}.");
+    }
+
+    // Templates render without waiting on anything, so this completes synchronously.
+    private static byte[] Render(RazorSlice slice)
     {
         ArgumentNullException.ThrowIfNull(slice);
         using var buffer = new PageBuffer();
@@ -30,7 +58,7 @@ public static class Templates
         {
             rendering.AsTask().GetAwaiter().GetResult();
         }
-        return new PreparedHtml(buffer.WrittenSpan.ToArray());
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>A whole page as the response, with <paramref name="status"/>.</summary>

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Posting;
 using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,7 @@ using AnonymousBoard.Storage;
 namespace AnonymousBoard.Moderation;
 
 /// <summary>Admins creating and editing boards on the staff pages: the board, its policy and the log entry in one unit of work.</summary>
-public sealed class BoardModeration(IStorage storage, BoardDirectory boards, IBoardPolicyStore policyStore, BoardPolicies policies, ModLogWriter log)
+public sealed class BoardModeration(IStorage storage, BoardDirectory boards, IBoardPolicyStore policyStore, ModLogWriter log)
 {
     public ModResult SaveBoard(StaffMember actor, bool create, string slug, string? title, string? description, BoardSettings settings,
         BoardPolicy policy, string? reason)
@@ -41,9 +41,9 @@ public sealed class BoardModeration(IStorage storage, BoardDirectory boards, IBo
         var board = boards.Read(work, slug)!;
         policyStore.Save(work, board.Id, policy);
         log.Append(work, new LogDraft(actor.Handle, create ? "create board" : "edit board", reason!.Trim()), $"/{slug}/");
+        // The commit tells the page cache the boards changed: the prepared forms, which show the rules, are built again;
+        // limits shape the prepared pages too, so every page of the board is built again (the board is part of their key).
         work.Commit();
-        policies.Invalidate();
-        // Limits shape the prepared pages: every page of the board is built again (the board is part of their key).
         return new ModResult.Done(create ? $"Board /{slug}/ created." : $"Board /{slug}/ saved.");
     }
 }

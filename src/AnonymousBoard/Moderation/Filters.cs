@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using AnonymousBoard.Boards;
-using AnonymousBoard.Posting;
+using AnonymousBoard.Markup;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
@@ -35,7 +35,7 @@ public abstract record FilterVerdict
 public sealed class Filters(IStorage storage, IFilterStore store)
 {
     public static string Normalise(string text) =>
-        PostRules.RemoveInvisible(text.Normalize(NormalizationForm.FormKC)).Replace("\u00AD", "", StringComparison.Ordinal);
+        HtmlText.RemoveInvisible(text.Normalize(NormalizationForm.FormKC)).Replace("\u00AD", "", StringComparison.Ordinal);
 
     public FilterVerdict Apply(Board board, string name, string subject, string body)
     {

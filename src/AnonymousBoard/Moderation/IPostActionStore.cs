@@ -28,9 +28,12 @@ public enum ThreadMark
     BumpLocked,
 }
 
-/// <summary>A post as staff see it: its text, its marks, its thread's flags, its reports.</summary>
+/// <summary>
+/// What only staff see of a post: its source text, its marks, its thread's flags, its reports, what is known of its
+/// poster. Its header (name, subject, time …) is the post's own, written by Reading/PostArticle for staff as for readers.
+/// </summary>
 public sealed record StaffPostView(
-    long Id, long BoardId, long No, long ThreadNo, DateTimeOffset CreatedAt, string Name, string Subject, string Body,
+    long Id, long BoardId, long No, long ThreadNo, string Body,
     bool Hidden, bool BannedMark, bool Sticky, bool Locked, bool BumpLocked, IReadOnlyList<Report> Reports, PosterIdentity Identity,
     bool HasFile, bool FileSpoiler)
 {

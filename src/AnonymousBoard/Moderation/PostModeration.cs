@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Posting;
+using AnonymousBoard.Removal;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
@@ -12,7 +12,7 @@ public sealed record PostAction(string Name, string Label, StaffRight Permission
 /// member's role and boards → check the input (a reason is always required) → the change and its
 /// log entry in one unit of work → commit (the commit listeners refresh the prepared pages).
 /// </summary>
-public sealed class PostModeration(IStorage storage, IPostingStore posts, IPostActionStore store, IReportStore reports,
+public sealed class PostModeration(IStorage storage, IRemovalStore posts, IPostActionStore store, IReportStore reports,
     IPosterIdentityStore identities, PostRemoval removal, ThreadMove move, ModLogWriter log, BoardDirectory boards, TimeProvider time)
 {
     public static readonly IReadOnlyList<PostAction> PostActions =

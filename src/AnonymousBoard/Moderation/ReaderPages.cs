@@ -2,7 +2,6 @@ using System.Globalization;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
-using AnonymousBoard.Posting;
 using AnonymousBoard.Reading;
 using AnonymousBoard.Site;
 
@@ -85,7 +84,7 @@ public static class ReaderPages
                 return Refused("This form was already sent once, and that report was filed. To report again, send the form below.",
                     StatusCodes.Status409Conflict);
             default:
-                return Refused(PostingService.GateMessage(admission, "report", "Not sent"),
+                return Refused(admission.Message("report", "Not sent"),
                     admission.Outcome == AdmissionOutcome.Queued ? StatusCodes.Status202Accepted : StatusCodes.Status429TooManyRequests,
                     admission.NextTicket);
         }
@@ -135,7 +134,7 @@ public static class ReaderPages
                 return Answer(StatusCodes.Status409Conflict, "This form was already sent once; its answer stands. To send it again, use the form below.");
             default:
                 return Answer(admission.Outcome == AdmissionOutcome.Queued ? StatusCodes.Status202Accepted : StatusCodes.Status429TooManyRequests,
-                    PostingService.GateMessage(admission, "appeal", "Not sent"), next: admission.NextTicket);
+                    admission.Message("appeal", "Not sent"), next: admission.NextTicket);
         }
         return bans.Appeal(id, body) switch
         {

@@ -1,5 +1,5 @@
 using AnonymousBoard.Boards;
-using AnonymousBoard.Posting;
+using AnonymousBoard.Removal;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
@@ -12,7 +12,7 @@ public abstract record ReportOutcome
 }
 
 /// <summary>Reports: filed by anyone from a post's report form, held by a filter, read by staff in the queue.</summary>
-public sealed class Reports(IStorage storage, IPostingStore posts, IReportStore store)
+public sealed class Reports(IStorage storage, IRemovalStore posts, IReportStore store)
 {
     /// <summary>Why a reader may report a post: the report form's choices, by the value the form sends.</summary>
     public static readonly IReadOnlyList<(string Value, string Label)> Categories =

@@ -9,9 +9,12 @@ public sealed record StaffHomeView(StaffFrame Frame, IReadOnlyList<Board> Covere
 /// <summary>The sign-in page (Moderation/SignInPage.cshtml); <paramref name="Name"/> is given back after a refusal, the password never.</summary>
 public sealed record SignInView(IReadOnlyList<Board> Boards, ModPaths Paths, string Token, string? Name, string? Error, int IdleMinutes);
 
-/// <summary>One post's staff page (Moderation/StaffPostPage.cshtml); <paramref name="Post"/> is absent when it is gone.</summary>
-public sealed record StaffPostPageView(StaffFrame Frame, string BoardSlug, long No, StaffPostView? Post, IReadOnlyList<PostAction> Actions,
-    IReadOnlyList<string> MoveTargets)
+/// <summary>
+/// One post's staff page (Moderation/StaffPostPage.cshtml): the post as every page writes it (<paramref name="Article"/>,
+/// Reading/PostArticle.cshtml) and what only staff see of it (<paramref name="Post"/>); both are absent when it is gone.
+/// </summary>
+public sealed record StaffPostPageView(StaffFrame Frame, string BoardSlug, long No, StaffPostView? Post, PostView? Article,
+    IReadOnlyList<PostAction> Actions, IReadOnlyList<string> MoveTargets)
 {
     /// <summary>The post's and its thread's state in words, e.g. "Post: hidden pending review, file. Thread: locked, sticky."</summary>
     public static string Marks(StaffPostView post)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using AnonymousBoard.Boards;
+using AnonymousBoard.Removal;
 using AnonymousBoard.Markup;
-using AnonymousBoard.Posting;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
@@ -11,7 +11,7 @@ namespace AnonymousBoard.Moderation;
 /// numbers there in the same order, quotes inside them follow, old addresses lead to the new
 /// place, and posts elsewhere that quoted them are rendered again.
 /// </summary>
-public sealed class ThreadMove(IPostingStore posts, IThreadMoveStore store, PostRendering rendering, ModLogWriter log)
+public sealed class ThreadMove(IRemovalStore posts, IThreadMoveStore store, PostRendering rendering, ModLogWriter log)
 {
     private static readonly System.Text.RegularExpressions.Regex Quote =
         new(@"(?<![>\p{L}\p{N}])>>(\d{1,15})(?!\d)", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));

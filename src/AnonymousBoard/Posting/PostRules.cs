@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AnonymousBoard.Boards;
+using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Posting;
 
@@ -22,8 +23,8 @@ public static class PostRules
         var subject = CleanLine(form.Subject, "subject", errors);
         var body = CleanBody(form.Body, errors);
 
-        name = RemoveInvisible(name).Trim();
-        subject = RemoveInvisible(subject).Trim();
+        name = HtmlText.RemoveInvisible(name).Trim();
+        subject = HtmlText.RemoveInvisible(subject).Trim();
 
         if (isNewThread && limits.ImageRequiredForThreads && !hasImage)
         {
@@ -97,26 +98,4 @@ public static class PostRules
             errors.Add($"The {field} is {length} characters long; this board allows at most {max}.");
         }
     }
-
-    /// <summary>
-    /// Removes bidirectional overrides and zero-width characters, which let a name pose as another
-    /// (a reversed or invisibly different "Anonymous") and hide text from filters.
-    /// </summary>
-    public static string RemoveInvisible(string text)
-    {
-        if (!text.Any(IsInvisible))
-        {
-            return text;
-        }
-        return new string(text.Where(c => !IsInvisible(c)).ToArray());
-    }
-
-    private static bool IsInvisible(char c) => c switch
-    {
-        '\u200B' or '\u200C' or '\u200D' or '\u200E' or '\u200F' => true, // zero-width space/joiners, LRM/RLM
-        >= '\u202A' and <= '\u202E' => true,                              // bidi embeddings and overrides
-        >= '\u2066' and <= '\u2069' => true,                              // bidi isolates
-        '\u2060' or '\u061C' or '\uFEFF' or '\u180E' => true,             // word joiner, ALM, BOM, Mongolian vowel separator
-        _ => false,
-    };
 }

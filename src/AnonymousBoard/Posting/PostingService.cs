@@ -7,6 +7,7 @@ using AnonymousBoard.Markup;
 using AnonymousBoard.Media;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Reading;
+using AnonymousBoard.Removal;
 using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
 using Microsoft.Extensions.Options;
@@ -88,7 +89,7 @@ public sealed class PostingService(
                     : new PostResult.Rejected(StatusCodes.Status409Conflict, ["This form was already sent once. Check the thread; to post again, send the form below."]);
             default:
                 return new PostResult.Rejected(admission.Outcome == AdmissionOutcome.Queued ? StatusCodes.Status202Accepted : StatusCodes.Status429TooManyRequests,
-                    [GateMessage(admission)], admission.NextTicket);
+                    [admission.Message()], admission.NextTicket);
         }
         var (identity, refusal) = identities.Resolve(new IdentityInput(form.Name, form.Passphrase, form.Signature), board.Slug, form.Thread, post.Subject, post.Body);
         if (identity is null)
@@ -188,7 +189,7 @@ public sealed class PostingService(
                 return new DeleteResult.Refused(StatusCodes.Status403Forbidden, $"Wrong password for post No. {no}.");
         }
         using var work = storage.Write();
-        switch (posts.FindPost(work, board.Id, no))
+        switch (removal.FindPost(work, board.Id, no))
         {
             case null:
                 return NoSuchPost(board, no);
@@ -209,7 +210,7 @@ public sealed class PostingService(
     private PostRecord? FindPost(long boardId, long no)
     {
         using var work = storage.Read();
-        return posts.FindPost(work, boardId, no);
+        return removal.FindPost(work, boardId, no);
     }
 
     /// <summary>
@@ -297,16 +298,4 @@ public sealed class PostingService(
         SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000',
             thread?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "new", post.Name, post.Subject, post.Body, sage ? "sage" : "",
             tripcode ?? "")));
-
-    /// <summary>The gate's refusal in words, with when to try again in UTC (no script counts down).</summary>
-    /// <param name="what">What was sent: "post", "report", "appeal".</param>
-    /// <param name="notDone">How the refusal starts: "Not posted", "Not sent".</param>
-    internal static string GateMessage(AdmissionDecision decision, string what = "post", string notDone = "Not posted")
-    {
-        var when = decision.RetryAt is { } at ? $" You can send it from {Times.Shown(at)}." : "";
-        var reason = decision.Reason ?? $"the board is not taking this {what} right now";
-        return decision.Outcome == AdmissionOutcome.Queued
-            ? $"Your {what} has a place in the queue ({reason}).{when} Everything you typed is below; send the form again then."
-            : $"{notDone}: {char.ToUpperInvariant(reason[0])}{reason[1..]}.{when}";
-    }
 }

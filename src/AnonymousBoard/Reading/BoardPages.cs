@@ -8,15 +8,17 @@ using AnonymousBoard.Storage;
 namespace AnonymousBoard.Reading;
 
 /// <summary>
-/// The pages read most: a board's index, its catalog and its threads. Their posts are prepared once per
-/// write (<see cref="PageCache"/>); what differs per request, the posting level and the form's
-/// single-use ticket, is written by the page template around them.
+/// The pages read most: a board's index, its catalog and its threads. Their posts and forms are prepared
+/// once per write (<see cref="PageCache"/>); what differs per request, the posting level and the form's
+/// single-use ticket, is written by the page template around and into them. So a request that finds them
+/// prepared reaches only reading, the board list, the gate and the templates: posting (with moderation's
+/// rules and media's state) is called only when a form is prepared again.
 /// </summary>
 public static class BoardPages
 {
     /// <summary>GET /{board}/ and /{board}/page/{pageNo}.</summary>
     public static IResult Index(string board, int? pageNo, HttpContext context, BoardDirectory boards, BoardReader reader, PageCache cache,
-        AdmissionGate gate, IPageForms forms)
+        AdmissionGate gate, IPageForms forms, TimeProvider time)
     {
         var page = pageNo ?? 1;
         if (boards.Find(board) is not { } b || page < 1)
@@ -28,7 +30,8 @@ public static class BoardPages
         {
             return Results.NotFound();
         }
-        return Templates.Page(IndexPage.Create(new IndexPageView(b, boards.All, gate.Status, page, prepared, forms.NewThread(b, context))));
+        var form = cache.Form("new-thread-form", b.Id, 0, b, () => PreparePostingForm(forms, b, null));
+        return Templates.Page(IndexPage.Create(new IndexPageView(b, boards.All, gate.Status, page, prepared, Fill(form, null, b, context, gate, time))));
     }
 
     /// <summary>GET /{board}/catalog: every live thread as a compact tile.</summary>
@@ -69,7 +72,7 @@ public static class BoardPages
     /// <summary>GET /{board}/thread/{no}: the whole thread, and the reply form.</summary>
     /// <remarks>"?quote=N" (a post's Reply link) starts the reply by quoting post N.</remarks>
     public static IResult Thread(string board, long no, HttpContext context, BoardDirectory boards, BoardReader reader, PageCache cache,
-        AdmissionGate gate, IPageForms forms)
+        AdmissionGate gate, IPageForms forms, TimeProvider time)
     {
         if (boards.Find(board) is not { } b)
         {
@@ -90,15 +93,27 @@ public static class BoardPages
                 : Results.NotFound();
         }
         var thread = prepared.Thread;
-        RazorSlices.RazorSlice? reply = null;
+        FilledFormView? reply = null;
         if (!thread.Archived && !thread.Locked)
         {
             // A malformed quote number is ignored, as a link with a typo should be.
-            var quote = long.TryParse(context.Request.Query["quote"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q : (long?)null;
-            reply = forms.Reply(b, thread.No, quote, context);
+            var quote = long.TryParse(context.Request.Query["quote"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? $">>{q}\n" : null;
+            var form = cache.Form("reply-form", b.Id, thread.No, b, () => PreparePostingForm(forms, b, thread.No));
+            reply = Fill(form, quote, b, context, gate, time);
         }
-        return Templates.Page(ThreadPage.Create(new ThreadPageView(b, boards.All, gate.Status, thread, prepared.Posts, reply, forms.Delete(b))));
+        var delete = cache.Form("delete-form", b.Id, 0, b, () => PrepareDeleteForm(forms, b));
+        return Templates.Page(ThreadPage.Create(new ThreadPageView(b, boards.All, gate.Status, thread, prepared.Posts, reply, delete)));
     }
+
+    // The builders the page cache calls when it has no fresh form (the Prepare… methods run once per write, not per
+    // request): posting draws the forms, with moderation's rules and media's state.
+    private static PreparedForm PreparePostingForm(IPageForms forms, Board board, long? threadNo) => forms.Posting(board, threadNo);
+
+    private static PreparedHtml PrepareDeleteForm(IPageForms forms, Board board) => forms.Delete(board);
+
+    /// <summary>What this request writes into a prepared form: <paramref name="text"/>, and the gate's fields with a fresh ticket for the reader's circuit.</summary>
+    private static FilledFormView Fill(PreparedForm form, string? text, Board board, HttpContext context, AdmissionGate gate, TimeProvider time) =>
+        new(form, text, new GateFieldsView(gate.IssueTicket(board.Slug, context.GetCircuitId()), null, time.GetUtcNow(), form.What, form.Button));
 
     /// <summary>Every post of a thread as the thread page shows it, and as the staff view does with <paramref name="staffBase"/>.</summary>
     public static PostList Posts(Board board, ThreadContent thread, string? staffBase = null)

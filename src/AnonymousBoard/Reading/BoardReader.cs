@@ -20,8 +20,6 @@ public sealed class BoardReader(IStorage storage, IReadingStore store)
 
     public MovedPost? FindMoved(long boardId, long no) => Read(work => store.FindMoved(work, boardId, no));
 
-    public SignedPost? GetSignedPost(long boardId, long no) => Read(work => store.FindSignedPost(work, boardId, no));
-
     public IReadOnlyList<PseudonymPost> ListPseudonymPosts(string fingerprint, int count) =>
         Read(work => store.ListPseudonymPosts(work, fingerprint, count));
 

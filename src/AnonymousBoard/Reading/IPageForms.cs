@@ -1,20 +1,25 @@
 using AnonymousBoard.Boards;
-using RazorSlices;
+using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Reading;
 
 /// <summary>
 /// The forms a board's pages carry, drawn by the posting feature: reading leaves a place for them and
-/// knows nothing of tickets, rules or images. Each call makes a fresh template for one request.
+/// knows nothing of rules or images. Each is prepared once and kept in the page cache; what is of a
+/// request (a fresh ticket, the level's demands, a quoted post) is written into it per request
+/// (Reading/FilledForm.cshtml).
 /// </summary>
 public interface IPageForms
 {
-    /// <summary>The form for a new thread, with a fresh single-use ticket for the reader's circuit.</summary>
-    RazorSlice NewThread(Board board, HttpContext context);
-
-    /// <summary>The reply form; <paramref name="quote"/> starts the reply by quoting that post.</summary>
-    RazorSlice Reply(Board board, long threadNo, long? quote, HttpContext context);
+    /// <summary>The posting form of a board (<paramref name="threadNo"/> null: a new thread) or of a thread, with its slots.</summary>
+    PreparedForm Posting(Board board, long? threadNo);
 
     /// <summary>The form to delete one's own post.</summary>
-    RazorSlice Delete(Board board);
+    PreparedHtml Delete(Board board);
 }
+
+/// <summary>
+/// A gated form prepared once: its HTML up to the comment's text, from there to the gate's fields, and its end.
+/// <paramref name="What"/> and <paramref name="Button"/> are what the gate's fields say ("post", "Post").
+/// </summary>
+public sealed record PreparedForm(PreparedHtml UpToText, PreparedHtml UpToGate, PreparedHtml End, string What, string Button);

@@ -18,8 +18,6 @@ public interface IReadingStore
     long? FindThreadOf(UnitOfWork work, long boardId, long no);
     /// <summary>Where a post of a thread staff moved went, or null.</summary>
     MovedPost? FindMoved(UnitOfWork work, long boardId, long no);
-    /// <summary>The message, signature and key of a signed post, or null.</summary>
-    SignedPost? FindSignedPost(UnitOfWork work, long boardId, long no);
     /// <summary>The newest signed posts of one pseudonym (a key fingerprint), across boards.</summary>
     IReadOnlyList<PseudonymPost> ListPseudonymPosts(UnitOfWork work, string fingerprint, int count);
     int CountArchivedThreads(UnitOfWork work, long boardId);
@@ -49,9 +47,6 @@ public sealed record StoredPost(long No, long ThreadNo, DateTimeOffset CreatedAt
     public byte[]? PublicKey { get; init; }
     public Media.PostFile? File { get; init; }
 }
-
-/// <summary>What anyone needs to check a signed post offline.</summary>
-public sealed record SignedPost(string Message, string Signature, byte[] PublicKey);
 
 /// <summary>A signed post listed on its pseudonym's page.</summary>
 public sealed record PseudonymPost(string BoardSlug, StoredPost Post);

@@ -4,9 +4,9 @@ using AnonymousBoard.Storage;
 namespace AnonymousBoard.Reading;
 
 /// <summary>
-/// Prepared HTML for the hot pages: a thread's posts, a thread's preview, a board's index pages.
-/// Each entry remembers the version of what it was built from; a write raises the versions of the
-/// threads (and so the boards) it touched, and a stale entry is simply never served again.
+/// Prepared HTML for the hot pages: a thread's posts, a thread's preview, a board's index pages, the
+/// forms they carry. Each entry remembers the version of what it was built from; a write raises the
+/// versions of the threads (and so the boards) it touched, and a stale entry is simply never served again.
 /// </summary>
 public sealed class PageCache(TimeProvider time) : ICommitListener
 {
@@ -17,6 +17,8 @@ public sealed class PageCache(TimeProvider time) : ICommitListener
 
     private readonly ConcurrentDictionary<ThreadRef, long> _threadVersions = new();
     private readonly ConcurrentDictionary<long, long> _boardVersions = new();
+    // Raised by every write that changes a board's title, settings or rules (or its post count).
+    private long _boardsVersion;
     private readonly ConcurrentDictionary<(string Kind, long A, long B), Entry> _entries = new();
 
     // Raised when every entry is stale at once (another instance's writes went unheard for a while).
@@ -31,6 +33,13 @@ public sealed class PageCache(TimeProvider time) : ICommitListener
 
     public T Board<T>(string kind, long boardId, long page, object shape, Func<T> build) where T : class =>
         Get((kind, boardId, page), _boardVersions.GetValueOrDefault(boardId), shape, build);
+
+    /// <summary>
+    /// A form of a board's pages (of the board, <paramref name="threadNo"/> 0, or of one thread): built again only
+    /// after a write that changed the boards (their rules are not part of <paramref name="shape"/>), never per request.
+    /// </summary>
+    public T Form<T>(string kind, long boardId, long threadNo, object shape, Func<T> build) where T : class =>
+        Get((kind, boardId, threadNo), Interlocked.Read(ref _boardsVersion), shape, build);
 
     private T Get<T>((string, long, long) key, long version, object shape, Func<T> build) where T : class
     {
@@ -52,6 +61,10 @@ public sealed class PageCache(TimeProvider time) : ICommitListener
         {
             Interlocked.Increment(ref _epoch);
             _entries.Clear();
+        }
+        if (changes.Boards || changes.Everything)
+        {
+            Interlocked.Increment(ref _boardsVersion);
         }
         Invalidate(changes.Threads);
     }

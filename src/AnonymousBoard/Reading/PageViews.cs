@@ -1,7 +1,6 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
-using RazorSlices;
 
 namespace AnonymousBoard.Reading;
 
@@ -23,13 +22,18 @@ public sealed record ThreadContentView(string BoardSlug, ThreadContent Thread);
 public sealed record CatalogView(string BoardSlug, IReadOnlyList<ThreadSummary> Threads);
 
 /// <summary>A thread page (Reading/ThreadPage.cshtml); <paramref name="ReplyForm"/> is absent when the thread takes no replies.</summary>
-public sealed record ThreadPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, ThreadSummary Thread, PreparedHtml Posts, RazorSlice? ReplyForm, RazorSlice DeleteForm);
+public sealed record ThreadPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, ThreadSummary Thread, PreparedHtml Posts,
+    FilledFormView? ReplyForm, PreparedHtml DeleteForm);
+
+/// <summary>A prepared form and what this request writes into it (Reading/FilledForm.cshtml).</summary>
+/// <param name="Text">The comment's first text: the quoted post of a Reply link, or null.</param>
+public sealed record FilledFormView(PreparedForm Form, string? Text, GateFieldsView Gate);
 
 /// <summary>A page of the board index as prepared once per write: each thread's preview, and how many pages there are.</summary>
 public sealed record PreparedIndex(IReadOnlyList<PreparedHtml> Previews, int PageCount);
 
 /// <summary>A page of the board index (Reading/IndexPage.cshtml).</summary>
-public sealed record IndexPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, int PageNo, PreparedIndex Threads, RazorSlice Form);
+public sealed record IndexPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, int PageNo, PreparedIndex Threads, FilledFormView Form);
 
 /// <summary>A board's catalog (Reading/CatalogPage.cshtml).</summary>
 public sealed record CatalogPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, PreparedHtml Tiles);

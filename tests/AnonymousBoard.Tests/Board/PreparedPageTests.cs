@@ -1,14 +1,20 @@
 using System.Net;
+using System.Text;
 using AnonymousBoard.Gate;
+using AnonymousBoard.Markup;
+using AnonymousBoard.Moderation;
+using AnonymousBoard.Posting;
+using AnonymousBoard.Reading;
 using AnonymousBoard.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AnonymousBoard.Tests.Board;
 
 /// <summary>
-/// The board index and thread pages are templates around posts prepared once per write (Reading/BoardPages).
+/// The board index and thread pages are templates around posts and forms prepared once per write (Reading/BoardPages).
 /// What that must not cost: escaping of what staff typed into a board's name, a fresh ticket in every
-/// form, the posting level as it is now rather than when the page was prepared, and HEAD requests.
+/// form, the posting level as it is now rather than when the page was prepared, the board's rules as they
+/// are now, the form exactly as it would be rendered whole, and HEAD requests.
 /// </summary>
 public sealed class PreparedPageTests : IAsyncLifetime
 {
@@ -80,11 +86,12 @@ public sealed class PreparedPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_prepared_index_follows_changes_to_the_board_its_rules_and_the_list_of_boards()
+    public async Task A_prepared_index_and_thread_follow_changes_to_the_board_its_rules_and_the_list_of_boards()
     {
         var before = await _server.Browser().Get("/tech/");
         Assert.Null(before.Document.QuerySelector(".rules-summary"));
         Assert.Null(before.Document.QuerySelector("header nav a[href='/art/']"));
+        Assert.Null((await _server.Browser().Get("/tech/thread/1")).Document.QuerySelector(".rules-summary"));
 
         Moderation.StaffKit.AddStaff(_server, "root", "admin");
         var staff = await Moderation.StaffKit.SignIn(_server, "root");
@@ -98,11 +105,48 @@ public sealed class PreparedPageTests : IAsyncLifetime
         Assert.Equal("/tech/ – Technology", after.Document.Title);
         Assert.Contains("Be kind to newcomers.", after.Document.QuerySelector(".rules-summary")!.TextContent, StringComparison.Ordinal);
         Assert.Equal("80", after.Document.QuerySelector("#f-subject")!.GetAttribute("maxlength"));
+        var thread = await _server.Browser().Get("/tech/thread/1");
+        Assert.Contains("Be kind to newcomers.", thread.Document.QuerySelector(".rules-summary")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("80", thread.Document.QuerySelector("#f-subject")!.GetAttribute("maxlength"));
 
         // Nothing about /tech/ changes here, only the list of boards every page links to.
         Assert.Equal(0, _server.RunCli("boards", "create", "art", "Art").Code);
         var withArt = await _server.Browser().Get("/tech/");
         Assert.NotNull(withArt.Document.QuerySelector("header nav a[href='/art/']"));
+    }
+
+    [Theory]
+    [InlineData(null, null, GateLevel.Calm)]
+    [InlineData(1L, null, GateLevel.Calm)]
+    [InlineData(1L, ">>1\n<b> & \"quoted\"", GateLevel.Busy)]
+    [InlineData(null, null, GateLevel.Busy)]
+    public void A_prepared_form_with_its_slots_filled_is_the_form_rendered_whole(long? threadNo, string? text, GateLevel level)
+    {
+        var storage = _server.Services.GetRequiredService<AnonymousBoard.Storage.IStorage>();
+        var board = _server.Services.GetRequiredService<AnonymousBoard.Boards.BoardDirectory>().Find("tech")!;
+        using (var work = storage.Write())
+        {
+            _server.Services.GetRequiredService<IBoardPolicyStore>().Save(work, board.Id, new BoardPolicy("No <script> & no \"spam\".\nBe kind.", 0));
+            work.Commit();
+        }
+        var forms = _server.Services.GetRequiredService<PostForms>();
+        var gate = _server.Services.GetRequiredService<AdmissionGate>();
+        gate.ForceLevel(level);
+        try
+        {
+            var ticket = gate.IssueTicket("tech", null);
+            Assert.Equal(level == GateLevel.Busy, ticket.RequiredBits > 0);
+            var whole = forms.View(board, threadNo, new PostForm { Body = text }, [], null, ticket);
+            var filled = new FilledFormView(forms.Posting(board, threadNo), text, new GateFieldsView(ticket, null, whole.Now, PostFormView.What, PostFormView.Button));
+
+            var expected = Encoding.UTF8.GetString(Templates.Prepare(PostingForm.Create(whole)).Utf8.Span);
+            Assert.Contains("No &lt;script&gt;", expected, StringComparison.Ordinal);
+            Assert.Equal(expected, Encoding.UTF8.GetString(Templates.Prepare(FilledForm.Create(filled)).Utf8.Span));
+        }
+        finally
+        {
+            gate.ForceLevel(GateLevel.Calm);
+        }
     }
 
     [Theory]

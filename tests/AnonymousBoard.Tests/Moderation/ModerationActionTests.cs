@@ -178,7 +178,7 @@ public sealed class ModerationActionTests : IAsyncLifetime
         var d = await Post(_server, "tech", "by the troll two");
         // The posting path does not yet compute tripcodes (identity does); record them as it will.
         var storage = _server.Services.GetRequiredService<AnonymousBoard.Storage.IStorage>();
-        var posts = _server.Services.GetRequiredService<AnonymousBoard.Posting.IPostingStore>();
+        var posts = _server.Services.GetRequiredService<AnonymousBoard.Removal.IRemovalStore>();
         using (var work = storage.Write())
         {
             store.Record(work, posts.FindPost(work, 1, a)!.Id, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);

@@ -9,15 +9,15 @@ public sealed class SqlPostActionStore : IPostActionStore
     {
         var rows = SqlUnitOfWork.Of(work);
         var post = rows.First<StaffPostRow>("""
-            SELECT p.id, p.no, p.thread_no, p.created_at, p.name, p.subject, p.body, p.hidden, p.banned_mark,
+            SELECT p.id, p.no, p.thread_no, p.body, p.hidden, p.banned_mark,
                    t.sticky, t.locked, t.bump_locked, i.tripcode, i.pseudonym, i.circuit,
                    p.file_hash IS NOT NULL AS has_file, p.file_spoiler
             FROM posts p JOIN threads t ON t.board_id = p.board_id AND t.no = p.thread_no
             LEFT JOIN post_identities i ON i.post_id = p.id
             WHERE p.board_id = @boardId AND p.no = @no
             """, new { boardId, no });
-        return post is null ? null : new StaffPostView(post.Id, boardId, post.No, post.ThreadNo, DateTimeOffset.FromUnixTimeSeconds(post.CreatedAt),
-            post.Name, post.Subject, post.Body, post.Hidden, post.BannedMark, post.Sticky, post.Locked, post.BumpLocked,
+        return post is null ? null : new StaffPostView(post.Id, boardId, post.No, post.ThreadNo, post.Body,
+            post.Hidden, post.BannedMark, post.Sticky, post.Locked, post.BumpLocked,
             SqlReportStore.ReportsOf(rows, post.Id), new PosterIdentity(post.Body, post.Tripcode, post.Pseudonym, post.Circuit),
             post.HasFile, post.FileSpoiler);
     }
@@ -56,9 +56,6 @@ public sealed class SqlPostActionStore : IPostActionStore
         public long Id { get; init; }
         public long No { get; init; }
         public long ThreadNo { get; init; }
-        public long CreatedAt { get; init; }
-        public string Name { get; init; } = "";
-        public string Subject { get; init; } = "";
         public string Body { get; init; } = "";
         public bool Hidden { get; init; }
         public bool BannedMark { get; init; }

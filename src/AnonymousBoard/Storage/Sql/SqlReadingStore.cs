@@ -67,12 +67,6 @@ public sealed class SqlReadingStore : IReadingStore
             WHERE m.from_board = @b AND m.from_no = @no
             """, new { b = boardId, no }) is { } moved ? new MovedPost(moved.Board, moved.ThreadNo, moved.No) : null;
 
-    public SignedPost? FindSignedPost(UnitOfWork work, long boardId, long no) =>
-        SqlUnitOfWork.Of(work).First<SignedRow>("""
-            SELECT signed_message, signature, public_key FROM posts
-            WHERE board_id = @b AND no = @no AND signature IS NOT NULL
-            """, new { b = boardId, no }) is { } signed ? new SignedPost(signed.SignedMessage, signed.Signature, signed.PublicKey) : null;
-
     public IReadOnlyList<PseudonymPost> ListPseudonymPosts(UnitOfWork work, string fingerprint, int count) =>
         SqlUnitOfWork.Of(work).Query<PostRow>($"""
             SELECT b.slug AS board_slug, {PostColumns}
@@ -182,12 +176,5 @@ public sealed class SqlReadingStore : IReadingStore
         public string Board { get; init; } = "";
         public long ThreadNo { get; init; }
         public long No { get; init; }
-    }
-
-    private sealed class SignedRow
-    {
-        public string SignedMessage { get; init; } = "";
-        public string Signature { get; init; } = "";
-        public byte[] PublicKey { get; init; } = [];
     }
 }

@@ -3,7 +3,7 @@ using AnonymousBoard.Markup;
 using AnonymousBoard.Media;
 using AnonymousBoard.Storage;
 
-namespace AnonymousBoard.Posting;
+namespace AnonymousBoard.Removal;
 
 /// <summary>
 /// Taking posts off the board, inside the caller's unit of work: by their poster, by staff, or
@@ -11,8 +11,11 @@ namespace AnonymousBoard.Posting;
 /// rendered again (their links now say the post is gone), and images no post shows any more are
 /// freed once the work commits.
 /// </summary>
-public sealed class PostRemoval(IPostingStore posts, IMediaStore media, PostRendering rendering)
+public sealed class PostRemoval(IRemovalStore posts, IMediaStore media, PostRendering rendering)
 {
+    /// <summary>The post as removal takes it, or null.</summary>
+    public PostRecord? FindPost(UnitOfWork work, long boardId, long no) => posts.FindPost(work, boardId, no);
+
     public void DeleteThread(UnitOfWork work, long boardId, long threadNo)
     {
         var removed = posts.DeleteThread(work, boardId, threadNo);
