@@ -260,7 +260,7 @@ public sealed partial class MigrateToPostgresTests(ITestOutputHelper output) : I
         Assert.Contains("another program", text, StringComparison.Ordinal);
         Assert.Equal(new Dictionary<string, long> { ["invoices"] = 1 }, PostgresRows(foreign));
 
-        // Nothing is read from a board already on PostgreSQL, and a running SQLite board is not copied mid-write.
+        // A board already on PostgreSQL has nothing to move.
         using var already = new StringWriter();
         Assert.Equal(1, Commands.Run(["migrate", "--to", target, $"--Board:DataDirectory={DataDirectory}", $"--Board:Database={target}"], already, already, TextReader.Null));
         Assert.Contains("already on PostgreSQL", already.ToString(), StringComparison.Ordinal);

@@ -82,6 +82,10 @@ public static class MigrateCommand
         {
             return context.Fail($"{target.Name}: {e.Message} Nothing was committed.");
         }
+        catch (SqliteException e)
+        {
+            return context.Fail($"{source}: cannot be read ({e.Message}). Nothing was committed to the {target.Name}.");
+        }
     }
 
     private static int Migrate(CommandContext context, SqliteDatabase sqlite, PostgresDatabase target)
