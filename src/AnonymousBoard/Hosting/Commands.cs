@@ -19,6 +19,7 @@ public static class Commands
         ["modlog"] = AnonymousBoard.Moderation.ModLogCommand.Run,
         ["backup"] = BackupCommand.Backup,
         ["restore"] = BackupCommand.Restore,
+        ["migrate"] = Storage.Postgres.MigrateCommand.Run,
     };
 
     public static bool IsCommand(string[] args) =>

@@ -72,6 +72,9 @@ public sealed class PostgresUnitOfWork : SqlUnitOfWork
 
     protected override DbConnection Connection => _connection;
 
+    /// <summary>For <c>migrate --to</c>'s binary COPY, which runs inside this transaction.</summary>
+    internal NpgsqlConnection NpgsqlConnection => _connection;
+
     protected override DbTransaction Transaction => _transaction;
 
     /// <summary>

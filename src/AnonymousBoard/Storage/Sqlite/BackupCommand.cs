@@ -174,7 +174,7 @@ public static class BackupCommand
     /// write-ahead log holds a shared lock on the wal-index's "DMS" byte, offset 128 of the -shm
     /// file (sqlite.org/walformat.html), so an exclusive lock on it is refused then.
     /// </summary>
-    private static bool InUse(string path)
+    internal static bool InUse(string path)
     {
         var shm = path + "-shm";
         if (!OperatingSystem.IsLinux() || !File.Exists(shm))
