@@ -47,7 +47,7 @@ public sealed class DatabaseTests : IDisposable
         {
             c.Open();
             var assembly = typeof(SqliteDatabase).Assembly;
-            foreach (var name in assembly.GetManifestResourceNames().Where(n => n.Contains(".Migrations.000", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(4))
+            foreach (var name in assembly.GetManifestResourceNames().Where(n => n.Contains(".Sqlite.Migrations.000", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(4))
             {
                 using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
                 Scalar(c, reader.ReadToEnd());
