@@ -78,16 +78,18 @@ public sealed record GateStatus(GateLevel Level, bool Forced, string Reason, Lev
 /// in the order they arrived, each circuit holds at most one place in the queue, and however many
 /// tickets a script holds, it gets no more than the level's global rate. The level rises at once
 /// when rates cross a threshold and steps down one level after a quiet <see cref="GateOptions.CoolDown"/>.
-/// All state is in memory and behind one lock: posts are rare next to reads, and a restart only
-/// makes people reload the form.
+/// What every instance of the board must agree on (ticket keys, spent tickets, the counts the level is
+/// measured from) is in a <see cref="GateState"/>: in memory for one process, in the database for
+/// several. The rest (slots, per-circuit budgets, the queue, the level's cool-down) is this process's,
+/// in memory and behind one lock: posts are rare next to reads, and a restart only makes people
+/// reload the form.
 /// </summary>
 public sealed class AdmissionGate
 {
     private readonly GateOptions options;
     private readonly TimeProvider time;
     private readonly Lock gate = new();
-    private readonly SlidingCounter accepted;
-    private readonly SlidingCounter rejected;
+    private readonly IGateCounts counts;
     private readonly Dictionary<GateLevel, CircuitRateLimiter> circuitBudgets = [];
     private GateLevel level = GateLevel.Calm;
     private string levelReason = "calm: just started";
@@ -101,7 +103,7 @@ public sealed class AdmissionGate
     // outstanding reservation, and those are few (MaxQueue times the global rate).
     private readonly Dictionary<uint, DateTimeOffset> queuedCircuits = [];
 
-    public AdmissionGate(GateOptions options, TimeProvider time)
+    public AdmissionGate(GateOptions options, TimeProvider time, GateState? state = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
@@ -111,10 +113,10 @@ public sealed class AdmissionGate
         }
         this.options = options;
         this.time = time;
-        accepted = new SlidingCounter(options.Window);
-        rejected = new SlidingCounter(options.Window);
-        Keys = new TicketKeys(time, options.KeyRotation);
-        Spent = new SpentTickets(options.SpentTicketCapacity);
+        state ??= MemoryGateStore.New(options);
+        counts = state.Counts;
+        Keys = new TicketKeys(time, options.KeyRotation, state.Secrets);
+        Spent = state.Spent;
         foreach (var each in Enum.GetValues<GateLevel>())
         {
             var settings = options.For(each);
@@ -133,7 +135,7 @@ public sealed class AdmissionGate
 
     public TicketKeys Keys { get; }
 
-    public SpentTickets Spent { get; }
+    public ISpentTickets Spent { get; }
 
     public GateStatus Status
     {
@@ -145,7 +147,7 @@ public sealed class AdmissionGate
                 var current = UpdateLevel(now);
                 var settings = options.For(current);
                 return new GateStatus(current, forced is not null, levelReason, settings,
-                    accepted.Count(now), rejected.Count(now), SlotTime(now, settings) - now);
+                    counts.Count(GateTally.Accepted, now), counts.Count(GateTally.Rejected, now), SlotTime(now, settings) - now);
             }
         }
     }
@@ -188,7 +190,7 @@ public sealed class AdmissionGate
     {
         lock (gate)
         {
-            rejected.Add(time.GetUtcNow());
+            counts.Add(GateTally.Rejected, time.GetUtcNow());
         }
     }
 
@@ -278,13 +280,13 @@ public sealed class AdmissionGate
                         ForgetPassedTurns(now);
                         queuedCircuits[queuedId] = queued.ValidFrom;
                     }
-                    rejected.Add(now);
+                    counts.Add(GateTally.Rejected, now);
                     var seconds = (long)Math.Ceiling((queued.ValidFrom - now).TotalSeconds);
                     return new AdmissionDecision(AdmissionOutcome.Queued, RefusalKind.None,
                         $"many people are posting: your post is queued. Press Post again in {seconds} seconds (at {queued.ValidFrom:HH:mm:ss} UTC)",
                         queued.ValidFrom, Offer(queued, queued.Protect(Keys), current), ticket);
                 }
-                accepted.Add(now);
+                counts.Add(GateTally.Accepted, now);
                 return new AdmissionDecision(AdmissionOutcome.Admitted, RefusalKind.None, null, null, null, ticket);
             }
 
@@ -292,7 +294,7 @@ public sealed class AdmissionGate
             {
                 return Refuse(RefusalKind.Flooded, problem!, null, Offer(ticket, ticketText!, current), ticket, now);
             }
-            accepted.Add(now);
+            counts.Add(GateTally.Accepted, now);
             return new AdmissionDecision(AdmissionOutcome.Admitted, RefusalKind.None, null, null, null, ticket);
         }
     }
@@ -322,7 +324,7 @@ public sealed class AdmissionGate
 
     private AdmissionDecision Refuse(RefusalKind kind, string reason, DateTimeOffset? retryAt, TicketOffer next, PostingTicket? ticket, DateTimeOffset now)
     {
-        rejected.Add(now);
+        counts.Add(GateTally.Rejected, now);
         return new AdmissionDecision(AdmissionOutcome.Refused, kind, reason, retryAt, next, ticket);
     }
 
@@ -367,7 +369,7 @@ public sealed class AdmissionGate
         {
             return f;
         }
-        var reading = GateLevels.Measure(accepted.Count(now), rejected.Count(now), options);
+        var reading = GateLevels.Measure(counts.Count(GateTally.Accepted, now), counts.Count(GateTally.Rejected, now), options);
         if (reading.Level >= level)
         {
             if (reading.Level > level)

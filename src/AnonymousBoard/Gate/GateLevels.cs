@@ -180,7 +180,8 @@ public static class GateLevels
 /// </summary>
 public sealed class SlidingCounter
 {
-    private const int Slices = 30;
+    /// <summary>How many slices a window is cut into; a store that counts elsewhere cuts it the same way.</summary>
+    public const int Slices = 30;
     private readonly long sliceTicks;
     private readonly long[] sliceIndex = new long[Slices];
     private readonly int[] counts = new int[Slices];
@@ -191,6 +192,9 @@ public sealed class SlidingCounter
         sliceTicks = window.Ticks / Slices;
         Array.Fill(sliceIndex, -1);
     }
+
+    /// <summary>The number of the slice <paramref name="now"/> falls in; a window is the <see cref="Slices"/> slices up to and including it.</summary>
+    public static long SliceOf(DateTimeOffset now, TimeSpan window) => now.UtcTicks / (window.Ticks / Slices);
 
     public void Add(DateTimeOffset now)
     {

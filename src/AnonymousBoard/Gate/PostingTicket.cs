@@ -189,7 +189,7 @@ public sealed record PostingTicket(
         uint? circuitId,
         DateTimeOffset now,
         TicketKeys keys,
-        SpentTickets spent,
+        ISpentTickets spent,
         Func<PostingTicket, bool>? workSkipsLock = null)
     {
         ArgumentNullException.ThrowIfNull(spent);

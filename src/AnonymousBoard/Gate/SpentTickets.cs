@@ -4,9 +4,10 @@ namespace AnonymousBoard.Gate;
 /// Ids of tickets already used to post, kept until the ticket expires (after that the signature check
 /// refuses it anyway). The size bound never evicts a live id, since that would let its ticket post
 /// twice; when full, new posts are refused instead. Size it above the global post rate times the
-/// ticket lifetime and it is never reached by admitted posts.
+/// ticket lifetime and it is never reached by admitted posts. One process's list, in memory: instances
+/// sharing a PostgreSQL database share theirs there instead.
 /// </summary>
-public sealed class SpentTickets
+public sealed class SpentTickets : ISpentTickets
 {
     private readonly Dictionary<string, DateTimeOffset> spent = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, DateTimeOffset> byExpiry = new();

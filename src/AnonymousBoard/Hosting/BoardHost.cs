@@ -44,14 +44,14 @@ public static class BoardHost
         var fixedLevel = options.Gate.FixedLevel();
         services.AddSingleton(sp =>
         {
-            var gate = new AdmissionGate(gateOptions, sp.GetRequiredService<TimeProvider>());
+            var gate = new AdmissionGate(gateOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IGateStore>().Open("posts", gateOptions));
             gate.ForceLevel(fixedLevel);
             return gate;
         });
         var reportOptions = options.Gate.ToReportOptions();
         services.AddSingleton(sp =>
         {
-            var reports = new AdmissionGate(reportOptions, sp.GetRequiredService<TimeProvider>());
+            var reports = new AdmissionGate(reportOptions, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IGateStore>().Open("reports", reportOptions));
             reports.ForceLevel(fixedLevel);
             return new ReportGate(reports, sp.GetRequiredService<TimeProvider>());
         });

@@ -34,12 +34,16 @@ public static class Composition
             // Other instances' writes reach this one's page cache and board list.
             services.AddHostedService(sp => new ChangeFeed(sp.GetRequiredService<PostgresDatabase>(), () => Listeners(sp),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ChangeFeed>>()));
+            // Several instances may serve one board: tickets, spent tickets and the flood level's counts are shared in the database.
+            services.AddSingleton<Gate.IGateStore>(sp => new PostgresGateStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
         }
         else
         {
             services.AddSingleton(new SqliteDatabase(options.DatabasePath));
             services.AddSingleton<IStorage>(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp)));
             services.AddSingleton<Search.ISearchStore, SqliteSearchStore>();
+            // One process serves a SQLite board: the gate keeps its state in memory.
+            services.AddSingleton<Gate.IGateStore, Gate.MemoryGateStore>();
         }
         services.AddSingleton<IBoardsStore, SqlBoardsStore>();
         services.AddSingleton<IReadingStore, SqlReadingStore>();

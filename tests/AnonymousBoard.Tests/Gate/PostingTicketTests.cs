@@ -71,7 +71,7 @@ public class PostingTicketTests
         var otherKeys = new TicketKeys(clock, TimeSpan.FromMinutes(30));
         var text = PostingTicket.Create("tech", 7, clock.GetUtcNow(), TimeSpan.Zero, TimeSpan.FromMinutes(10)).Protect(otherKeys);
 
-        // Its key id is unknown here, as after a restart: the person is told to reload.
+        // Same period, another secret, as after a restart of a lone process: the person is told to reload.
         var verdict = Verify(text);
         Assert.Equal(TicketFailure.NotGenuine, verdict.Failure);
         Assert.Contains("reload the page", verdict.Reason, StringComparison.Ordinal);
@@ -95,6 +95,44 @@ public class PostingTicketTests
         clock.Advance(TimeSpan.FromMinutes(10));
 
         Assert.Equal(TicketFailure.Expired, Verify(text).Failure);
+    }
+
+    /// <summary>Counts how often the keys ask their store: a form served must not cost a look-up.</summary>
+    private sealed class CountingSecrets : ITicketSecrets
+    {
+        private readonly MemoryTicketSecrets _kept = new();
+
+        public int Asked { get; private set; }
+
+        public byte[] Agree(long period, byte[] candidate)
+        {
+            Asked++;
+            return _kept.Agree(period, candidate);
+        }
+    }
+
+    [Fact]
+    public void Instances_sharing_the_secrets_accept_each_others_tickets_and_ask_the_store_once_per_period()
+    {
+        var shared = new CountingSecrets();
+        var a = new TicketKeys(clock, TimeSpan.FromMinutes(30), shared);
+        var b = new TicketKeys(clock, TimeSpan.FromMinutes(30), shared);
+        string FromA() => PostingTicket.Create("tech", 7, clock.GetUtcNow(), TimeSpan.Zero, TimeSpan.FromMinutes(45)).Protect(a);
+
+        var text = FromA();
+        Assert.True(PostingTicket.Verify(text, "tech", 7, clock.GetUtcNow(), b, spent).IsValid);
+        for (var i = 0; i < 100; i++)
+        {
+            FromA();
+        }
+        Assert.Equal(2, shared.Asked); // a's key and b's (the same one), once each
+
+        // The period turns: b still verifies a's last ticket with the previous key, and signs with the new one a agrees to.
+        clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.True(PostingTicket.Verify(text, "tech", 7, clock.GetUtcNow(), b, spent).IsValid);
+        var fromB = PostingTicket.Create("tech", 7, clock.GetUtcNow(), TimeSpan.Zero, TimeSpan.FromMinutes(10)).Protect(b);
+        Assert.True(PostingTicket.Verify(fromB, "tech", 7, clock.GetUtcNow(), a, spent).IsValid);
+        Assert.Equal(4, shared.Asked);
     }
 
     [Fact]
