@@ -188,7 +188,9 @@ public static class BoardHost
             work.Commit();
         }
         services.GetRequiredService<PostRendering>().RerenderOutdated(services.GetRequiredService<IStorage>());
-        if (services.GetRequiredService<MediaService>().Sweep() is > 0 and var swept)
+        // Not on PostgreSQL: the data directory is shared there, and what looks left over may be another
+        // instance's upload in flight or an image whose post is about to commit. Leftovers only take space.
+        if (!options.OnPostgres && services.GetRequiredService<MediaService>().Sweep() is > 0 and var swept)
         {
             SweptFiles(services.GetRequiredService<ILoggerFactory>().CreateLogger("AnonymousBoard.Media"), swept, null);
         }

@@ -45,8 +45,21 @@ public sealed class PostForms(AdmissionGate gate, MediaService media, BoardPolic
         TicketOffer? ticket = null, bool textKept = true)
     {
         ArgumentNullException.ThrowIfNull(board);
-        return new PostFormView(board, threadNo, values, errors, policies.Get(board.Id).Rules, media.UnavailableReason,
+        return new PostFormView(board, threadNo, values, errors, RulesOrNone(board.Id), media.UnavailableReason,
             ticket ?? gate.IssueTicket(board.Slug, circuitId), time.GetUtcNow(), textKept);
+    }
+
+    /// <summary>The board's rules; none when the database cannot be read, so a refused post still comes back with its text.</summary>
+    private string RulesOrNone(long boardId)
+    {
+        try
+        {
+            return policies.Get(boardId).Rules;
+        }
+        catch (Storage.StorageException)
+        {
+            return "";
+        }
     }
 }
 

@@ -46,6 +46,20 @@ public sealed class PostingService(
     /// <param name="circuit">The tor circuit the request came on, when the listener knows it.</param>
     public async Task<PostResult> SubmitAsync(Board board, PostForm form, SpooledUpload? upload, uint? circuit, CancellationToken ct)
     {
+        try
+        {
+            return await CheckAndWriteAsync(board, form, upload, circuit, ct);
+        }
+        catch (Exception e) when (StorageFailure.Reason(e) is { } reason)
+        {
+            // A read before the write failed (a PostgreSQL server away, say): refused like a failed write, with the text kept.
+            LogStorageFailure(log, e.Message, null);
+            return StorageRefusal(reason);
+        }
+    }
+
+    private async Task<PostResult> CheckAndWriteAsync(Board board, PostForm form, SpooledUpload? upload, uint? circuit, CancellationToken ct)
+    {
         if (form.BadThread is { } bad)
         {
             return new PostResult.Rejected(StatusCodes.Status400BadRequest, [$"\"{bad}\" is not a thread number."]);

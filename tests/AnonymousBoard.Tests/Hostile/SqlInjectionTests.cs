@@ -137,6 +137,15 @@ public sealed partial class SqlInjectionTests(ITestOutputHelper output) : IAsync
         ["SqliteDatabase.cs {ApplicationId}"] = "PRAGMA takes no parameters; a const int written beside it",
         ["SqlPostActionStore.cs {column}"] = "one of the column names written in a switch beside it",
         ["SqlPosterIdentityStore.cs {column}"] = "one of the column names written in a switch beside it",
+        ["MigrateCommand.cs {Quote(table.Name)}"] = "a table name read from the two schemas' own catalogs, quoted as an identifier",
+        ["MigrateCommand.cs {Quote(table)}"] = "a table name read from the two schemas' own catalogs, quoted as an identifier",
+        ["MigrateCommand.cs {Quote(column)}"] = "a column name read from the two schemas' own catalogs, quoted as an identifier",
+        ["MigrateCommand.cs {columns}"] = "the column names of both schemas' catalogs, each quoted as an identifier",
+        ["MigrateCommand.cs {order}"] = "ORDER BY the key's column names from the catalog, each quoted as an identifier",
+        ["PostgresDatabase.cs {WriteLockKey}"] = "the advisory lock's number, a constant of the class",
+        ["PostgresDatabase.cs {version}"] = "a migration's number, parsed as an integer from an embedded resource's name",
+        ["PostgresStorage.cs {PostgresDatabase.WriteLockKey}"] = "the advisory lock's number, a constant",
+        ["PostgresSearchStore.cs {string.Concat(clauses)}"] = "one fixed ILIKE clause per search word, naming parameters @term0, @not0 …; the words are parameters",
         ["SqliteSearchStore.cs {string.Concat(likes)}"] = "one fixed LIKE clause per short search word, naming parameters @like0, @like1 …; the words are parameters",
     };
 
@@ -183,7 +192,7 @@ public sealed partial class SqlInjectionTests(ITestOutputHelper output) : IAsync
         }
         // Most SQL is now plain raw strings with Dapper parameters (no holes possible); the stores still interpolate a few constants.
         Assert.True(sqlStrings >= 15, $"only {sqlStrings} interpolated SQL strings found: the scan is not reading the store");
-        Assert.Empty(findings);
+        Assert.True(findings.Count == 0, string.Join("\n", findings));
         Assert.Empty(ReviewedHoles.Keys.Where(k => !seen.Contains(k)).Select(k => $"{k} is reviewed but no longer in the source: remove it from the list"));
     }
 
