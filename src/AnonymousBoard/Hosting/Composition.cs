@@ -33,7 +33,7 @@ public static class Composition
         else
         {
             services.AddSingleton(new SqliteDatabase(options.DatabasePath));
-            services.AddSingleton<IStorage>(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp)));
+            services.AddSingleton<IStorage>(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<Search.ISearchStore, SqliteSearchStore>();
         }
         services.AddSingleton<IBoardsStore, SqlBoardsStore>();
