@@ -24,15 +24,20 @@ public sealed class BenchServer : IAsyncDisposable
     public string DataDirectory { get; }
     public Uri BaseAddress { get; private set; } = null!;
 
-    private BenchServer(WebApplication app, string dataDirectory)
+    private readonly bool _ownsData;
+
+    private BenchServer(WebApplication app, string dataDirectory, bool ownsData)
     {
         _app = app;
         DataDirectory = dataDirectory;
+        _ownsData = ownsData;
     }
 
-    public static async Task<BenchServer> StartAsync()
+    /// <param name="dataDirectory">An existing data directory to serve (kept when done); a fresh temporary one (deleted) when null.</param>
+    public static async Task<BenchServer> StartAsync(string? dataDirectory = null)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "anonboard-bench-" + Guid.NewGuid().ToString("N"));
+        var ownsData = dataDirectory is null;
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "anonboard-bench-" + Guid.NewGuid().ToString("N"));
         var app = BoardHost.Build([
             "--urls", "http://127.0.0.1:0",
             $"--Board:DataDirectory={dataDirectory}",
@@ -49,7 +54,7 @@ public sealed class BenchServer : IAsyncDisposable
             // The fresh temp directory's new, unencrypted key ring is expected here; its warning is not news.
             "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
         ]);
-        var server = new BenchServer(app, dataDirectory);
+        var server = new BenchServer(app, dataDirectory, ownsData);
         // Added after Build and before start: WebApplication puts routing around the whole
         // pipeline, so this endpoint sits behind the same middleware as the Razor pages.
         app.MapGet("/bench/fixed/{name}", (string name) =>
@@ -72,6 +77,10 @@ public sealed class BenchServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsData)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -31,6 +31,11 @@ if (args.Length > 0 && args[0] == "load")
 {
     return await LoadRun.RunAsync(args[1..]);
 }
+// "reading" measures the JSON API, search on 100,000 posts and pages during a search burst (ReadingBench.cs).
+if (args.Length > 0 && args[0] == "reading")
+{
+    return await ReadingBench.RunAsync(args[1..]);
+}
 // "argon2" times the Argon2id uses against an older build of the board (Argon2Run.cs).
 if (args.Length > 0 && args[0] == "argon2")
 {

@@ -24,7 +24,7 @@ public sealed partial class Seeder(HttpClient client)
     /// <summary>The mean length of the comments posted so far, in characters as typed.</summary>
     public double AverageBodyChars => _posts == 0 ? 0 : (double)_bodyChars / _posts;
 
-    private static readonly string[] Sentences =
+    internal static readonly string[] Sentences =
     [
         "I switched to a steel frame last spring and the ride is noticeably calmer on gravel.",
         "The manual says to torque the stem bolts to five newton metres, not whatever feels tight.",

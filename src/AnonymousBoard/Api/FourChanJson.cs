@@ -12,8 +12,9 @@ namespace AnonymousBoard.Api;
 /// <summary>
 /// Posts and boards in the shapes of 4chan's read-only JSON API (its documentation names every field
 /// and its type), so imageboard apps, archivers and downloaders read this board as they read 4chan.
-/// It shows what the public pages show: a hidden (or held) reply is left out, a hidden opening post
-/// keeps only its name, time and number, as on the page; no staff mark, no deletion password, and a
+/// It shows what the public pages show: a post hidden pending review (reported, or held by a filter)
+/// keeps only its number, name, tripcode, pseudonym and time, as the page's "hidden pending review"
+/// notice does, and says so in <c>anonboard_hidden</c>; no staff mark, no deletion password, and a
 /// file name only when its poster kept it. The board's own additions are fields named
 /// <c>anonboard_*</c>, which 4chan clients ignore.
 /// </summary>
@@ -38,8 +39,8 @@ public static class FourChanJson
         time.UtcDateTime.ToString("MM'/'dd'/'yy'('ddd')'HH':'mm':'ss", CultureInfo.InvariantCulture);
 
     /// <summary>What an opening post carries about its thread.</summary>
-    /// <param name="Replies">Replies readers see.</param>
-    /// <param name="Images">Of those, the ones with an image.</param>
+    /// <param name="Replies">Replies as the pages count them (a hidden one shows as a notice, and counts).</param>
+    /// <param name="Images">Images readers see (not those of hidden replies).</param>
     /// <param name="Omitted">Replies and images not in the preview (index and catalog only).</param>
     /// <param name="LastModified">The thread's last change (index, catalog and thread list only).</param>
     public sealed record ThreadFacts(ThreadSummary Thread, int Replies, int Images, (int Posts, int Images)? Omitted = null,
@@ -89,6 +90,10 @@ public static class FourChanJson
             {
                 File(w, post, file, md5(file));
             }
+        }
+        else
+        {
+            w.WriteNumber("anonboard_hidden", 1);
         }
         if (op is not null)
         {

@@ -11,7 +11,10 @@ namespace AnonymousBoard.Api;
 /// The read-only JSON API at 4chan's paths: boards.json, and per board threads.json, catalog.json,
 /// {page}.json, thread/{no}.json and archive.json, plus the files at /{board}/{tim}{ext} (thumbnails at
 /// {tim}s.jpg). Each document is prepared once per change of what it shows (<see cref="PageCache"/>)
-/// and carries Last-Modified; a poll with If-Modified-Since gets 304 (<see cref="ReadDocuments"/>).
+/// and carries Last-Modified and an ETag from stored data; a poll with If-Modified-Since or If-None-Match
+/// gets 304 (<see cref="ReadDocuments"/>). Counts are the pages' own: `replies` is the thread's reply
+/// count, a reply hidden pending review included (the page shows it as a notice), and `images` the
+/// images readers see.
 /// </summary>
 public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache cache, ReadDocuments documents, MediaService media)
 {
@@ -29,20 +32,23 @@ public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache
     public IResult Boards(HttpContext context)
     {
         var list = boards.All;
-        // The list's settings and the live thread counts (for `pages`): the shape of the document.
+        // The list's settings (for `pages` too): the shape of the document.
         var shape = string.Join('\n', list.Select(b => b.ToString()));
-        var doc = cache.Board("boards.json", 0, 0, shape, () => documents.Stamp("boards.json", Write(w =>
+        return documents.Serve(context, Json, () => cache.Board("boards.json", 0, 0, shape, () =>
         {
-            w.WriteStartObject();
-            w.WriteStartArray("boards");
-            foreach (var board in list)
+            var changed = reader.LatestBoardChange();
+            return ReadDocument.Of(Write(w =>
             {
-                FourChanJson.Board(w, board, MaxPages(board));
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        })));
-        return ReadDocuments.Serve(context, doc, Json);
+                w.WriteStartObject();
+                w.WriteStartArray("boards");
+                foreach (var board in list)
+                {
+                    FourChanJson.Board(w, board, MaxPages(board));
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }), changed);
+        }));
     }
 
     public IResult Threads(string board, HttpContext context) => ForBoard(board, context, "threads.json", b => Write(w =>
@@ -50,8 +56,8 @@ public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache
         {
             w.WriteStartObject();
             w.WriteNumber("no", t.No);
-            w.WriteNumber("last_modified", cache.ThreadChanged(new ThreadRef(b.Id, t.No)).ToUnixTimeSeconds());
-            w.WriteNumber("replies", reader.GetThreadWithCounts(b.Id, t.No, 0) is { } c ? c.Counts.Replies : 0);
+            w.WriteNumber("last_modified", t.ChangedAt.ToUnixTimeSeconds());
+            w.WriteNumber("replies", t.ReplyCount);
             w.WriteEndObject();
         })));
 
@@ -65,47 +71,53 @@ public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache
         {
             return Results.NotFound();
         }
-        var doc = cache.Board("page.json", b.Id, page, b, () => documents.Stamp($"{b.Id}/page/{page}", Write(w =>
+        return documents.Serve(context, Json, () => cache.Board("page.json", b.Id, page, b, () =>
         {
-            w.WriteStartObject();
-            w.WriteStartArray("threads");
-            foreach (var t in reader.ListLiveThreads(b.Id, (page - 1) * b.Settings.ThreadsPerPage, b.Settings.ThreadsPerPage))
+            var changed = reader.BoardChangedAt(b.Id);
+            return ReadDocument.Of(Write(w =>
             {
                 w.WriteStartObject();
-                w.WriteStartArray("posts");
-                Preview(w, b, t.No, catalog: false);
+                w.WriteStartArray("threads");
+                foreach (var t in reader.ListLiveThreads(b.Id, (page - 1) * b.Settings.ThreadsPerPage, b.Settings.ThreadsPerPage))
+                {
+                    w.WriteStartObject();
+                    w.WriteStartArray("posts");
+                    Preview(w, b, t.No, catalog: false);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
                 w.WriteEndArray();
                 w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        })));
-        return ReadDocuments.Serve(context, doc, Json);
+            }), changed);
+        }));
     }
 
+    /// <summary>
+    /// /{board}/thread/{no}.json: every post of the thread as its page shows it, a hidden reply too (its
+    /// number, name and time, as the page's notice), so `replies` counts what a reader sees there.
+    /// </summary>
     public IResult Thread(string board, long no, HttpContext context)
     {
         if (boards.Find(board) is not { } b)
         {
             return Results.NotFound();
         }
-        var thread = new ThreadRef(b.Id, no);
-        var doc = cache.Thread("thread.json", thread, b, () => reader.GetThreadWithCounts(b.Id, no, null) is { } found && found.Content.Thread.No == no
-            ? documents.Stamp($"{b.Id}/thread/{no}", Write(w =>
-            {
-                var (content, counts) = found;
-                w.WriteStartObject();
-                w.WriteStartArray("posts");
-                var facts = new FourChanJson.ThreadFacts(content.Thread, counts.Replies, counts.Images);
-                foreach (var post in content.Posts.Where(p => p.No == no || !p.Hidden))
+        return documents.Serve(context, Json, () => Found(cache.Thread("thread.json", new ThreadRef(b.Id, no), b, () =>
+            reader.GetThreadWithImages(b.Id, no, null) is { } found && found.Content.Thread.No == no
+                ? ReadDocument.Of(Write(w =>
                 {
-                    FourChanJson.Post(w, b, post, post.No == no ? facts : null, media.Md5Base64);
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }))
-            : Missing);
-        return ReferenceEquals(doc, Missing) ? Results.NotFound() : ReadDocuments.Serve(context, doc, Json);
+                    var (content, images) = found;
+                    w.WriteStartObject();
+                    w.WriteStartArray("posts");
+                    var facts = new FourChanJson.ThreadFacts(content.Thread, content.Thread.ReplyCount, images);
+                    foreach (var post in content.Posts)
+                    {
+                        FourChanJson.Post(w, b, post, post.No == no ? facts : null, media.Md5Base64);
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }), found.Content.Thread.ChangedAt)
+                : Missing)));
     }
 
     /// <summary>/{board}/archive.json: the numbers of the archived threads, most recently archived first.</summary>
@@ -144,21 +156,25 @@ public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache
         return MediaFiles.Serve(relative[..slash], relative[(slash + 1)..], context, media);
     }
 
-    private static readonly ReadDocument Missing = new(ReadOnlyMemory<byte>.Empty, DateTimeOffset.MinValue);
+    // What the cache keeps for a thread that is not there (it holds no nulls); served as 404.
+    private static readonly ReadDocument Missing = new(ReadOnlyMemory<byte>.Empty, DateTimeOffset.MinValue, "");
+
+    private static ReadDocument? Found(ReadDocument doc) => ReferenceEquals(doc, Missing) ? null : doc;
 
     /// <summary>A thread on an index page (its preview) or in the catalog (the opening post holding its last replies).</summary>
     private void Preview(Utf8JsonWriter w, Board b, long threadNo, bool catalog)
     {
-        if (reader.GetThreadWithCounts(b.Id, threadNo, b.Settings.PreviewsPerThread) is not { } found)
+        if (reader.GetThreadWithImages(b.Id, threadNo, b.Settings.PreviewsPerThread) is not { } found)
         {
             return;
         }
-        var (content, counts) = found;
+        var (content, images) = found;
         var op = content.Posts[0];
-        var replies = content.Posts.Skip(1).Where(p => !p.Hidden).ToList();
-        var facts = new FourChanJson.ThreadFacts(content.Thread, counts.Replies, counts.Images,
-            (counts.Replies - replies.Count, counts.Images - replies.Count(p => p.File is not null)),
-            cache.ThreadChanged(new ThreadRef(b.Id, threadNo)));
+        // As the index page shows them: the last replies, a hidden one as its notice, and "N replies omitted".
+        var replies = content.Posts.Skip(1).ToList();
+        var facts = new FourChanJson.ThreadFacts(content.Thread, content.Thread.ReplyCount, images,
+            (content.OmittedReplies, images - replies.Count(p => !p.Hidden && p.File is not null)),
+            content.Thread.ChangedAt);
         FourChanJson.Post(w, b, op, facts, media.Md5Base64, catalog ? replies : null);
         if (!catalog)
         {
@@ -201,8 +217,11 @@ public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache
         {
             return Results.NotFound();
         }
-        var doc = cache.Board(kind, b.Id, 0, b, () => documents.Stamp($"{b.Id}/{kind}", build(b)));
-        return ReadDocuments.Serve(context, doc, Json);
+        return documents.Serve(context, Json, () => cache.Board(kind, b.Id, 0, b, () =>
+        {
+            var changed = reader.BoardChangedAt(b.Id);
+            return ReadDocument.Of(build(b), changed);
+        }));
     }
 
     private static byte[] Write(Action<Utf8JsonWriter> write)

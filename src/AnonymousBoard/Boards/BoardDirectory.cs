@@ -40,15 +40,26 @@ public sealed class BoardDirectory(IStorage storage, IBoardsStore store, TimePro
     /// <summary>Adds a board in the caller's unit of work; false when the slug is taken.</summary>
     public bool Create(UnitOfWork work, string slug, string title, string description, BoardSettings settings)
     {
-        work.TouchBoards();
-        return store.Insert(work, slug, title, description, settings, time.GetUtcNow());
+        var made = store.Insert(work, slug, title, description, settings, time.GetUtcNow());
+        TouchBoard(work, slug);
+        return made;
     }
 
     /// <summary>Replaces a board's title, description and settings in the caller's unit of work; false when there is no such board.</summary>
     public bool Update(UnitOfWork work, string slug, string title, string description, BoardSettings settings)
     {
+        var changed = store.Update(work, slug, title, description, settings);
+        TouchBoard(work, slug);
+        return changed;
+    }
+
+    private void TouchBoard(UnitOfWork work, string slug)
+    {
         work.TouchBoards();
-        return store.Update(work, slug, title, description, settings);
+        if (store.Find(work, slug) is { } board)
+        {
+            work.TouchBoard(board.Id);
+        }
     }
 
     /// <summary>The board as the unit of work sees it (after a write in it, say).</summary>

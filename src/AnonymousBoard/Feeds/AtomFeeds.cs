@@ -83,7 +83,7 @@ public sealed class AtomFeeds(BoardDirectory boards, BoardReader reader, PageCac
         {
             return Results.NotFound();
         }
-        var doc = cache.Thread("thread.atom", new ThreadRef(b.Id, no), b, () =>
+        return documents.Serve(context, ContentType, () => Found(cache.Thread("thread.atom", new ThreadRef(b.Id, no), b, () =>
         {
             if (reader.GetThread(b.Id, no) is not { } thread || thread.Thread.No != no)
             {
@@ -92,23 +92,25 @@ public sealed class AtomFeeds(BoardDirectory boards, BoardReader reader, PageCac
             var posts = thread.Posts.Where(p => !p.Hidden).ToList();
             var shown = posts.Take(1).Concat(posts.Skip(1).TakeLast(Entries - 1)).ToList();
             var title = thread.Thread.Title;
-            return documents.Stamp($"{b.Id}/thread/{no}.atom", Write($"{b.Slug}/thread/{no}", $"/{b.Slug}/ – {title}",
+            return ReadDocument.Of(Write($"{b.Slug}/thread/{no}", $"/{b.Slug}/ – {title}",
                 $"{b.Slug}/thread/{no}.atom", Links.Thread(b.Slug, no)[1..], w =>
                 {
                     foreach (var post in shown)
                     {
                         Entry(w, b, post, post.No == no ? title : $"Reply No. {post.No}", post.CreatedAt);
                     }
-                }, shown.Select(p => p.CreatedAt)));
-        });
-        return ReferenceEquals(doc, Missing) ? Results.NotFound() : ReadDocuments.Serve(context, doc, ContentType);
+                }, shown.Select(p => p.CreatedAt)), thread.Thread.ChangedAt);
+        })));
     }
 
     /// <summary>The threads with their opening posts, but those whose opening post readers do not see.</summary>
     private List<ThreadContent> Openings(Board b, IEnumerable<ThreadSummary> threads) =>
         [.. threads.Select(t => reader.GetThreadPreview(b.Id, t.No, 0)).OfType<ThreadContent>().Where(t => !t.Posts[0].Hidden)];
 
-    private static readonly ReadDocument Missing = new(ReadOnlyMemory<byte>.Empty, DateTimeOffset.MinValue);
+    // What the cache keeps for a thread that is not there (it holds no nulls); served as 404.
+    private static readonly ReadDocument Missing = new(ReadOnlyMemory<byte>.Empty, DateTimeOffset.MinValue, "");
+
+    private static ReadDocument? Found(ReadDocument doc) => ReferenceEquals(doc, Missing) ? null : doc;
 
     private IResult ForBoard(string board, HttpContext context, string kind, Func<Board, byte[]> build)
     {
@@ -116,8 +118,11 @@ public sealed class AtomFeeds(BoardDirectory boards, BoardReader reader, PageCac
         {
             return Results.NotFound();
         }
-        var doc = cache.Board(kind, b.Id, 0, b, () => documents.Stamp($"{b.Id}/{kind}", build(b)));
-        return ReadDocuments.Serve(context, doc, ContentType);
+        return documents.Serve(context, ContentType, () => cache.Board(kind, b.Id, 0, b, () =>
+        {
+            var changed = reader.BoardChangedAt(b.Id);
+            return ReadDocument.Of(build(b), changed);
+        }));
     }
 
     /// <summary>A feed: id, title, updated (its newest entry's time), author, self and alternate links, then the entries.</summary>

@@ -40,7 +40,7 @@ public static class Composition
         else
         {
             services.AddSingleton(new SqliteDatabase(options.DatabasePath));
-            services.AddSingleton<IStorage>(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp)));
+            services.AddSingleton<IStorage>(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<Search.ISearchStore, SqliteSearchStore>();
             // One process serves a SQLite board: the gate keeps its state in memory.
             services.AddSingleton<Gate.IGateStore, Gate.MemoryGateStore>();

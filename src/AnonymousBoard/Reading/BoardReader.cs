@@ -30,11 +30,20 @@ public sealed class BoardReader(IStorage storage, IReadingStore store)
 
     public IReadOnlyList<ThreadSummary> ListNewestThreads(long boardId, int count) => Read(work => store.ListNewestThreads(work, boardId, count));
 
-    /// <summary>A thread (its last <paramref name="lastReplies"/> replies, or all when null) and what readers see of its counts, in one snapshot.</summary>
-    public (ThreadContent Content, VisibleCounts Counts)? GetThreadWithCounts(long boardId, long threadNo, int? lastReplies) => Read(work =>
+    /// <summary>
+    /// A thread (its last <paramref name="lastReplies"/> replies, or all when null) and the images of its
+    /// replies that readers see, in one snapshot. Its reply count is the thread's, as the pages count.
+    /// </summary>
+    public (ThreadContent Content, int Images)? GetThreadWithImages(long boardId, long threadNo, int? lastReplies) => Read(work =>
         ReadThread(work, boardId, threadNo, lastReplies) is { } content
-            ? (content, store.CountVisible(work, boardId, threadNo))
-            : ((ThreadContent, VisibleCounts)?)null);
+            ? (content, store.CountVisibleImages(work, boardId, threadNo))
+            : ((ThreadContent, int)?)null);
+
+    /// <summary>When anything the board shows last changed; read before the documents it dates, so a change in between only makes it older.</summary>
+    public DateTimeOffset BoardChangedAt(long boardId) => Read(work => store.FindBoardChange(work, boardId));
+
+    /// <summary>The latest change of any board (for the list of boards).</summary>
+    public DateTimeOffset LatestBoardChange() => Read(store.FindLatestBoardChange);
 
     public Media.PostFile? FindVisibleFile(long boardId, DateTimeOffset createdAt, long noModulo) =>
         Read(work => store.FindVisibleFile(work, boardId, createdAt, noModulo));

@@ -25,17 +25,21 @@ public interface IReadingStore
     IReadOnlyList<ThreadSummary> ListArchivedThreads(UnitOfWork work, long boardId, int offset, int count);
     /// <summary>The newest threads by their opening post, live or archived (the board's feed).</summary>
     IReadOnlyList<ThreadSummary> ListNewestThreads(UnitOfWork work, long boardId, int count);
-    /// <summary>The replies and images of a thread that readers see (hidden replies do not count).</summary>
-    VisibleCounts CountVisible(UnitOfWork work, long boardId, long threadNo);
+    /// <summary>
+    /// The images of a thread's replies that readers see: a hidden reply shows as a notice without its
+    /// file, so its image does not count (the reply itself does, in <see cref="ThreadSummary.ReplyCount"/>).
+    /// </summary>
+    int CountVisibleImages(UnitOfWork work, long boardId, long threadNo);
+    /// <summary>When anything board <paramref name="boardId"/> shows last changed (threads.changed_at, see migration 0007).</summary>
+    DateTimeOffset FindBoardChange(UnitOfWork work, long boardId);
+    /// <summary>The latest change of any board.</summary>
+    DateTimeOffset FindLatestBoardChange(UnitOfWork work);
     /// <summary>
     /// The file of the post made at <paramref name="createdAt"/> whose number ends in <paramref name="noModulo"/>
     /// (mod 1000), when readers see it; null otherwise.
     /// </summary>
     Media.PostFile? FindVisibleFile(UnitOfWork work, long boardId, DateTimeOffset createdAt, long noModulo);
 }
-
-/// <summary>What readers see of a thread's replies: how many, and how many carry an image.</summary>
-public sealed record VisibleCounts(int Replies, int Images);
 
 /// <param name="Hidden">Hidden pending review (reports, a filter): readers see a notice instead of the text.</param>
 /// <param name="BannedMark">Staff marked it "USER WAS BANNED FOR THIS POST".</param>
@@ -60,6 +64,9 @@ public sealed record ThreadSummary(
 {
     /// <summary>The subject, or the number when it has none.</summary>
     public string Title => Subject.Length > 0 ? Subject : $"Thread No. {No}";
+
+    /// <summary>When what readers see of the thread last changed, to the millisecond (stored: see UnitOfWork.StampChanges).</summary>
+    public DateTimeOffset ChangedAt { get; init; }
 }
 
 /// <summary>Post <see cref="FromNo"/> (on board <see cref="FromBoard"/>) quotes post <see cref="ToNo"/>.</summary>

@@ -8,13 +8,8 @@ namespace AnonymousBoard.Reading;
 /// forms they carry. Each entry remembers the version of what it was built from; a write raises the
 /// versions of the threads (and so the boards) it touched, and a stale entry is simply never served again.
 /// </summary>
-public sealed class PageCache(TimeProvider time) : ICommitListener
+public sealed class PageCache : ICommitListener
 {
-    // When each thread last changed, in whole seconds (4chan's `last_modified`): a thread not changed
-    // since the board started reads as changed at the start, so a client fetches it once more.
-    private readonly ConcurrentDictionary<ThreadRef, long> _threadChanged = new();
-    private readonly long _started = time.GetUtcNow().ToUnixTimeSeconds();
-
     private readonly ConcurrentDictionary<ThreadRef, long> _threadVersions = new();
     private readonly ConcurrentDictionary<long, long> _boardVersions = new();
     // Raised by every write that changes a board's title, settings or rules (or its post count).
@@ -76,13 +71,6 @@ public sealed class PageCache(TimeProvider time) : ICommitListener
         {
             _threadVersions.AddOrUpdate(thread, 1, (_, v) => v + 1);
             _boardVersions.AddOrUpdate(thread.BoardId, 1, (_, v) => v + 1);
-            var now = time.GetUtcNow().ToUnixTimeSeconds();
-            // Strictly later than the last time given out, so two changes in one second are two times.
-            _threadChanged.AddOrUpdate(thread, Math.Max(now, _started + 1), (_, last) => Math.Max(now, last + 1));
         }
     }
-
-    /// <summary>When the thread last changed, as far as this process has seen.</summary>
-    public DateTimeOffset ThreadChanged(ThreadRef thread) =>
-        DateTimeOffset.FromUnixTimeSeconds(_threadChanged.TryGetValue(thread, out var at) ? at : _started);
 }

@@ -1,53 +1,65 @@
-using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Microsoft.Net.Http.Headers;
 
 namespace AnonymousBoard.Reading;
 
-/// <summary>A document served as it was prepared (JSON, a feed), with the time its bytes last changed.</summary>
-public sealed record ReadDocument(ReadOnlyMemory<byte> Bytes, DateTimeOffset LastModified);
+/// <summary>
+/// A document served as it was prepared (JSON, a feed): its bytes, when what it shows last changed (the
+/// stored time of <see cref="Storage.UnitOfWork"/>'s stamps, read no later than the content) and its
+/// entity tag, a hash of the bytes.
+/// </summary>
+public sealed record ReadDocument(ReadOnlyMemory<byte> Bytes, DateTimeOffset ChangedAt, string ETag)
+{
+    public static ReadDocument Of(byte[] bytes, DateTimeOffset changedAt) =>
+        new(bytes, changedAt, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12))}\"");
+}
 
 /// <summary>
-/// Last-Modified for prepared documents, from their bytes: a document keeps its time while a rebuild
-/// gives the same bytes, and gets a later one when they differ. Clients poll with If-Modified-Since,
-/// and HTTP dates count whole seconds: two changes within one second must still give two times, or a
-/// client that fetched between them would be told "not modified" for ever after. So a new time is
-/// one second past the previous one when the clock has not moved on (it can run ahead of the clock
-/// by as many changes as a second saw, and catches up after). After a restart every document starts
-/// at the time it is first built: clients fetch it once more, never miss a change.
+/// Conditional GET for prepared documents, which clients poll. Two validators, both from stored data,
+/// so they are the same after a restart:
+/// <list type="bullet">
+/// <item>ETag, a hash of the bytes: exact. A client that sends If-None-Match (browsers, feed readers,
+/// most HTTP libraries) gets 304 exactly when it holds the current bytes; If-Modified-Since is then
+/// ignored, as RFC 9110 says.</item>
+/// <item>Last-Modified, the stored change time in whole seconds, never later than now. 4chan clients poll
+/// with If-Modified-Since alone, and whole seconds cannot tell two changes within one second apart: a
+/// client that fetched between them would be told "not modified" for ever after. So while the second of
+/// the last change may not be over, the date given is two seconds before now (earlier than the change:
+/// the client fetches once more, never misses one). A date given is thus always one after which no
+/// change can still arrive, and 304 answers exactly when nothing changed after that date. "Now" is
+/// taken before the document is looked up; the stamp is taken just before its commit, so only a commit
+/// that took over a second to become visible could slip past.</item>
+/// </list>
 /// </summary>
 public sealed class ReadDocuments(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, ReadDocument> _last = new(StringComparer.Ordinal);
-
-    /// <summary>The document named <paramref name="key"/> as now built; call it from a <see cref="PageCache"/> build.</summary>
-    public ReadDocument Stamp(string key, byte[] bytes) =>
-        _last.AddOrUpdate(key,
-            _ => new ReadDocument(bytes, Now()),
-            (_, previous) => previous.Bytes.Span.SequenceEqual(bytes) ? previous : new ReadDocument(bytes, After(previous.LastModified)));
-
-    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
-
-    private DateTimeOffset After(DateTimeOffset previous)
-    {
-        var now = Now();
-        return now > previous ? now : previous.AddSeconds(1);
-    }
+    private static readonly TimeSpan Settling = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Answers with the document, or 304 when the client's If-Modified-Since is not older than it.
-    /// Cache-Control no-cache: a client may keep it but asks again each time, which is what polling is.
+    /// Answers with the document <paramref name="lookup"/> finds (404 when null), or 304 when the client
+    /// holds it already. Cache-Control no-cache: a client may keep it but asks again each time, which is what polling is.
     /// </summary>
-    public static IResult Serve(HttpContext context, ReadDocument document, string contentType)
+    public IResult Serve(HttpContext context, string contentType, Func<ReadDocument?> lookup)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(document);
-        var response = context.Response.GetTypedHeaders();
-        response.LastModified = document.LastModified;
-        response.CacheControl = new CacheControlHeaderValue { NoCache = true };
-        if (context.Request.GetTypedHeaders().IfModifiedSince is { } since && document.LastModified <= since)
+        ArgumentNullException.ThrowIfNull(lookup);
+        var asOf = time.GetUtcNow();
+        if (lookup() is not { } document)
         {
-            return Results.StatusCode(StatusCodes.Status304NotModified);
+            return Results.NotFound();
         }
-        return Results.Bytes(document.Bytes, contentType);
+        var changed = Seconds(document.ChangedAt < asOf ? document.ChangedAt : asOf);
+        var settled = Seconds(asOf - Settling);
+        var response = context.Response.GetTypedHeaders();
+        response.LastModified = changed <= settled ? changed : settled;
+        response.ETag = new EntityTagHeaderValue(document.ETag);
+        response.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        var request = context.Request.GetTypedHeaders();
+        var notModified = request.IfNoneMatch is { Count: > 0 } tags
+            ? tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(response.ETag, useStrongComparison: false))
+            : request.IfModifiedSince is { } since && changed <= since;
+        return notModified ? Results.StatusCode(StatusCodes.Status304NotModified) : Results.Bytes(document.Bytes, contentType);
     }
+
+    private static DateTimeOffset Seconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 }

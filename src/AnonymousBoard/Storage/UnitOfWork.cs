@@ -28,6 +28,7 @@ public interface IStorage
 public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisposable
 {
     private readonly List<ThreadRef> _threads = [];
+    private readonly List<long> _boardsChanged = [];
     private readonly List<string> _freedFiles = [];
     private bool _boards;
     private bool _committed;
@@ -39,6 +40,16 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
 
     /// <summary>A board's title, settings or post count changed: the board list is read again.</summary>
     public void TouchBoards() => _boards = true;
+
+    /// <summary>
+    /// Board <paramref name="boardId"/> was made or its settings changed: everything it shows may read
+    /// differently (the bump limit is in every thread's JSON), so its threads count as changed too.
+    /// </summary>
+    public void TouchBoard(long boardId)
+    {
+        _boards = true;
+        _boardsChanged.Add(boardId);
+    }
 
     /// <summary>Image files that no post may show any more once this commits.</summary>
     public void Free(IEnumerable<string> fileHashes) => _freedFiles.AddRange(fileHashes);
@@ -57,6 +68,12 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
         {
             throw new InvalidOperationException("This unit of work was already committed.");
         }
+        var threads = _threads.Distinct().ToList();
+        if (threads.Count > 0 || _boardsChanged.Count > 0)
+        {
+            // Last, so the time is as close to the commit as it can be (see StampChanges).
+            StampChanges(threads, _boardsChanged.Distinct().ToList());
+        }
         CommitTransaction();
         _committed = true;
         // The connection and the write lock go before the listeners run: a listener may take locks of
@@ -68,6 +85,16 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
             listener.Committed(changes);
         }
     }
+
+    /// <summary>
+    /// Records in this transaction when what readers see of the touched threads (and of their boards, and
+    /// of every thread of <paramref name="boards"/>) last changed: the stored times the JSON API and the
+    /// feeds give as Last-Modified and <c>last_modified</c>, so they survive a restart. Each new time is
+    /// the clock's, in milliseconds, or one past the previous one if the clock has not moved on, so a
+    /// later change always has a later time. Taken just before the commit, so a change becomes visible
+    /// within a moment of its time (Reading/ReadDocuments relies on it).
+    /// </summary>
+    protected abstract void StampChanges(IReadOnlyList<ThreadRef> threads, IReadOnlyList<long> boards);
 
     protected abstract void CommitTransaction();
 

@@ -82,8 +82,12 @@ public sealed class JsonApiTests(ReadingBoard board) : IClassFixture<ReadingBoar
     {
         var (_, json, text) = await Get($"/b/thread/{board.ImageThread}.json");
         var posts = json.GetProperty("posts");
-        Assert.Equal([board.ImageThread, board.SpoilerReply, board.SignedReply, board.LastReply],
+        // The hidden reply as the page shows it: its number, name and time, and that it is hidden; not its text.
+        Assert.Equal([board.ImageThread, board.SpoilerReply, board.SignedReply, board.HiddenReply, board.LastReply],
             posts.EnumerateArray().Select(p => p.GetProperty("no").GetInt64()));
+        var hidden = PostNo(posts, board.HiddenReply);
+        Assert.Equal(1, hidden.GetProperty("anonboard_hidden").GetInt32());
+        Assert.Equal(["no", "resto", "now", "time", "name", "anonboard_hidden"], hidden.EnumerateObject().Select(f => f.Name));
         Assert.DoesNotContain(ReadingBoard.HiddenText, text, StringComparison.Ordinal);
         Assert.DoesNotContain(ReadingBoard.DeletedText, text, StringComparison.Ordinal);
         Assert.DoesNotContain("argon2", text, StringComparison.OrdinalIgnoreCase); // no deletion-password hash
@@ -97,8 +101,9 @@ public sealed class JsonApiTests(ReadingBoard board) : IClassFixture<ReadingBoar
         Assert.Equal("Pictures &amp; &lt;things&gt;", op.GetProperty("sub").GetString()); // HTML-escaped, as 4chan's
         Assert.Contains("<strong>picture</strong>", op.GetProperty("com").GetString(), StringComparison.Ordinal);
         Assert.Matches(@"^\d\d/\d\d/\d\d\((Mon|Tue|Wed|Thu|Fri|Sat|Sun)\)\d\d:\d\d:\d\d$", op.GetProperty("now").GetString());
-        Assert.Equal(3, op.GetProperty("replies").GetInt32()); // the hidden and the deleted reply do not count
+        Assert.Equal(4, op.GetProperty("replies").GetInt32()); // the hidden reply counts (the page shows its notice), the deleted one not
         Assert.Equal(1, op.GetProperty("images").GetInt32());
+        Assert.False(op.TryGetProperty("anonboard_hidden", out _));
         Assert.Equal(1, op.GetProperty("bumplimit").GetInt32()); // 4 replies written, limit 3
         Assert.False(op.TryGetProperty("sticky", out _));
         Assert.False(op.TryGetProperty("closed", out _));
@@ -179,17 +184,16 @@ public sealed class JsonApiTests(ReadingBoard board) : IClassFixture<ReadingBoar
         Assert.All(catalog.EnumerateArray(), p => Assert.InRange(p.GetProperty("threads").GetArrayLength(), 1, 2));
 
         var image = threads.Single(t => t.GetProperty("no").GetInt64() == board.ImageThread);
-        Assert.Equal(3, image.GetProperty("replies").GetInt32());
-        Assert.Equal(2, image.GetProperty("omitted_posts").GetInt32()); // 3 replies seen, 1 previewed
+        Assert.Equal(4, image.GetProperty("replies").GetInt32());
+        Assert.Equal(3, image.GetProperty("omitted_posts").GetInt32()); // 4 replies, 1 previewed
         Assert.Equal(1, image.GetProperty("omitted_images").GetInt32());
         Assert.Equal([board.LastReply], image.GetProperty("last_replies").EnumerateArray().Select(r => r.GetProperty("no").GetInt64()));
-        // A change time may run ahead of the clock by one second per change made within the same second
-        // (Reading/ReadDocuments); the fixture makes far fewer than 60 changes.
-        Assert.InRange(image.GetProperty("last_modified").GetInt64(), image.GetProperty("time").GetInt64(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 60);
+        // The stored time of the thread's last change (a reply, then staff hiding one): never ahead of the clock.
+        Assert.InRange(image.GetProperty("last_modified").GetInt64(), image.GetProperty("time").GetInt64(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
         var listed = (await Get("/b/threads.json")).Json.EnumerateArray().SelectMany(p => p.GetProperty("threads").EnumerateArray()).ToList();
         Assert.Equal(threads.Select(t => t.GetProperty("no").GetInt64()), listed.Select(t => t.GetProperty("no").GetInt64()));
-        Assert.Equal(3, listed.Single(t => t.GetProperty("no").GetInt64() == board.ImageThread).GetProperty("replies").GetInt32());
+        Assert.Equal(4, listed.Single(t => t.GetProperty("no").GetInt64() == board.ImageThread).GetProperty("replies").GetInt32());
 
         // An index page: each thread's opening post and its previewed replies, as /b/ shows them.
         var pageOne = (await Get("/b/1.json")).Json.GetProperty("threads");
@@ -197,7 +201,7 @@ public sealed class JsonApiTests(ReadingBoard board) : IClassFixture<ReadingBoar
         var all = pageOne.EnumerateArray().Concat((await Get("/b/2.json")).Json.GetProperty("threads").EnumerateArray());
         var imagePreview = all.Single(t => t.GetProperty("posts")[0].GetProperty("no").GetInt64() == board.ImageThread).GetProperty("posts");
         Assert.Equal([board.ImageThread, board.LastReply], imagePreview.EnumerateArray().Select(p => p.GetProperty("no").GetInt64()));
-        Assert.Equal(2, imagePreview[0].GetProperty("omitted_posts").GetInt32());
+        Assert.Equal(3, imagePreview[0].GetProperty("omitted_posts").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/b/3.json", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/b/0.json", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/nope/catalog.json", UriKind.Relative))).StatusCode);
@@ -207,25 +211,28 @@ public sealed class JsonApiTests(ReadingBoard board) : IClassFixture<ReadingBoar
     [Fact]
     public async Task A_thread_answers_a_poll_with_304_until_it_changes()
     {
+        // Polls by entity tag here; by date (If-Modified-Since), two changes within a second and a restart in LastModifiedTests.
         const string Scratch = ReadingBoard.ScratchBoard;
         var thread = await board.Post(Scratch, null, [("body", "A thread polled by a client")]);
         var path = $"/{Scratch}/thread/{thread}.json";
         var (first, _, _) = await Get(path);
-        var since = first.Content.Headers.LastModified!.Value;
+        var tag = first.Headers.ETag!;
 
         using var poll = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
-        poll.Headers.IfModifiedSince = since;
+        poll.Headers.IfNoneMatch.Add(tag);
         var unchanged = await _client.SendAsync(poll);
         Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
         Assert.Empty(await unchanged.Content.ReadAsByteArrayAsync());
+        Assert.Equal(tag, unchanged.Headers.ETag);
 
         // A reply in the same second as the first answer must still be seen by the next poll.
         var reply = await board.Post(Scratch, thread, [("body", "A reply the poller must see")]);
         using var again = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
-        again.Headers.IfModifiedSince = since;
+        again.Headers.IfNoneMatch.Add(tag);
+        again.Headers.IfModifiedSince = first.Content.Headers.LastModified;
         var changed = await _client.SendAsync(again);
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-        Assert.True(changed.Content.Headers.LastModified > since);
+        Assert.NotEqual(tag, changed.Headers.ETag);
         Assert.Contains($"\"no\":{reply}", await changed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The same for the board's documents.
@@ -233,13 +240,68 @@ public sealed class JsonApiTests(ReadingBoard board) : IClassFixture<ReadingBoar
         {
             var (answer, _, _) = await Get(boardPath);
             using var repeat = new HttpRequestMessage(HttpMethod.Get, new Uri(boardPath, UriKind.Relative));
-            repeat.Headers.IfModifiedSince = answer.Content.Headers.LastModified;
+            repeat.Headers.IfNoneMatch.Add(answer.Headers.ETag!);
             Assert.Equal(HttpStatusCode.NotModified, (await _client.SendAsync(repeat)).StatusCode);
         }
     }
 
     [Fact]
-    public async Task A_post_hidden_after_it_was_served_leaves_the_json()
+    public async Task Counts_are_what_the_pages_show_and_count_a_hidden_reply_among_them()
+    {
+        var browser = board.Server.Browser();
+        var catalogPage = await browser.Get("/b/catalog");
+        var catalog = (await Get("/b/catalog.json")).Json.EnumerateArray().SelectMany(p => p.GetProperty("threads").EnumerateArray()).ToList();
+        var previews = new Dictionary<long, JsonElement>();
+        for (var page = 1; page <= catalog.Count / 2 + 1; page++)
+        {
+            if ((await _client.GetAsync(new Uri($"/b/{page}.json", UriKind.Relative))).StatusCode != HttpStatusCode.OK)
+            {
+                break;
+            }
+            var index = await browser.Get(page == 1 ? "/b/" : $"/b/page/{page}");
+            foreach (var t in (await Get($"/b/{page}.json")).Json.GetProperty("threads").EnumerateArray())
+            {
+                var posts = t.GetProperty("posts");
+                var no = posts[0].GetProperty("no").GetInt64();
+                previews[no] = posts;
+                // The index: the posts previewed, and "N replies omitted" (none when the paragraph is absent).
+                var section = index.Document.GetElementById($"t{no}")!.ParentElement!;
+                Assert.Equal(section.QuerySelectorAll("article.post").Length, posts.GetArrayLength());
+                var omitted = section.QuerySelector("p.omitted")?.TextContent.Split(' ')[0] ?? "0";
+                Assert.Equal(omitted, posts[0].GetProperty("omitted_posts").GetInt32().ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        Assert.Equal(catalog.Count, previews.Count);
+        foreach (var t in catalog)
+        {
+            var no = t.GetProperty("no").GetInt64();
+            // The catalog page's "N replies".
+            var tile = catalogPage.Document.QuerySelectorAll("ul.catalog li").Single(li => li.QuerySelector("a")!.GetAttribute("href") == $"/b/thread/{no}");
+            Assert.Equal(tile.QuerySelector(".count")!.TextContent.Split(' ')[0], t.GetProperty("replies").GetInt32().ToString(CultureInfo.InvariantCulture));
+            // The thread page: every reply it shows (a hidden one as its notice), and the images it shows.
+            var threadPage = await browser.Get($"/b/thread/{no}");
+            var replies = threadPage.Document.QuerySelectorAll("article.post:not(.op)");
+            var thread = (await Get($"/b/thread/{no}.json")).Json.GetProperty("posts");
+            Assert.Equal(replies.Length, thread[0].GetProperty("replies").GetInt32());
+            Assert.Equal(replies.Length, t.GetProperty("replies").GetInt32());
+            Assert.Equal(replies.Length + 1, thread.GetArrayLength());
+            Assert.Equal(replies.Count(r => r.QuerySelector(".file") is not null), thread[0].GetProperty("images").GetInt32());
+            Assert.Equal(thread[0].GetProperty("images").GetInt32(), t.GetProperty("images").GetInt32());
+            // What the preview leaves out, counted from the whole thread.
+            var previewed = previews[no].EnumerateArray().Skip(1).ToList();
+            Assert.Equal(replies.Length - previewed.Count, t.GetProperty("omitted_posts").GetInt32());
+            Assert.Equal(thread[0].GetProperty("images").GetInt32() - previewed.Count(p => p.TryGetProperty("tim", out _)),
+                t.GetProperty("omitted_images").GetInt32());
+            // Each notice on the page is a hidden stub in the JSON, and the other way round.
+            Assert.Equal(replies.Where(r => r.QuerySelector("p.notice") is not null).Select(r => r.Id),
+                thread.EnumerateArray().Where(p => p.TryGetProperty("anonboard_hidden", out _)).Select(p => $"p{p.GetProperty("no").GetInt64()}"));
+        }
+        // The seeded board has a hidden reply among them, or this would prove little.
+        Assert.Contains(catalog, t => t.GetProperty("no").GetInt64() == board.ImageThread);
+    }
+
+    [Fact]
+    public async Task A_post_hidden_after_it_was_served_leaves_only_its_notice_in_the_json()
     {
         const string Scratch = ReadingBoard.ScratchBoard;
         var thread = await board.Post(Scratch, null, [("body", "A thread whose reply staff will hide")]);
@@ -253,6 +315,8 @@ public sealed class JsonApiTests(ReadingBoard board) : IClassFixture<ReadingBoar
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         var text = await after.Content.ReadAsStringAsync();
         Assert.DoesNotContain("Soon hidden", text, StringComparison.Ordinal);
-        Assert.Contains("\"replies\":0", text, StringComparison.Ordinal);
+        Assert.Contains("\"replies\":1", text, StringComparison.Ordinal);
+        Assert.Contains($"\"no\":{reply},\"resto\":{thread},", text, StringComparison.Ordinal);
+        Assert.Contains("\"anonboard_hidden\":1", text, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace AnonymousBoard.Tests.Clients;
 
@@ -22,11 +23,24 @@ public sealed class LynxKeys
     /// <summary>Leaves a text area for the next field after it.</summary>
     public LynxKeys Tab() => Key("<tab>");
 
+    /// <summary>
+    /// Types <paramref name="text"/>. Beyond ASCII, each character goes in as the UTF-8 bytes a terminal
+    /// sends for it (a cmd_script key is one byte, written 0xNN), which lynx puts together again.
+    /// </summary>
     public LynxKeys Type(string text)
     {
-        foreach (var c in text)
+        Span<byte> bytes = stackalloc byte[4];
+        foreach (var rune in text.EnumerateRunes())
         {
-            Key(c == ' ' ? "<space>" : c.ToString());
+            if (rune.IsAscii)
+            {
+                Key(rune.Value == ' ' ? "<space>" : rune.ToString());
+                continue;
+            }
+            foreach (var b in bytes[..rune.EncodeToUtf8(bytes)])
+            {
+                Key($"0x{b:x2}");
+            }
         }
         return this;
     }
@@ -55,13 +69,14 @@ public static class Lynx
     }
 
     /// <summary>An interactive session that starts at <paramref name="url"/> and presses <paramref name="keys"/>.</summary>
-    public static async Task<ProcessResult> Session(Uri url, LynxKeys keys)
+    /// <param name="columns">The terminal's width: lynx cuts its status line ("Getting …") to it.</param>
+    public static async Task<ProcessResult> Session(Uri url, LynxKeys keys, int columns = 100)
     {
         var script = Path.Combine(Path.GetTempPath(), $"lynx-keys-{Guid.NewGuid():N}.txt");
         await File.WriteAllTextAsync(script, keys.ToString());
         try
         {
-            return await Run(["-tna", $"-cmd_script={script}", url.ToString()]);
+            return await Run(["-tna", $"-cmd_script={script}", url.ToString()], columns);
         }
         finally
         {
@@ -69,7 +84,17 @@ public static class Lynx
         }
     }
 
-    private static async Task<ProcessResult> Run(string[] args)
+    /// <summary>
+    /// The addresses an interactive session fetched, in order, from the "Getting …" lines lynx writes
+    /// on its status line: what it submitted and which links it followed.
+    /// </summary>
+    public static IReadOnlyList<string> Fetched(ProcessResult session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return [.. Regex.Matches(session.Output, @"Getting (http[^\s\x1b]+)").Select(m => m.Groups[1].Value)];
+    }
+
+    private static async Task<ProcessResult> Run(string[] args, int columns = 100)
     {
         var lynx = ClientTools.Lynx;
         var home = Directory.CreateTempSubdirectory("anonboard-lynx-");
@@ -80,7 +105,7 @@ public static class Lynx
             {
                 ["HOME"] = home.FullName,
                 ["TERM"] = "vt100",
-                ["COLUMNS"] = "100",
+                ["COLUMNS"] = columns.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["LINES"] = "40",
                 ["LANG"] = "C.UTF-8",
             };

@@ -33,6 +33,10 @@ public sealed class Person(IBrowserContext context, IPage page) : IAsyncDisposab
     public ILocator Form(string heading) =>
         page.Locator("form").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = heading }) });
 
+    /// <summary>The search form (role "search") whose field is labelled <paramref name="label"/>, e.g. "Search /b/".</summary>
+    public ILocator SearchForm(string label) =>
+        page.GetByRole(AriaRole.Search).Filter(new() { Has = page.GetByLabel(label, new() { Exact = true }) });
+
     /// <summary>A form whose heading starts with <paramref name="headingStart"/>.</summary>
     public ILocator FormStartingWith(string headingStart) =>
         page.Locator("form").Filter(new() { Has = page.GetByRole(AriaRole.Heading).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(headingStart)) }) });

@@ -107,10 +107,10 @@ public sealed partial class LeakTests(LeakTests.Board board, Xunit.Abstractions.
             var headers = response.Headers.Concat(response.Content.Headers).ToList();
             foreach (var (name, values) in headers)
             {
-                // The JSON API and the feeds carry Last-Modified for clients that poll (4chan's API asks for
-                // If-Modified-Since): the time of the last change they show, which their content already
-                // holds (each post's time), never a file's. Nothing else does.
-                var polled = name == "Last-Modified" && (path.EndsWith(".json", StringComparison.Ordinal) || path.EndsWith(".atom", StringComparison.Ordinal));
+                // The JSON API and the feeds carry Last-Modified and ETag for clients that poll (4chan's API
+                // asks for If-Modified-Since): the stored time of the last change they show, to the second,
+                // and a hash of their own bytes; never a file's time. Nothing else does.
+                var polled = name is "Last-Modified" or "ETag" && (path.EndsWith(".json", StringComparison.Ordinal) || path.EndsWith(".atom", StringComparison.Ordinal));
                 if ((name is "Server" or "X-Powered-By" or "ETag" or "Last-Modified" or "X-SourceFiles" or "Content-Location" or "Link" or "Refresh"
                     || name.StartsWith("X-AspNet", StringComparison.OrdinalIgnoreCase)) && !polled)
                 {

@@ -6,7 +6,7 @@ namespace AnonymousBoard.Storage.Postgres;
 
 /// <summary>
 /// The gates' shared state in PostgreSQL (tables gate_keys, gate_spent and gate_counts, migration
-/// 0007), so that every instance on the database signs with the same keys, spends a ticket once, and
+/// 0008), so that every instance on the database signs with the same keys, spends a ticket once, and
 /// measures the same level. Each statement stands alone on a pooled connection, outside the writers'
 /// turn (<see cref="PostgresUnitOfWork"/>): every one is a single atomic row operation, and a post must not
 /// wait for the database-wide write lock twice.

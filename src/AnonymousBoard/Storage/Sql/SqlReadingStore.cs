@@ -11,7 +11,7 @@ public sealed class SqlReadingStore : IReadingStore
     private const string ThreadSummarySelect = """
         SELECT t.no, CASE WHEN op.hidden = 1 THEN '' ELSE op.subject END AS subject,
                CASE WHEN op.hidden = 1 THEN '' ELSE substr(op.body, 1, 160) END AS excerpt,
-               t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at, t.bump_locked, t.archived_at
+               t.reply_count, t.sticky, t.locked, t.archived, t.bumped_at, t.bump_locked, t.archived_at, t.changed_at
         FROM threads t JOIN posts op ON op.board_id = t.board_id AND op.no = t.no
         """;
 
@@ -90,25 +90,23 @@ public sealed class SqlReadingStore : IReadingStore
         SqlUnitOfWork.Of(work).Query<ThreadRow>($"{ThreadSummarySelect} WHERE t.board_id = @b ORDER BY t.no DESC LIMIT @count",
             new { b = boardId, count }).ConvertAll(r => r.ToSummary());
 
-    public VisibleCounts CountVisible(UnitOfWork work, long boardId, long threadNo) =>
-        SqlUnitOfWork.Of(work).One<CountsRow>("""
-            SELECT count(*) AS replies, count(file_hash) AS images FROM posts
+    public int CountVisibleImages(UnitOfWork work, long boardId, long threadNo) =>
+        SqlUnitOfWork.Of(work).One<int>("""
+            SELECT count(file_hash) FROM posts
             WHERE board_id = @b AND thread_no = @t AND no <> @t AND hidden = 0
-            """, new { b = boardId, t = threadNo }).ToCounts();
+            """, new { b = boardId, t = threadNo });
+
+    public DateTimeOffset FindBoardChange(UnitOfWork work, long boardId) => DateTimeOffset.FromUnixTimeMilliseconds(
+        SqlUnitOfWork.Of(work).First<long?>("SELECT changed_at FROM boards WHERE id = @b", new { b = boardId }) ?? 0);
+
+    public DateTimeOffset FindLatestBoardChange(UnitOfWork work) => DateTimeOffset.FromUnixTimeMilliseconds(
+        SqlUnitOfWork.Of(work).One<long?>("SELECT max(changed_at) FROM boards") ?? 0);
 
     public PostFile? FindVisibleFile(UnitOfWork work, long boardId, DateTimeOffset createdAt, long noModulo) =>
         SqlUnitOfWork.Of(work).First<PostRow>($"""
             SELECT {PostColumns} FROM posts p
             WHERE p.board_id = @b AND p.created_at = @at AND p.no % 1000 = @m AND p.hidden = 0 AND p.file_hash IS NOT NULL
             """, new { b = boardId, at = createdAt.ToUnixTimeSeconds(), m = noModulo })?.ToPost().File;
-
-    private sealed class CountsRow
-    {
-        public int Replies { get; init; }
-        public int Images { get; init; }
-
-        public VisibleCounts ToCounts() => new(Replies, Images);
-    }
 
     private sealed class ThreadRow
     {
@@ -122,10 +120,14 @@ public sealed class SqlReadingStore : IReadingStore
         public long BumpedAt { get; init; }
         public bool BumpLocked { get; init; }
         public long? ArchivedAt { get; init; }
+        public long ChangedAt { get; init; }
 
         public ThreadSummary ToSummary() =>
             new(No, Subject, Excerpt, ReplyCount, Sticky, Locked, Archived, DateTimeOffset.FromUnixTimeSeconds(BumpedAt), BumpLocked,
-                ArchivedAt is { } at ? DateTimeOffset.FromUnixTimeSeconds(at) : null);
+                ArchivedAt is { } at ? DateTimeOffset.FromUnixTimeSeconds(at) : null)
+            {
+                ChangedAt = DateTimeOffset.FromUnixTimeMilliseconds(ChangedAt),
+            };
     }
 
     /// <summary>A post's row as the pages show it (<see cref="PostColumns"/>).</summary>

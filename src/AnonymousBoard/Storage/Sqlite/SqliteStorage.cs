@@ -5,13 +5,13 @@ using Microsoft.Data.Sqlite;
 namespace AnonymousBoard.Storage.Sqlite;
 
 /// <summary>Units of work on the board's SQLite file.</summary>
-public sealed class SqliteStorage(SqliteDatabase database, IEnumerable<ICommitListener> listeners) : IStorage
+public sealed class SqliteStorage(SqliteDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time) : IStorage
 {
-    public SqliteStorage(SqliteDatabase database) : this(database, []) { }
+    public SqliteStorage(SqliteDatabase database) : this(database, [], TimeProvider.System) { }
 
-    public UnitOfWork Write() => SqliteUnitOfWork.Begin(database, listeners, write: true);
+    public UnitOfWork Write() => SqliteUnitOfWork.Begin(database, listeners, time, write: true);
 
-    public UnitOfWork Read() => SqliteUnitOfWork.Begin(database, listeners, write: false);
+    public UnitOfWork Read() => SqliteUnitOfWork.Begin(database, listeners, time, write: false);
 
     public void Migrate() => database.Migrate();
 
@@ -29,15 +29,16 @@ public sealed class SqliteUnitOfWork : SqlUnitOfWork
     private readonly SqliteTransaction _transaction;
     private readonly Lock? _writeLock;
 
-    private SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Lock? writeLock, IEnumerable<ICommitListener> listeners)
-        : base(listeners)
+    private SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Lock? writeLock, IEnumerable<ICommitListener> listeners,
+        TimeProvider time)
+        : base(listeners, time)
     {
         _connection = connection;
         _transaction = transaction;
         _writeLock = writeLock;
     }
 
-    internal static SqliteUnitOfWork Begin(SqliteDatabase database, IEnumerable<ICommitListener> listeners, bool write)
+    internal static SqliteUnitOfWork Begin(SqliteDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, bool write)
     {
         var writeLock = write ? database.WriteLock : null;
         writeLock?.Enter();
@@ -47,7 +48,7 @@ public sealed class SqliteUnitOfWork : SqlUnitOfWork
             connection = Translated(database.Open);
             // A write takes SQLite's write lock at once (IMMEDIATE); a read is one snapshot (DEFERRED).
             var transaction = Translated(() => connection.BeginTransaction(deferred: !write));
-            return new SqliteUnitOfWork(connection, transaction, writeLock, listeners);
+            return new SqliteUnitOfWork(connection, transaction, writeLock, listeners, time);
         }
         catch
         {
