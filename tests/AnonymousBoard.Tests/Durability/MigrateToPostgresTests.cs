@@ -338,7 +338,7 @@ public sealed partial class MigrateToPostgresTests(ITestOutputHelper output) : I
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         var tables = new List<string>();
-        using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'anonymousboard_schema'", connection))
+        using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'anonymousboard_schema' AND table_name NOT LIKE 'gate\\_%'", connection))
         using (var reader = list.ExecuteReader())
         {
             while (reader.Read())
