@@ -29,7 +29,7 @@ public static class Composition
         {
             // Made by a factory, so the container disposes it (and closes its pooled connections) with the board.
             services.AddSingleton(_ => new PostgresDatabase(options.Database!));
-            services.AddSingleton<IStorage>(sp => new PostgresStorage(sp.GetRequiredService<PostgresDatabase>(), Listeners(sp)));
+            services.AddSingleton<IStorage>(sp => new PostgresStorage(sp.GetRequiredService<PostgresDatabase>(), Listeners(sp), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<Search.ISearchStore, PostgresSearchStore>();
             // Other instances' writes reach this one's page cache and board list.
             services.AddHostedService(sp => new ChangeFeed(sp.GetRequiredService<PostgresDatabase>(), () => Listeners(sp),

@@ -16,6 +16,7 @@ public static class ClassicTripcode
     // + reserved 767 + initialized 1 + internal 30720. crypt_rn rejects anything smaller.
     private const int CryptDataSize = 32768;
 
+    private const int DesKeyBytes = 8;
     private const string SaltFrom = ":;<=>?@[\\]^_`";
     private const string SaltTo = "ABCDEFGabcdef";
 
@@ -73,9 +74,11 @@ public static class ClassicTripcode
     /// <summary>Traditional DES crypt(3) through the thread-safe crypt_rn.</summary>
     private static string Crypt(byte[] phrase, string salt)
     {
-        // NUL-terminated copies; a NUL inside the phrase ends it, as it does in C.
-        byte[] phraseZ = new byte[phrase.Length + 1];
-        phrase.CopyTo(phraseZ, 0);
+        // NUL-terminated copies; a NUL inside the phrase ends it, as it does in C. Traditional DES reads
+        // 8 bytes of the phrase and no more, so only those are passed: libxcrypt refuses a phrase over
+        // 512 bytes outright, and a key that long is still a key.
+        byte[] phraseZ = new byte[Math.Min(phrase.Length, DesKeyBytes) + 1];
+        phrase.AsSpan(0, phraseZ.Length - 1).CopyTo(phraseZ);
         byte[] settingZ = Encoding.ASCII.GetBytes(salt + "\0");
         byte[] data = new byte[CryptDataSize];
         IntPtr result;

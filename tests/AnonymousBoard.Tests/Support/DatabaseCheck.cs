@@ -18,10 +18,9 @@ public static class DatabaseCheck
         ArgumentNullException.ThrowIfNull(server);
         if (EngineUnderTest.Postgres)
         {
-            using var postgres = new NpgsqlConnection(EngineUnderTest.Settings(server.DataDirectory)[0].Split('=', 2)[1]);
-            postgres.Open();
-            using var orphans = new NpgsqlCommand(
-                "SELECT count(*) FROM posts p WHERE NOT EXISTS (SELECT 1 FROM threads t WHERE t.board_id = p.board_id AND t.no = p.thread_no)", postgres);
+            using var postgres = Open(server);
+            using var orphans = postgres.CreateCommand();
+            orphans.CommandText = "SELECT count(*) FROM posts p WHERE NOT EXISTS (SELECT 1 FROM threads t WHERE t.board_id = p.board_id AND t.no = p.thread_no)";
             var count = (long)orphans.ExecuteScalar()!;
             return count == 0 ? "ok" : $"{count} posts outside any thread";
         }

@@ -98,7 +98,7 @@ public static class MigrateCommand
         }
         target.Migrate();
 
-        var storage = new PostgresStorage(target, []);
+        var storage = new PostgresStorage(target, [], TimeProvider.System);
         var counts = new List<(string Table, long Rows)>();
         IReadOnlyList<LogEntry> log;
         string[] skipped;

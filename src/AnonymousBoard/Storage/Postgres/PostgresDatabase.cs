@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Npgsql;
 
 namespace AnonymousBoard.Storage.Postgres;
@@ -99,22 +98,7 @@ public sealed class PostgresDatabase : IDisposable
         return version;
     }
 
-    private static IEnumerable<(int Version, string Sql)> Migrations()
-    {
-        var assembly = typeof(PostgresDatabase).Assembly;
-        const string prefix = "AnonymousBoard.Storage.Postgres.Migrations.";
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n => (Version: int.Parse(n.AsSpan(prefix.Length, 4), CultureInfo.InvariantCulture), Sql: ReadResource(assembly, n)))
-            .OrderBy(m => m.Version);
-    }
-
-    private static string ReadResource(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static IEnumerable<(int Version, string Sql)> Migrations() => Sql.MigrationScripts.Embedded("AnonymousBoard.Storage.Postgres.Migrations.");
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Only SQL text written in this class or its scripts reaches here; no input.")]
     internal static void Execute(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)

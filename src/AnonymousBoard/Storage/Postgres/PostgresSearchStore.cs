@@ -40,22 +40,10 @@ public sealed class PostgresSearchStore : ISearchStore
             ORDER BY p.id DESC
             LIMIT @count OFFSET @offset
             """;
-        return postgres.WithinBudget(budget, () => postgres.Query<HitRow>(sql, parameters).ConvertAll(r => r.ToHit()));
+        return postgres.WithinBudget(budget, () => postgres.Query<Sql.SearchHitRow>(sql, parameters).ConvertAll(r => r.ToHit()));
     }
 
     private static string Pattern(SearchTerm term) =>
         "%" + term.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
             .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-
-    private sealed class HitRow
-    {
-        public string Board { get; init; } = "";
-        public long No { get; init; }
-        public long ThreadNo { get; init; }
-        public long CreatedAt { get; init; }
-        public string Subject { get; init; } = "";
-        public string Body { get; init; } = "";
-
-        public SearchHit ToHit() => new(Board, No, ThreadNo, DateTimeOffset.FromUnixTimeSeconds(CreatedAt), Subject, Body);
-    }
 }

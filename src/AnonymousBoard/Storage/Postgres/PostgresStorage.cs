@@ -10,11 +10,11 @@ using Npgsql;
 namespace AnonymousBoard.Storage.Postgres;
 
 /// <summary>Units of work on the board's PostgreSQL database.</summary>
-public sealed class PostgresStorage(PostgresDatabase database, IEnumerable<ICommitListener> listeners) : IStorage
+public sealed class PostgresStorage(PostgresDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time) : IStorage
 {
-    public UnitOfWork Write() => PostgresUnitOfWork.Begin(database, listeners, write: true);
+    public UnitOfWork Write() => PostgresUnitOfWork.Begin(database, listeners, time, write: true);
 
-    public UnitOfWork Read() => PostgresUnitOfWork.Begin(database, listeners, write: false);
+    public UnitOfWork Read() => PostgresUnitOfWork.Begin(database, listeners, time, write: false);
 
     public void Migrate() => database.Migrate();
 
@@ -30,21 +30,16 @@ public sealed class PostgresStorage(PostgresDatabase database, IEnumerable<IComm
 public sealed class PostgresUnitOfWork : SqlUnitOfWork
 {
     private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlTransaction _transaction;
-    private readonly Lock? _writeLock;
     private readonly Guid? _announce;
-    private bool _disposed;
 
     private PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, Lock? writeLock, Guid? announce,
-        IEnumerable<ICommitListener> listeners) : base(listeners)
+        IEnumerable<ICommitListener> listeners, TimeProvider time) : base(connection, transaction, writeLock, listeners, time)
     {
         _connection = connection;
-        _transaction = transaction;
-        _writeLock = writeLock;
         _announce = announce;
     }
 
-    internal static PostgresUnitOfWork Begin(PostgresDatabase database, IEnumerable<ICommitListener> listeners, bool write)
+    internal static PostgresUnitOfWork Begin(PostgresDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, bool write)
     {
         var writeLock = write ? database.WriteLock : null;
         writeLock?.Enter();
@@ -57,7 +52,7 @@ public sealed class PostgresUnitOfWork : SqlUnitOfWork
             {
                 Translated(() => connection.Execute($"SELECT pg_advisory_xact_lock({PostgresDatabase.WriteLockKey})", transaction: transaction));
             }
-            return new PostgresUnitOfWork(connection, transaction, writeLock, write ? database.Instance : null, listeners);
+            return new PostgresUnitOfWork(connection, transaction, writeLock, write ? database.Instance : null, listeners, time);
         }
         catch
         {
@@ -70,12 +65,8 @@ public sealed class PostgresUnitOfWork : SqlUnitOfWork
     internal static new PostgresUnitOfWork Of(UnitOfWork work) =>
         work as PostgresUnitOfWork ?? throw new ArgumentException("A PostgreSQL store needs a PostgreSQL unit of work.", nameof(work));
 
-    protected override DbConnection Connection => _connection;
-
     /// <summary>For <c>migrate --to</c>'s binary COPY, which runs inside this transaction.</summary>
     internal NpgsqlConnection NpgsqlConnection => _connection;
-
-    protected override DbTransaction Transaction => _transaction;
 
     /// <summary>
     /// Runs <paramref name="query"/> and stops it once it has run for <paramref name="budget"/>;
@@ -136,34 +127,14 @@ public sealed class PostgresUnitOfWork : SqlUnitOfWork
         : type == typeof(double) ? DbType.Double
         : null;
 
-    protected override void CommitTransaction() => Translated(() =>
+    protected override void CommitTransaction()
     {
         // Announced inside the transaction: PostgreSQL delivers it to the other instances if and only if this commits.
-        if (_announce is not null && !Pending().IsEmpty)
+        if (_announce is not null && Pending() is { IsEmpty: false } changes)
         {
-            _connection.Execute("SELECT pg_notify(@channel, @payload)",
-                new { channel = ChangeFeed.Channel, payload = ChangeFeed.Payload(_announce.Value, Pending()) }, _transaction);
+            Execute("SELECT pg_notify(@channel, @payload)", new { channel = ChangeFeed.Channel, payload = ChangeFeed.Payload(_announce.Value, changes) });
         }
-        _transaction.Commit();
-        return true;
-    });
-
-    protected override void Dispose(bool disposing)
-    {
-        if (!disposing || _disposed)
-        {
-            return;
-        }
-        _disposed = true;
-        try
-        {
-            _transaction.Dispose();
-            _connection.Dispose();
-        }
-        finally
-        {
-            _writeLock?.Exit();
-        }
+        base.CommitTransaction();
     }
 
     protected override T Translate<T>(Func<T> work) => Translated(work);

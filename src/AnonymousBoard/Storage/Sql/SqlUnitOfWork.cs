@@ -9,17 +9,32 @@ namespace AnonymousBoard.Storage.Sql;
 /// and PostgreSQL share; each engine derives its unit of work from this one and turns its own
 /// errors into <see cref="StorageException"/> in <see cref="Translate{T}"/>, so no store sees them.
 /// </summary>
-public abstract class SqlUnitOfWork(IEnumerable<ICommitListener> listeners, TimeProvider? time = null) : UnitOfWork(listeners)
+public abstract class SqlUnitOfWork : UnitOfWork
 {
+    private readonly Lock? _writeLock;
+    private readonly TimeProvider _time;
+    private bool _disposed;
+
+    /// <param name="writeLock">The engine's in-process write lock, already entered for a write; released at disposal.</param>
+    protected SqlUnitOfWork(DbConnection connection, DbTransaction transaction, Lock? writeLock, IEnumerable<ICommitListener> listeners,
+        TimeProvider time)
+        : base(listeners)
+    {
+        _time = time;
+        Connection = connection;
+        Transaction = transaction;
+        _writeLock = writeLock;
+    }
+
     static SqlUnitOfWork()
     {
         // Rows map to their types by column name: thread_no fills ThreadNo.
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    protected abstract DbConnection Connection { get; }
+    protected DbConnection Connection { get; }
 
-    protected abstract DbTransaction Transaction { get; }
+    protected DbTransaction Transaction { get; }
 
     /// <summary>The shared stores' unit of work; another engine's cannot be used here.</summary>
     public static SqlUnitOfWork Of(UnitOfWork work) =>
@@ -43,7 +58,7 @@ public abstract class SqlUnitOfWork(IEnumerable<ICommitListener> listeners, Time
     /// <summary>The parameters as the engine takes them (PostgreSQL stores flags as 0 and 1, as SQLite does).</summary>
     protected override void StampChanges(IReadOnlyList<ThreadRef> threads, IReadOnlyList<long> boards)
     {
-        var now = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         // The clock's time, or one past the previous one if the clock has not moved on (CASE: both engines).
         const string Later = "CASE WHEN changed_at + 1 > @now THEN changed_at + 1 ELSE @now END";
         // A deleted or pruned thread has no row left to stamp; its board's time says the board changed.
@@ -62,6 +77,30 @@ public abstract class SqlUnitOfWork(IEnumerable<ICommitListener> listeners, Time
     }
 
     protected virtual object? Bind(object? parameters) => parameters;
+
+    protected override void CommitTransaction() => Translate(() =>
+    {
+        Transaction.Commit();
+        return true;
+    });
+
+    protected sealed override void Dispose(bool disposing)
+    {
+        if (!disposing || _disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        try
+        {
+            Transaction.Dispose();
+            Connection.Dispose();
+        }
+        finally
+        {
+            _writeLock?.Exit();
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/>, turning the engine's errors that are a state of the machine into <see cref="StorageException"/>.</summary>
     protected abstract T Translate<T>(Func<T> work);

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Data.Sqlite;
 
 namespace AnonymousBoard.Storage.Sqlite;
@@ -153,22 +152,7 @@ public sealed class SqliteDatabase
     private static string Damaged(string? detail) =>
         $"The database file is damaged or not a database ({detail}); refusing to touch it. Put a backup in its place (README: \"Crashes, backups and full disks\").";
 
-    private static IEnumerable<(int Version, string Sql)> Migrations()
-    {
-        var assembly = typeof(SqliteDatabase).Assembly;
-        const string prefix = "AnonymousBoard.Storage.Sqlite.Migrations.";
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n => (Version: int.Parse(n.AsSpan(prefix.Length, 4), System.Globalization.CultureInfo.InvariantCulture), Sql: ReadResource(assembly, n)))
-            .OrderBy(m => m.Version);
-    }
-
-    private static string ReadResource(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static IEnumerable<(int Version, string Sql)> Migrations() => Sql.MigrationScripts.Embedded("AnonymousBoard.Storage.Sqlite.Migrations.");
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Only SQL text written in this class reaches here; values are always parameters.")]
     internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)

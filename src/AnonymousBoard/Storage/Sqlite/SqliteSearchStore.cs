@@ -34,7 +34,7 @@ public sealed class SqliteSearchStore : ISearchStore
             ORDER BY s.rowid DESC
             LIMIT @count OFFSET @offset
             """;
-        return sqlite.WithinBudget(budget, () => sqlite.Query<HitRow>(sql, parameters).ConvertAll(r => r.ToHit()));
+        return sqlite.WithinBudget(budget, () => sqlite.Query<Sql.SearchHitRow>(sql, parameters).ConvertAll(r => r.ToHit()));
     }
 
     /// <summary>FTS5's query: each term a quoted string (quotes inside doubled), a prefix with *, exclusions with NOT.</summary>
@@ -48,17 +48,5 @@ public sealed class SqliteSearchStore : ISearchStore
             match += " NOT " + Quote(excluded);
         }
         return match;
-    }
-
-    private sealed class HitRow
-    {
-        public string Board { get; init; } = "";
-        public long No { get; init; }
-        public long ThreadNo { get; init; }
-        public long CreatedAt { get; init; }
-        public string Subject { get; init; } = "";
-        public string Body { get; init; } = "";
-
-        public SearchHit ToHit() => new(Board, No, ThreadNo, DateTimeOffset.FromUnixTimeSeconds(CreatedAt), Subject, Body);
     }
 }

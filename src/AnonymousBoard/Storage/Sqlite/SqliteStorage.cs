@@ -26,17 +26,10 @@ public sealed class SqliteStorage(SqliteDatabase database, IEnumerable<ICommitLi
 public sealed class SqliteUnitOfWork : SqlUnitOfWork
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _transaction;
-    private readonly Lock? _writeLock;
 
     private SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Lock? writeLock, IEnumerable<ICommitListener> listeners,
         TimeProvider time)
-        : base(listeners, time)
-    {
-        _connection = connection;
-        _transaction = transaction;
-        _writeLock = writeLock;
-    }
+        : base(connection, transaction, writeLock, listeners, time) => _connection = connection;
 
     internal static SqliteUnitOfWork Begin(SqliteDatabase database, IEnumerable<ICommitListener> listeners, TimeProvider time, bool write)
     {
@@ -62,9 +55,6 @@ public sealed class SqliteUnitOfWork : SqlUnitOfWork
     internal static new SqliteUnitOfWork Of(UnitOfWork work) =>
         work as SqliteUnitOfWork ?? throw new ArgumentException("A SQLite store needs a SQLite unit of work.", nameof(work));
 
-    protected override DbConnection Connection => _connection;
-
-    protected override DbTransaction Transaction => _transaction;
 
     /// <summary>
     /// Runs <paramref name="query"/> on this connection and stops it once it has run for
@@ -88,32 +78,6 @@ public sealed class SqliteUnitOfWork : SqlUnitOfWork
         {
             // The connection goes back to the pool: its next user must not inherit the handler.
             SQLitePCL.raw.sqlite3_progress_handler(handle, 0, null, null);
-        }
-    }
-
-    protected override void CommitTransaction() => Translate(() =>
-    {
-        _transaction.Commit();
-        return true;
-    });
-
-    private bool _disposed;
-
-    protected override void Dispose(bool disposing)
-    {
-        if (!disposing || _disposed)
-        {
-            return;
-        }
-        _disposed = true;
-        try
-        {
-            _transaction.Dispose();
-            _connection.Dispose();
-        }
-        finally
-        {
-            _writeLock?.Exit();
         }
     }
 
