@@ -61,6 +61,7 @@ public static class BoardHost
         services.AddSingleton<MediaService>();
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<MediaService>());
         services.AddSingleton<PostingService>();
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<PostForms>();
         services.AddSingleton<IPageForms>(sp => sp.GetRequiredService<PostForms>());
         services.AddSingleton<Api.JsonApi>();

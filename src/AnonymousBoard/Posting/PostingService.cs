@@ -39,7 +39,7 @@ public abstract record DeleteResult
 /// transaction, refresh the prepared pages.
 /// </summary>
 public sealed class PostingService(
-    IStorage storage, IPostingStore posts, PostRendering rendering, PostRemoval removal, IPosterIdentityStore posters, Reports reports,
+    IStorage storage, GroupCommit writer, IPostingStore posts, PostRendering rendering, PostRemoval removal, IPosterIdentityStore posters, Reports reports,
     IdentityService identities, MediaService media, TimeProvider time,
     IOptions<BoardOptions> options, Bans bans, Filters filters, AdmissionGate gate, ILogger<PostingService> log)
 {
@@ -142,16 +142,13 @@ public sealed class PostingService(
         PostOutcome outcome;
         try
         {
-            lock (media.FilesLock)
+            outcome = await writer.Write(work =>
             {
                 // The file is in place before the post that shows it is written; a crash between the two
                 // leaves only a file that the start-up sweep removes.
-                if (image is not null)
-                {
-                    draft = draft with { File = media.Store(image, form.IsSpoiler, form.KeepsFileName ? upload!.FileName : null) };
-                }
-                outcome = Write(board, draft);
-            }
+                var file = image is null ? null : media.Store(image, form.IsSpoiler, form.KeepsFileName ? upload!.FileName : null);
+                return Write(work, board, draft with { File = file });
+            });
         }
         catch (Exception e) when (StorageFailure.Reason(e) is { } reason)
         {
@@ -228,13 +225,12 @@ public sealed class PostingService(
     }
 
     /// <summary>
-    /// The post's one transaction: a resubmit answered with the first post, a reused signature and a
-    /// closed thread refused, then the number, the rendering (quotes resolved in this transaction),
-    /// the rows, the bump or the pruning. Pages and files follow when it commits.
+    /// The post's part of its batch's transaction (<see cref="GroupCommit"/>): a resubmit answered with the
+    /// first post, a reused signature and a closed thread refused, then the number, the rendering (quotes
+    /// resolved in this transaction), the rows, the bump or the pruning. Pages and files follow when it commits.
     /// </summary>
-    private PostOutcome Write(Board board, PostDraft draft)
+    private PostOutcome Write(UnitOfWork work, Board board, PostDraft draft)
     {
-        using var work = storage.Write();
         if (posts.FindDuplicate(work, board.Id, draft.ContentHash, draft.Now - draft.DuplicateWindow) is { } duplicate)
         {
             return new PostOutcome.Duplicate(duplicate.No, duplicate.ThreadNo);
@@ -289,7 +285,6 @@ public sealed class PostingService(
         {
             posts.CountReply(work, board.Id, threadNo, no, draft.Now, bump);
         }
-        work.Commit();
         return new PostOutcome.Created(no, threadNo);
     }
 

@@ -54,6 +54,40 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
     /// <summary>Image files that no post may show any more once this commits.</summary>
     public void Free(IEnumerable<string> fileHashes) => _freedFiles.AddRange(fileHashes);
 
+    /// <summary>
+    /// Runs <paramref name="part"/> as a part of this transaction that can fail alone (a savepoint): when it
+    /// throws, what it wrote, touched and freed is undone, the exception goes on, and the rest of the
+    /// transaction can still commit. Group commit writes each post of a batch as one part.
+    /// </summary>
+    public T Part<T>(Func<T> part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        var (threads, boardsChanged, freed, boards) = (_threads.Count, _boardsChanged.Count, _freedFiles.Count, _boards);
+        BeginPart();
+        try
+        {
+            var result = part();
+            EndPart();
+            return result;
+        }
+        catch
+        {
+            UndoPart();
+            _threads.RemoveRange(threads, _threads.Count - threads);
+            _boardsChanged.RemoveRange(boardsChanged, _boardsChanged.Count - boardsChanged);
+            _freedFiles.RemoveRange(freed, _freedFiles.Count - freed);
+            _boards = boards;
+            throw;
+        }
+    }
+
+    protected abstract void BeginPart();
+
+    protected abstract void EndPart();
+
+    /// <summary>Undoes the writes since the matching <see cref="BeginPart"/>; the transaction goes on.</summary>
+    protected abstract void UndoPart();
+
     /// <summary>The threads touched so far, without repeats (what a result reports to its caller).</summary>
     public IReadOnlyList<ThreadRef> TouchedThreads => _threads.Distinct().ToList();
 

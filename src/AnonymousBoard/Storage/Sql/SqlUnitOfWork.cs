@@ -78,6 +78,17 @@ public abstract class SqlUnitOfWork : UnitOfWork
 
     protected virtual object? Bind(object? parameters) => parameters;
 
+    // Savepoints are the same statements on both engines, and nest.
+    protected override void BeginPart() => Execute("SAVEPOINT part");
+
+    protected override void EndPart() => Execute("RELEASE SAVEPOINT part");
+
+    protected override void UndoPart()
+    {
+        Execute("ROLLBACK TO SAVEPOINT part");
+        Execute("RELEASE SAVEPOINT part");
+    }
+
     protected override void CommitTransaction() => Translate(() =>
     {
         Transaction.Commit();
