@@ -66,7 +66,7 @@ public static class Composition
 
         services.AddSingleton<BoardDirectory>();
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<BoardDirectory>());
-        services.AddSingleton<PageCache>();
+        services.AddSingleton(_ => new PageCache(Microsoft.Extensions.Options.Options.Create(options)));
         services.AddSingleton<ICommitListener>(sp => sp.GetRequiredService<PageCache>());
         services.AddSingleton<BoardReader>();
         services.AddSingleton<ReadDocuments>();

@@ -137,7 +137,10 @@ public static class BoardPages
     }
 
     /// <summary>A thread's posts as prepared HTML, with what the page says about the thread.</summary>
-    private sealed record PreparedThread(ThreadSummary Thread, PreparedHtml Posts);
+    private sealed record PreparedThread(ThreadSummary Thread, PreparedHtml Posts) : ISized
+    {
+        public long Bytes => Posts.Utf8.Length;
+    }
 
     private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), PreparedHtml.Empty);
 }

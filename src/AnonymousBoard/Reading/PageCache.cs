@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using AnonymousBoard.Markup;
+using AnonymousBoard.Settings;
 using AnonymousBoard.Storage;
+using Microsoft.Extensions.Options;
 
 namespace AnonymousBoard.Reading;
 
@@ -8,8 +11,19 @@ namespace AnonymousBoard.Reading;
 /// forms they carry. Each entry remembers the version of what it was built from; a write raises the
 /// versions of the threads (and so the boards) it touched, and a stale entry is simply never served again.
 /// </summary>
-public sealed class PageCache : ICommitListener
+/// <remarks>
+/// What it holds is bounded (<see cref="BoardOptions.PageCacheMegabytes"/>): past the limit, the entries
+/// read least recently go, so a board of a million posts, read all over, does not keep every page it
+/// ever served. A page that went is built again when next read, as after a write.
+/// </remarks>
+public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
 {
+    private readonly long _limit = Math.Max(1, options.Value.PageCacheMegabytes) * 1024L * 1024L;
+    private long _bytes;
+    // Counts reads, to tell which entries were read least recently.
+    private long _reads;
+    private readonly Lock _evicting = new();
+
     private readonly ConcurrentDictionary<ThreadRef, long> _threadVersions = new();
     private readonly ConcurrentDictionary<long, long> _boardVersions = new();
     // Raised by every write that changes a board's title, settings or rules (or its post count).
@@ -19,7 +33,10 @@ public sealed class PageCache : ICommitListener
     // Raised when every entry is stale at once (another instance's writes went unheard for a while).
     private long _epoch;
 
-    private sealed record Entry(long Epoch, long Version, object Shape, object Value);
+    private sealed record Entry(long Epoch, long Version, object Shape, object Value, long Bytes)
+    {
+        public long LastRead;
+    }
 
     /// <param name="shape">What else the value depends on (the board's settings): part of the key.</param>
     /// <param name="build">Reads the store and renders; called without any lock held.</param>
@@ -41,14 +58,71 @@ public sealed class PageCache : ICommitListener
         var epoch = Interlocked.Read(ref _epoch);
         if (_entries.TryGetValue(key, out var entry) && entry.Epoch == epoch && entry.Version == version && entry.Shape.Equals(shape) && entry.Value is T hit)
         {
+            entry.LastRead = Interlocked.Increment(ref _reads);
             return hit;
         }
         // The version was read before the store is: if a write lands meanwhile, this entry is
         // already stale when stored and the next reader builds again.
         var value = build();
-        _entries[key] = new Entry(epoch, version, shape, value);
+        var added = new Entry(epoch, version, shape, value, SizeOf(value)) { LastRead = Interlocked.Increment(ref _reads) };
+        var replaced = false;
+        _entries.AddOrUpdate(key, added, (_, old) =>
+        {
+            replaced = true;
+            entry = old;
+            return added;
+        });
+        Interlocked.Add(ref _bytes, added.Bytes - (replaced && entry is not null ? entry.Bytes : 0));
+        if (Interlocked.Read(ref _bytes) > _limit)
+        {
+            Evict();
+        }
         return value;
     }
+
+    /// <summary>What the cache holds now, in bytes of prepared pages (for the benchmark's report).</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Drops the entries read least recently until a quarter of the limit is free again.</summary>
+    private void Evict()
+    {
+        // One reader evicts; the others go on serving.
+        if (!_evicting.TryEnter())
+        {
+            return;
+        }
+        try
+        {
+            var entries = _entries.ToArray();
+            // The running total is kept without a lock, so it may drift a little: set it from what is held.
+            Interlocked.Exchange(ref _bytes, entries.Sum(e => e.Value.Bytes));
+            foreach (var (key, entry) in entries.OrderBy(e => e.Value.LastRead))
+            {
+                if (Interlocked.Read(ref _bytes) <= _limit / 4 * 3)
+                {
+                    break;
+                }
+                if (_entries.TryRemove(new KeyValuePair<(string, long, long), Entry>(key, entry)))
+                {
+                    Interlocked.Add(ref _bytes, -entry.Bytes);
+                }
+            }
+        }
+        finally
+        {
+            _evicting.Exit();
+        }
+    }
+
+    /// <summary>About what a prepared value keeps in memory: its bytes; what is not bytes counts a little.</summary>
+    private static long SizeOf(object value) => value switch
+    {
+        PreparedHtml html => html.Utf8.Length,
+        ReadDocument document => document.Bytes.Length,
+        PreparedForm form => form.UpToText.Utf8.Length + form.UpToGate.Utf8.Length + form.End.Utf8.Length,
+        ISized sized => sized.Bytes,
+        _ => 256,
+    };
 
     public void Committed(ChangeSet changes)
     {
@@ -56,6 +130,7 @@ public sealed class PageCache : ICommitListener
         {
             Interlocked.Increment(ref _epoch);
             _entries.Clear();
+            Interlocked.Exchange(ref _bytes, 0);
         }
         if (changes.Boards || changes.Everything)
         {
@@ -73,4 +148,10 @@ public sealed class PageCache : ICommitListener
             _boardVersions.AddOrUpdate(thread.BoardId, 1, (_, v) => v + 1);
         }
     }
+}
+
+/// <summary>A prepared value that knows how many bytes it keeps (for the page cache's bound).</summary>
+public interface ISized
+{
+    long Bytes { get; }
 }
