@@ -80,7 +80,9 @@ public static class ReadingBench
             {
                 ("JSON thread (300 replies)", $"/b/thread/{seeded.BigThread}.json", "application/json; charset=utf-8"),
                 ("JSON index page 1", "/b/1.json", "application/json; charset=utf-8"),
+                ("JSON catalog", "/b/catalog.json", "application/json; charset=utf-8"),
                 ("HTML thread page (300 replies)", $"/b/thread/{seeded.BigThread}", BenchServer.HtmlContentType),
+                ("HTML index page 1", "/b/", BenchServer.HtmlContentType),
             };
             var summary = new List<string>();
             foreach (var (name, path, type) in endpoints)
@@ -146,6 +148,9 @@ public static class ReadingBench
 
             // 4. The index page alone and during a burst of the most expensive searches, alternating.
             Console.WriteLine();
+            var costLine = await Cost(Path.Combine(data, "board.db"), client, 3);
+            Console.WriteLine("4a. Where an expensive search's time goes: " + costLine);
+            Console.WriteLine();
             Console.WriteLine(Invariant($"4. /b/ throughput without and during a burst of expensive searches ({options.BurstClients} clients searching back to back): {options.Rounds} rounds of {options.DurationSeconds} s each"));
             await generator.Run(new Uri(server.BaseAddress, "/b/"), warmup);
             var alone = new List<double>();
@@ -173,7 +178,7 @@ public static class ReadingBench
 
             Console.WriteLine();
             Console.WriteLine("Summary:");
-            foreach (var line in summary.Append(latency).Append(sizeLine).Append(burstLine))
+            foreach (var line in summary.Append(latency).Append(sizeLine).Append(costLine).Append(burstLine))
             {
                 Console.WriteLine("  " + line);
             }
@@ -197,6 +202,50 @@ public static class ReadingBench
     [
         "/search?q=the+-zzqx&page=10", "/search?q=the+and+for&page=10", "/search?q=%22the%22+-bike&page=10", "/search?q=ing*&page=10",
     ];
+
+    /// <summary>
+    /// What one expensive search costs, piece by piece, one at a time: its query through the board's
+    /// own search store with no time budget (how long it would run unstopped), cutting out the matches
+    /// in context, and the whole request to the board (which stops the query at its budget), sent after
+    /// a pause long enough that search's share of the machine does not hold it back.
+    /// </summary>
+    private static async Task<string> Cost(string database, HttpClient client, int repeats)
+    {
+        var storage = new AnonymousBoard.Storage.Sqlite.SqliteStorage(new AnonymousBoard.Storage.Sqlite.SqliteDatabase(database));
+        var store = new AnonymousBoard.Storage.Sqlite.SqliteSearchStore();
+        var parts = new List<string>();
+        foreach (var path in Expensive)
+        {
+            var parameters = System.Web.HttpUtility.ParseQueryString(path[(path.IndexOf('?', StringComparison.Ordinal) + 1)..]);
+            var query = AnonymousBoard.Search.SearchQuery.Parse(parameters["q"]).Query!;
+            var page = int.Parse(parameters["page"]!, CultureInfo.InvariantCulture);
+            var (queryMs, contextMs, requestMs) = (new List<double>(), new List<double>(), new List<double>());
+            var hits = 0;
+            var status = HttpStatusCode.OK;
+            for (var i = 0; i < repeats; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                IReadOnlyList<AnonymousBoard.Search.SearchHit> found;
+                using (var work = storage.Read())
+                {
+                    found = store.Find(work, query, null, (page - 1) * 20, 21, TimeSpan.FromMinutes(1))!;
+                }
+                queryMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                hits = found.Count;
+                started = Stopwatch.GetTimestamp();
+                foreach (var hit in found.Take(20))
+                {
+                    AnonymousBoard.Search.SearchContext.Of(hit.Body, query);
+                }
+                contextMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                await Task.Delay(TimeSpan.FromSeconds(1.6));
+                (status, var ms) = await Time(client, path);
+                requestMs.Add(ms);
+            }
+            parts.Add(Invariant($"{path}: query unstopped {Median(queryMs):0.0} ms ({hits} rows), contexts {Median(contextMs):0.00} ms, request {Median(requestMs):0.0} ms ({(int)status})"));
+        }
+        return string.Join("; ", parts);
+    }
 
     private static async Task<Dictionary<HttpStatusCode, int>> Burst(Uri server, int clients, CancellationToken stop)
     {

@@ -67,7 +67,9 @@ public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache
     /// <summary>/{board}/{page}.json: one index page, from 1, its threads with their last replies.</summary>
     public IResult Page(string board, int page, HttpContext context)
     {
-        if (boards.Find(board) is not { } b || page < 1 || page > LivePages(b))
+        // How many pages there are is prepared too (a count per request was a read of the database per
+        // request), and checked first, so a page past the last is never prepared.
+        if (boards.Find(board) is not { } b || page < 1 || page > cache.Board("page-count", b.Id, 0, b, () => new PageCount(LivePages(b))).Pages)
         {
             return Results.NotFound();
         }
@@ -205,6 +207,9 @@ public sealed class JsonApi(BoardDirectory boards, BoardReader reader, PageCache
         }
         w.WriteEndArray();
     }
+
+    /// <summary>A board's number of index pages, as the page cache keeps it (it holds objects).</summary>
+    private sealed record PageCount(int Pages);
 
     private int LivePages(Board b) => Math.Max(1, (reader.CountLiveThreads(b.Id) + b.Settings.ThreadsPerPage - 1) / b.Settings.ThreadsPerPage);
 

@@ -67,6 +67,7 @@ public static class BoardHost
         services.AddSingleton<Api.JsonApi>();
         services.AddSingleton<Feeds.AtomFeeds>();
         services.AddSingleton<Search.SearchService>();
+        services.AddSingleton<Search.SearchAdmission>();
         ModLogKey logKey;
         try
         {

@@ -16,15 +16,15 @@ public sealed record SearchPageView(IReadOnlyList<Board> Boards, Board? Board, s
 /// <summary>GET /search and /{board}/search: a form that works without JavaScript, and its results.</summary>
 public static class SearchPages
 {
-    public static IResult Everywhere(HttpContext context, BoardDirectory boards, SearchService search) => Run(null, context, boards, search);
+    public static Task<IResult> Everywhere(HttpContext context, BoardDirectory boards, SearchService search) => Run(null, context, boards, search);
 
-    public static IResult OnBoard(string board, HttpContext context, BoardDirectory boards, SearchService search)
+    public static Task<IResult> OnBoard(string board, HttpContext context, BoardDirectory boards, SearchService search)
     {
         ArgumentNullException.ThrowIfNull(boards);
-        return boards.Find(board) is { } b ? Run(b, context, boards, search) : Results.NotFound();
+        return boards.Find(board) is { } b ? Run(b, context, boards, search) : Task.FromResult(Results.NotFound());
     }
 
-    private static IResult Run(Board? board, HttpContext context, BoardDirectory boards, SearchService search)
+    private static async Task<IResult> Run(Board? board, HttpContext context, BoardDirectory boards, SearchService search)
     {
         ArgumentNullException.ThrowIfNull(context);
         var query = context.Request.Query["q"].ToString();
@@ -34,7 +34,7 @@ public static class SearchPages
         }
         // A page number that is not one is the first page, as a link with a typo should be.
         var page = int.TryParse(context.Request.Query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 1;
-        var outcome = search.Search(query, board?.Slug, page, context.GetCircuitId());
+        var outcome = await search.SearchAsync(query, board?.Slug, page, context.GetCircuitId());
         var status = StatusCodes.Status200OK;
         if (outcome is SearchOutcome.Refused refused)
         {

@@ -52,6 +52,31 @@ public sealed class BoardOptions
 
     /// <summary>The "Board:Limits" settings: how many connections, how slow a client may be.</summary>
     public RequestLimitOptions Limits { get; set; } = new();
+
+    /// <summary>The "Board:Search" settings: how much of the machine searching may take (Search/SearchAdmission.cs).</summary>
+    public SearchOptions Search { get; set; } = new();
+}
+
+/// <summary>
+/// Searching's share of the machine. The defaults keep the other pages at 0.8 or more of their
+/// throughput while a burst of the most expensive searches runs (the benchmark's "reading" run), and a
+/// search now and then never waits.
+/// </summary>
+public sealed class SearchOptions
+{
+    /// <summary>Searches running at once; 0 is half the cores (at least one).</summary>
+    public int Concurrent { get; set; }
+
+    /// <summary>The share of all the cores' time searches may take, averaged over a few seconds.</summary>
+    public double Share { get; set; } = 0.1;
+
+    /// <summary>Query time searches may take at once before the share holds them back: one query's budget.</summary>
+    public int BurstMilliseconds { get; set; } = 300;
+
+    /// <summary>How long a search waits for its turn before it is refused with "search is busy".</summary>
+    public int WaitMilliseconds { get; set; } = 1000;
+
+    public int EffectiveConcurrent => Concurrent > 0 ? Concurrent : Math.Max(1, Environment.ProcessorCount / 2);
 }
 
 /// <summary>
