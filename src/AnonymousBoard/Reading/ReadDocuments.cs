@@ -34,6 +34,7 @@ public sealed record ReadDocument(ReadOnlyMemory<byte> Bytes, DateTimeOffset Cha
 public sealed class ReadDocuments(TimeProvider time)
 {
     private static readonly TimeSpan Settling = TimeSpan.FromSeconds(2);
+    private static readonly string NoCache = new CacheControlHeaderValue { NoCache = true }.ToString();
 
     /// <summary>
     /// Answers with the document <paramref name="lookup"/> finds (404 when null), or 304 when the client
@@ -50,14 +51,24 @@ public sealed class ReadDocuments(TimeProvider time)
         }
         var changed = Seconds(document.ChangedAt < asOf ? document.ChangedAt : asOf);
         var settled = Seconds(asOf - Settling);
-        var response = context.Response.GetTypedHeaders();
-        response.LastModified = changed <= settled ? changed : settled;
-        response.ETag = new EntityTagHeaderValue(document.ETag);
-        response.CacheControl = new CacheControlHeaderValue { NoCache = true };
-        var request = context.Request.GetTypedHeaders();
-        var notModified = request.IfNoneMatch is { Count: > 0 } tags
-            ? tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(response.ETag, useStrongComparison: false))
-            : request.IfModifiedSince is { } since && changed <= since;
+        // The headers are written as strings (the ETag was made with the document); the request's validators
+        // are parsed only when there are some, as a document served is mostly a first fetch.
+        var response = context.Response.Headers;
+        response.LastModified = HeaderUtilities.FormatDate(changed <= settled ? changed : settled);
+        response.ETag = document.ETag;
+        response.CacheControl = NoCache;
+        var headers = context.Request.Headers;
+        bool notModified;
+        if (headers.IfNoneMatch.Count > 0)
+        {
+            var etag = new EntityTagHeaderValue(document.ETag);
+            notModified = context.Request.GetTypedHeaders().IfNoneMatch
+                .Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false));
+        }
+        else
+        {
+            notModified = headers.IfModifiedSince.Count > 0 && context.Request.GetTypedHeaders().IfModifiedSince is { } since && changed <= since;
+        }
         return notModified ? Results.StatusCode(StatusCodes.Status304NotModified) : Results.Bytes(document.Bytes, contentType);
     }
 

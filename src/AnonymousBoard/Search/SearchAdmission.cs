@@ -11,7 +11,8 @@ namespace AnonymousBoard.Search;
 /// share and holds one query's budget, so a search now and then never waits. A search that cannot
 /// start within <see cref="SearchOptions.WaitMilliseconds"/> is refused as busy; the refusal comes at
 /// the end of the wait, so a client that retries at once cannot make refusals its own burst.
-/// Query time is counted by the wall clock, which on a busy machine is more than the CPU it took: the
+/// A search's time is counted from its turn until its page is written (or its query done, for a caller
+/// that keeps no page), by the wall clock, which on a busy machine is more than the CPU it took: the
 /// share then errs low.
 /// </summary>
 public sealed class SearchAdmission : IDisposable

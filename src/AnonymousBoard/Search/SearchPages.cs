@@ -34,7 +34,8 @@ public static class SearchPages
         }
         // A page number that is not one is the first page, as a link with a typo should be.
         var page = int.TryParse(context.Request.Query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 1;
-        var outcome = await search.SearchAsync(query, board?.Slug, page, context.GetCircuitId());
+        // The search's turn ends when this request does, after its page is written.
+        var outcome = await search.SearchAsync(query, board?.Slug, page, context.GetCircuitId(), context.Response.RegisterForDispose);
         var status = StatusCodes.Status200OK;
         if (outcome is SearchOutcome.Refused refused)
         {

@@ -35,7 +35,11 @@ public sealed class SearchService(IStorage storage, ISearchStore store, BoardDir
 
     /// <param name="boardSlug">One board, or null for every board.</param>
     /// <param name="circuit">The tor circuit asking, when there is one.</param>
-    public async Task<SearchOutcome> SearchAsync(string? text, string? boardSlug, int page, uint? circuit)
+    /// <param name="keepTurn">
+    /// Given, it takes the search's turn to end once the page is written, so search's share of the machine
+    /// counts the page too (a results page costs about what its query does); without it the turn ends with the query.
+    /// </param>
+    public async Task<SearchOutcome> SearchAsync(string? text, string? boardSlug, int page, uint? circuit, Action<IDisposable>? keepTurn = null)
     {
         Board? board = null;
         if (!string.IsNullOrEmpty(boardSlug) && (board = boards.Find(boardSlug)) is null)
@@ -60,19 +64,31 @@ public sealed class SearchService(IStorage storage, ISearchStore store, BoardDir
         // Waiting for a turn holds no thread: a burst of searches must not starve the pages of threads.
         IReadOnlyList<SearchHit>? hits;
         IReadOnlyList<IReadOnlyList<(string, bool)>> contexts = [];
-        using (var turn = await admission.EnterAsync())
+        var turn = await admission.EnterAsync();
+        if (turn is null)
         {
-            if (turn is null)
-            {
-                return new SearchOutcome.Refused(StatusCodes.Status503ServiceUnavailable, Busy, TimeSpan.FromSeconds(2));
-            }
+            return new SearchOutcome.Refused(StatusCodes.Status503ServiceUnavailable, Busy, TimeSpan.FromSeconds(2));
+        }
+        try
+        {
             using var work = storage.Read();
             // One more than a page, to know whether another follows.
             hits = store.Find(work, query, board?.Id, (page - 1) * PerPage, PerPage + 1, Budget);
-            // The matches in context are cut out within the turn too: they cost about what the query does.
+            // The matches in context are cut out within the turn too.
             if (hits is not null)
             {
                 contexts = [.. hits.Take(PerPage).Select(h => SearchContext.Of(h.Body, query))];
+            }
+        }
+        finally
+        {
+            if (keepTurn is null)
+            {
+                turn.Dispose();
+            }
+            else
+            {
+                keepTurn(turn);
             }
         }
         if (hits is null)
