@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Net.Http.Headers;
 
+using AnonymousBoard.Site;
+
 namespace AnonymousBoard.Reading;
 
 /// <summary>
@@ -10,6 +12,9 @@ namespace AnonymousBoard.Reading;
 /// </summary>
 public sealed record ReadDocument(ReadOnlyMemory<byte> Bytes, DateTimeOffset ChangedAt, string ETag)
 {
+    /// <summary>The bytes in each coding, compressed once (the document is prepared once per change).</summary>
+    public CompressedPage Compressed { get; } = CompressedPage.Of(Bytes);
+
     public static ReadDocument Of(byte[] bytes, DateTimeOffset changedAt) =>
         new(bytes, changedAt, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12))}\"");
 }
@@ -58,7 +63,7 @@ public sealed class ReadDocuments(TimeProvider time)
         var notModified = request.IfNoneMatch is { Count: > 0 } tags
             ? tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(response.ETag, useStrongComparison: false))
             : request.IfModifiedSince is { } since && changed <= since;
-        return notModified ? Results.StatusCode(StatusCodes.Status304NotModified) : Results.Bytes(document.Bytes, contentType);
+        return notModified ? Results.StatusCode(StatusCodes.Status304NotModified) : document.Compressed.Result(contentType);
     }
 
     private static DateTimeOffset Seconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
