@@ -59,6 +59,8 @@ public sealed class ReadDocuments(TimeProvider time)
         response.LastModified = changed <= settled ? changed : settled;
         response.ETag = new EntityTagHeaderValue(document.ETag);
         response.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        // A 304 names what the answer varies on as the 200 does: the document goes compressed when asked (CompressedPage).
+        context.Response.Headers.Vary = "Accept-Encoding";
         var request = context.Request.GetTypedHeaders();
         var notModified = request.IfNoneMatch is { Count: > 0 } tags
             ? tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(response.ETag, useStrongComparison: false))

@@ -185,6 +185,7 @@ public sealed partial class CompressionTests(CompressionTests.BigThread fixture,
         poll.Headers.TryAddWithoutValidation("If-None-Match", compressed.Headers.ETag.ToString());
         using var notModified = await _server.Client().SendAsync(poll);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Contains("Accept-Encoding", notModified.Headers.Vary);
     }
 
     /// <summary>
