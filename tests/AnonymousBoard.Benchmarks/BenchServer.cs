@@ -18,6 +18,7 @@ public sealed class BenchServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, byte[]> _fixed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _codings = new(StringComparer.Ordinal);
 
     public const string HtmlContentType = "text/html; charset=utf-8";
 
@@ -57,8 +58,20 @@ public sealed class BenchServer : IAsyncDisposable
         var server = new BenchServer(app, dataDirectory, ownsData);
         // Added after Build and before start: WebApplication puts routing around the whole
         // pipeline, so this endpoint sits behind the same middleware as the Razor pages.
-        app.MapGet("/bench/fixed/{name}", (string name) =>
-            server._fixed.TryGetValue(name, out var bytes) ? Results.Bytes(bytes, HtmlContentType) : Results.NotFound());
+        app.MapGet("/bench/fixed/{name}", (string name, HttpContext context) =>
+        {
+            if (!server._fixed.TryGetValue(name, out var bytes))
+            {
+                return Results.NotFound();
+            }
+            // A compressed copy goes with its coding, as the page it copies does.
+            if (server._codings.TryGetValue(name, out var coding))
+            {
+                context.Response.Headers.ContentEncoding = coding;
+                context.Response.Headers.Vary = "Accept-Encoding";
+            }
+            return Results.Bytes(bytes, HtmlContentType);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address);
@@ -66,9 +79,14 @@ public sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>Serves <paramref name="bytes"/> (a private copy) at /bench/fixed/<paramref name="name"/>.</summary>
-    public string AddFixed(string name, byte[] bytes)
+    /// <param name="contentEncoding">The coding <paramref name="bytes"/> are in ("br"), sent as Content-Encoding; null for none.</param>
+    public string AddFixed(string name, byte[] bytes, string? contentEncoding = null)
     {
         _fixed[name] = bytes.ToArray();
+        if (contentEncoding is not null)
+        {
+            _codings[name] = contentEncoding;
+        }
         return $"/bench/fixed/{name}";
     }
 

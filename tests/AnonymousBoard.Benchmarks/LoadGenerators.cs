@@ -11,7 +11,8 @@ namespace AnonymousBoard.Benchmarks;
 public sealed record LoadResult(double RequestsPerSecond, long Requests, long Errors, string Latency);
 
 /// <summary>Fixed threads, connections and duration, so every run of one benchmark is comparable.</summary>
-public sealed record LoadShape(int Threads, int Connections, TimeSpan Duration);
+/// <param name="AcceptEncoding">Sent with every request when set ("gzip, br" as Tor Browser sends it); the body is read as it comes, not decoded.</param>
+public sealed record LoadShape(int Threads, int Connections, TimeSpan Duration, string? AcceptEncoding = null);
 
 public interface ILoadGenerator
 {
@@ -50,7 +51,8 @@ public sealed partial class Wrk(string path, string version) : ILoadGenerator
         var seconds = Math.Max(1, (int)Math.Round(shape.Duration.TotalSeconds));
         var (output, exitCode) = RunProcess(path,
         [
-            $"-t{shape.Threads}", $"-c{shape.Connections}", $"-d{seconds}s", "--timeout", "10s", url.AbsoluteUri,
+            $"-t{shape.Threads}", $"-c{shape.Connections}", $"-d{seconds}s", "--timeout", "10s",
+            .. shape.AcceptEncoding is { } coding ? ["-H", $"Accept-Encoding: {coding}"] : Array.Empty<string>(), url.AbsoluteUri,
         ]);
         var rate = RequestsPerSecond().Match(output);
         var total = TotalRequests().Match(output);
@@ -129,6 +131,10 @@ public sealed class HttpClientLoad : ILoadGenerator
             AutomaticDecompression = DecompressionMethods.None,
         };
         using var client = new HttpClient(handler);
+        if (shape.AcceptEncoding is { } coding)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Encoding", coding);
+        }
         var requests = 0L;
         var errors = 0L;
         var latencyTicks = 0L;

@@ -100,7 +100,11 @@ if (options.SaveDirectory is { } save)
     Console.WriteLine($"Saved the measured pages as thread.html and index.html in {Path.GetFullPath(save)}.");
 }
 
+// Bytes on the wire with compression, as Tor Browser asks ("gzip, br"): the first answer after a write is compressed
+// quickly, and once the page has stayed unchanged for a moment it is compressed at the best level in the background.
+var wire = await CompressedWire.Measure(client, threadPath);
 var fixedThreadPath = server.AddFixed("thread", threadPage.Bytes);
+var fixedCompressedPath = server.AddFixed("thread-br", wire.Settled, wire.SettledCoding);
 var fixedIndexPath = server.AddFixed("index", indexPage.Bytes);
 foreach (var (path, expected) in new[] { (fixedThreadPath, threadPage.Bytes), (fixedIndexPath, indexPage.Bytes) })
 {
@@ -119,6 +123,16 @@ var postBytes = Regex.Matches(indexPage.Html, "<article .*?</article>\n", RegexO
 var formBytes = Regex.Match(indexPage.Html, "<form .*?</form>", RegexOptions.Singleline) is { Success: true } form ? Encoding.UTF8.GetByteCount(form.Value) : 0;
 Console.WriteLine(Invariant($"              of which {indexPosts} posts {postBytes:N0} bytes ({postBytes / Math.Max(1, indexPosts):N0} per post), the posting form {formBytes:N0}, the rest {indexPage.Bytes.Length - postBytes - formBytes:N0}"));
 Console.WriteLine(Invariant($"  stylesheet  {"board-….css",-16} {css.Bytes.Length,9:N0} bytes  limit < {CssLimitBytes:N0}"));
+Console.WriteLine();
+Console.WriteLine(Invariant($"Bytes on the wire, thread page {threadPath} ({wire.Html.Length:N0} bytes of HTML; references made from the HTML it decodes to):"));
+Console.WriteLine(Invariant($"  with 'Accept-Encoding: gzip, br' ({wire.SettledCoding}): {wire.First.Length,7:N0} bytes first, {wire.Settled.Length,7:N0} once settled ({wire.SettledAfter.TotalSeconds:0.0} s)"));
+Console.WriteLine(Invariant($"  {wire.BrotliReference,-38} {wire.Brotli11.Length,7:N0} bytes: settled/brotli = {(double)wire.Settled.Length / wire.Brotli11.Length:0.000}, first/brotli = {(double)wire.First.Length / wire.Brotli11.Length:0.000}"));
+Console.WriteLine(Invariant($"  {"gzip -9",-38} {wire.Gzip9.Length,7:N0} bytes: settled/gzip -9 = {(double)wire.Settled.Length / wire.Gzip9.Length:0.000}"));
+Console.WriteLine(Invariant($"  with 'Accept-Encoding: gzip' (lynx)  {wire.GzipOnly.Length,7:N0} bytes: /gzip -9 = {(double)wire.GzipOnly.Length / wire.Gzip9.Length:0.000}"));
+if (!wire.Decodes)
+{
+    problems.Add("The compressed thread page does not decode to the uncompressed one (ticket aside).");
+}
 
 ILoadGenerator generator = options.ForceHttpClient ? new HttpClientLoad() : (Wrk.Find() as ILoadGenerator ?? new HttpClientLoad());
 var shape = new LoadShape(options.Threads, options.Connections, TimeSpan.FromSeconds(options.DurationSeconds));
@@ -138,6 +152,8 @@ var cases = new[]
 {
     new BenchCase("thread page (300 replies)", threadPath, fixedThreadPath, threadPage.Bytes.Length),
     new BenchCase("index page (10 threads × 5 previews)", "/b/", fixedIndexPath, indexPage.Bytes.Length),
+    // The same thread page asked for compressed; the baseline is a fixed array of the bytes it settles to, sent with their coding.
+    new BenchCase("thread page, 'Accept-Encoding: gzip, br'", threadPath, fixedCompressedPath, wire.Settled.Length, "gzip, br"),
 };
 // What the whole machine was busy with while measuring, to tell how much other processes took.
 var machineBefore = Machine.Busy();
@@ -148,8 +164,8 @@ if (problems.Count == 0)
     foreach (var c in cases)
     {
         // Warm-up: tiered JIT, caches and connection pools reach their steady state before anything counts.
-        await generator.Run(Url(c.BaselinePath), warmup);
-        await generator.Run(Url(c.PagePath), warmup);
+        await generator.Run(Url(c.BaselinePath), warmup with { AcceptEncoding = c.AcceptEncoding });
+        await generator.Run(Url(c.PagePath), warmup with { AcceptEncoding = c.AcceptEncoding });
     }
     foreach (var c in cases)
     {
@@ -166,7 +182,7 @@ if (problems.Count == 0)
                 var cpuBefore = Environment.CpuUsage.TotalTime;
                 var childBefore = Machine.ChildrenCpu();
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-                var result = await generator.Run(Url(path), shape);
+                var result = await generator.Run(Url(path), shape with { AcceptEncoding = c.AcceptEncoding });
                 var requests = Math.Max(1, result.Requests);
                 var serverMicros = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / requests;
                 // Under DATAS (server GC's default) this total can step back or forward when the GC
@@ -222,6 +238,8 @@ if (problems.Count == 0)
     }
 }
 failed |= !Check("index page is under 40 KB", indexPage.Bytes.Length < IndexLimitBytes, Invariant($"{indexPage.Bytes.Length:N0} bytes"));
+failed |= !Check("thread page with 'gzip, br' is within 1.2x brotli -q 11 of its HTML", wire.Settled.Length <= 1.2 * wire.Brotli11.Length,
+    Invariant($"{wire.Settled.Length:N0} / {wire.Brotli11.Length:N0} bytes"));
 failed |= !Check("stylesheet is under 8 KB", css.Bytes.Length < CssLimitBytes, Invariant($"{css.Bytes.Length:N0} bytes"));
 Console.WriteLine(failed ? "Result: FAILED" : "Result: all checks passed");
 return failed ? 1 : 0;
@@ -263,7 +281,7 @@ static string Invariant(FormattableString text) => text.ToString(CultureInfo.Inv
 internal sealed record FetchedPage(byte[] Bytes, string Html);
 
 /// <summary>A page and its fixed-bytes twin, with the runs of each.</summary>
-internal sealed record BenchCase(string Name, string PagePath, string BaselinePath, int Bytes)
+internal sealed record BenchCase(string Name, string PagePath, string BaselinePath, int Bytes, string? AcceptEncoding = null)
 {
     public List<Measured> Baseline { get; } = [];
     public List<Measured> Page { get; } = [];

@@ -48,6 +48,9 @@ public static class Templates
             : throw new InvalidOperationException($"The fragment has {parts.Count - 1} slots, not {slots}.");
     }
 
+    /// <summary>Text as a template writes it (<c>@text</c>): encoded, in UTF-8; nothing for null.</summary>
+    public static ReadOnlyMemory<byte> Encode(string? text) => text is null ? ReadOnlyMemory<byte>.Empty : System.Text.Encoding.UTF8.GetBytes(Encoder.Encode(text));
+
     // Templates render without waiting on anything, so this completes synchronously.
     private static byte[] Render(RazorSlice slice)
     {

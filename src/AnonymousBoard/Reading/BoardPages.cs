@@ -25,13 +25,18 @@ public static class BoardPages
         {
             return Results.NotFound();
         }
-        var prepared = cache.Board("index", b.Id, page, b, () => PrepareIndex(b, page, reader, cache));
+        var shape = Shape(b);
+        var prepared = cache.Board("index", b.Id, page, shape, () => PrepareIndex(b, page, reader, cache));
         if (page > prepared.PageCount)
         {
             return Results.NotFound();
         }
-        var form = cache.Form("new-thread-form", b.Id, 0, b, () => PreparePostingForm(forms, b, null));
-        return Templates.Page(IndexPage.Create(new IndexPageView(b, boards.All, gate.Status, page, prepared, Fill(form, null, b, context, gate, time))));
+        var form = cache.Form("new-thread-form", b.Id, 0, shape, () => PreparePostingForm(forms, b, null));
+        var status = gate.Status;
+        var all = boards.All;
+        var whole = cache.Board("index-page", b.Id, page, new PageShape(shape, new BoardsNav(all), LevelLine.Of(status), prepared, form, null),
+            () => CompressedPage.Of(Templates.PrepareWithSlots(IndexPage.Create(new IndexPageView(b, all, status, page, prepared, new(form, null, null))), 2)));
+        return Fill(whole, form, null, b, context, gate, time);
     }
 
     /// <summary>GET /{board}/catalog: every live thread as a compact tile.</summary>
@@ -41,9 +46,13 @@ public static class BoardPages
         {
             return Results.NotFound();
         }
-        var tiles = cache.Board("catalog", b.Id, 0, b,
+        var shape = Shape(b);
+        var tiles = cache.Board("catalog", b.Id, 0, shape,
             () => Templates.Prepare(CatalogTiles.Create(new CatalogView(b.Slug, reader.ListLiveThreads(b.Id, 0, b.Settings.ThreadCap)))));
-        return Templates.Page(CatalogPage.Create(new CatalogPageView(b, boards.All, gate.Status, tiles)));
+        var status = gate.Status;
+        var all = boards.All;
+        return cache.Board("catalog-page", b.Id, 0, new PageShape(shape, new BoardsNav(all), LevelLine.Of(status), tiles, null, null),
+            () => CompressedPage.Of(Templates.PrepareWithSlots(CatalogPage.Create(new CatalogPageView(b, all, status, tiles)), 0))).Result(Html);
     }
 
     /// <summary>Archived threads on one page of the archive.</summary>
@@ -66,7 +75,7 @@ public static class BoardPages
             return Results.NotFound();
         }
         var threads = reader.ListArchivedThreads(b.Id, (page - 1) * ArchivePerPage, ArchivePerPage);
-        return Templates.Page(ArchivePage.Create(new ArchivePageView(b, boards.All, gate.Status, threads, page, pageCount)));
+        return CompressedPage.RenderedPage(ArchivePage.Create(new ArchivePageView(b, boards.All, gate.Status, threads, page, pageCount)));
     }
 
     /// <summary>GET /{board}/thread/{no}: the whole thread, and the reply form.</summary>
@@ -78,7 +87,8 @@ public static class BoardPages
         {
             return Results.NotFound();
         }
-        var prepared = cache.Thread("thread", new ThreadRef(b.Id, no), b,
+        var shape = Shape(b);
+        var prepared = cache.Thread("thread", new ThreadRef(b.Id, no), shape,
             () => reader.GetThread(b.Id, no) is { } thread ? new PreparedThread(thread.Thread, Templates.Prepare(ThreadPosts.Create(Posts(b, thread)))) : Missing);
         if (ReferenceEquals(prepared, Missing) || prepared.Thread.No != no)
         {
@@ -93,16 +103,20 @@ public static class BoardPages
                 : Results.NotFound();
         }
         var thread = prepared.Thread;
-        FilledFormView? reply = null;
-        if (!thread.Archived && !thread.Locked)
+        var form = !thread.Archived && !thread.Locked ? cache.Form("reply-form", b.Id, thread.No, shape, () => PreparePostingForm(forms, b, thread.No)) : null;
+        var delete = cache.Form("delete-form", b.Id, 0, shape, () => PrepareDeleteForm(forms, b));
+        var status = gate.Status;
+        var all = boards.All;
+        var whole = cache.Thread("thread-page", new ThreadRef(b.Id, no), new PageShape(shape, new BoardsNav(all), LevelLine.Of(status), prepared, form, delete),
+            () => CompressedPage.Of(Templates.PrepareWithSlots(ThreadPage.Create(new ThreadPageView(b, all, status, thread, prepared.Posts,
+                form is null ? null : new FilledFormView(form, null, null), delete)), form is null ? 0 : 2)));
+        if (form is null)
         {
-            // A malformed quote number is ignored, as a link with a typo should be.
-            var quote = long.TryParse(context.Request.Query["quote"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? $">>{q}\n" : null;
-            var form = cache.Form("reply-form", b.Id, thread.No, b, () => PreparePostingForm(forms, b, thread.No));
-            reply = Fill(form, quote, b, context, gate, time);
+            return whole.Result(Html);
         }
-        var delete = cache.Form("delete-form", b.Id, 0, b, () => PrepareDeleteForm(forms, b));
-        return Templates.Page(ThreadPage.Create(new ThreadPageView(b, boards.All, gate.Status, thread, prepared.Posts, reply, delete)));
+        // A malformed quote number is ignored, as a link with a typo should be.
+        var quote = long.TryParse(context.Request.Query["quote"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? $">>{q}\n" : null;
+        return Fill(whole, form, quote, b, context, gate, time);
     }
 
     // The builders the page cache calls when it has no fresh form (the Prepare… methods run once per write, not per
@@ -111,9 +125,26 @@ public static class BoardPages
 
     private static PreparedHtml PrepareDeleteForm(IPageForms forms, Board board) => forms.Delete(board);
 
-    /// <summary>What this request writes into a prepared form: <paramref name="text"/>, and the gate's fields with a fresh ticket for the reader's circuit.</summary>
-    private static FilledFormView Fill(PreparedForm form, string? text, Board board, HttpContext context, AdmissionGate gate, TimeProvider time) =>
-        new(form, text, new GateFieldsView(gate.IssueTicket(board.Slug, context.GetCircuitId()), null, time.GetUtcNow(), form.What, form.Button));
+    private const string Html = "text/html; charset=utf-8";
+
+    /// <summary>
+    /// What this request writes into the slots of a page prepared with <paramref name="form"/> (FilledForm.cshtml):
+    /// <paramref name="text"/>, and the gate's fields with a fresh ticket for the reader's circuit.
+    /// </summary>
+    private static IResult Fill(CompressedPage page, PreparedForm form, string? text, Board board, HttpContext context, AdmissionGate gate, TimeProvider time)
+    {
+        var fields = new GateFieldsView(gate.IssueTicket(board.Slug, context.GetCircuitId()), null, time.GetUtcNow(), form.What, form.Button);
+        return page.Result(Html, Templates.Encode(text), Templates.Prepare(GateFields.Create(fields)).Utf8);
+    }
+
+    /// <summary>
+    /// What a board's prepared fragments depend on: the board's name, description and settings, not its post count
+    /// or last post, which every post changes (and would have every thread's page prepared and compressed again).
+    /// </summary>
+    private static Board Shape(Board board) => board with { PostCount = 0, LastActivity = null };
+
+    /// <summary>What a whole page prepared once shows: the board, the boards it links to, the level line, and its prepared parts (by reference).</summary>
+    private sealed record PageShape(Board Board, BoardsNav Nav, LevelLine Level, object Content, PreparedForm? Form, PreparedHtml? Delete);
 
     /// <summary>Every post of a thread as the thread page shows it, and as the staff view does with <paramref name="staffBase"/>.</summary>
     public static PostList Posts(Board board, ThreadContent thread, string? staffBase = null)
@@ -128,7 +159,7 @@ public static class BoardPages
         var s = board.Settings;
         var pageCount = Math.Max(1, (reader.CountLiveThreads(board.Id) + s.ThreadsPerPage - 1) / s.ThreadsPerPage);
         var previews = reader.ListLiveThreads(board.Id, (pageNo - 1) * s.ThreadsPerPage, s.ThreadsPerPage)
-            .Select(thread => cache.Thread("preview", new ThreadRef(board.Id, thread.No), board,
+            .Select(thread => cache.Thread("preview", new ThreadRef(board.Id, thread.No), Shape(board),
                 () => reader.GetThreadPreview(board.Id, thread.No, s.PreviewsPerThread) is { } content
                     ? Templates.Prepare(ThreadPreview.Create(new ThreadContentView(board.Slug, content)))
                     : PreparedHtml.Empty))

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Settings;
+using AnonymousBoard.Site;
 using AnonymousBoard.Storage;
 using Microsoft.Extensions.Options;
 
@@ -65,14 +66,21 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
         // already stale when stored and the next reader builds again.
         var value = build();
         var added = new Entry(epoch, version, shape, value, SizeOf(value)) { LastRead = Interlocked.Increment(ref _reads) };
-        var replaced = false;
-        _entries.AddOrUpdate(key, added, (_, old) =>
+        Entry? replaced = null;
+        // Readers that missed together build together; they all keep the first one stored, so what a value does
+        // once more (a page compresses itself when first asked) is done once.
+        var kept = _entries.AddOrUpdate(key, added, (_, old) =>
         {
-            replaced = true;
-            entry = old;
-            return added;
+            var same = old.Epoch == epoch && old.Version == version && old.Shape.Equals(shape) && old.Value is T;
+            replaced = same ? null : old;
+            return same ? old : added;
         });
-        Interlocked.Add(ref _bytes, added.Bytes - (replaced && entry is not null ? entry.Bytes : 0));
+        if (!ReferenceEquals(kept, added))
+        {
+            kept.LastRead = Interlocked.Increment(ref _reads);
+            return (T)kept.Value;
+        }
+        Interlocked.Add(ref _bytes, added.Bytes - (replaced?.Bytes ?? 0));
         if (Interlocked.Read(ref _bytes) > _limit)
         {
             Evict();
@@ -121,6 +129,7 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
         ReadDocument document => document.Bytes.Length,
         PreparedForm form => form.UpToText.Utf8.Length + form.UpToGate.Utf8.Length + form.End.Utf8.Length,
         ISized sized => sized.Bytes,
+        CompressedPage page => page.Bytes,
         _ => 256,
     };
 

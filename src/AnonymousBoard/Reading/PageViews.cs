@@ -27,7 +27,8 @@ public sealed record ThreadPageView(Board Board, IReadOnlyList<Board> Boards, Ga
 
 /// <summary>A prepared form and what this request writes into it (Reading/FilledForm.cshtml).</summary>
 /// <param name="Text">The comment's first text: the quoted post of a Reply link, or null.</param>
-public sealed record FilledFormView(PreparedForm Form, string? Text, GateFieldsView Gate);
+/// <param name="Gate">The gate's fields; null in a page prepared once, which leaves slots for the text and them (<see cref="Templates.Slot"/>).</param>
+public sealed record FilledFormView(PreparedForm Form, string? Text, GateFieldsView? Gate);
 
 /// <summary>A page of the board index as prepared once per write: each thread's preview, and how many pages there are.</summary>
 public sealed record PreparedIndex(IReadOnlyList<PreparedHtml> Previews, int PageCount);

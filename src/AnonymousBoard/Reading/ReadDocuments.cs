@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AnonymousBoard.Site;
 using Microsoft.Net.Http.Headers;
 
 namespace AnonymousBoard.Reading;
@@ -10,6 +11,9 @@ namespace AnonymousBoard.Reading;
 /// </summary>
 public sealed record ReadDocument(ReadOnlyMemory<byte> Bytes, DateTimeOffset ChangedAt, string ETag)
 {
+    /// <summary>The bytes in each coding, compressed once (the document is prepared once per change).</summary>
+    public CompressedPage Compressed { get; } = CompressedPage.Of(Bytes);
+
     public static ReadDocument Of(byte[] bytes, DateTimeOffset changedAt) =>
         new(bytes, changedAt, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12))}\"");
 }
@@ -57,6 +61,8 @@ public sealed class ReadDocuments(TimeProvider time)
         response.LastModified = HeaderUtilities.FormatDate(changed <= settled ? changed : settled);
         response.ETag = document.ETag;
         response.CacheControl = NoCache;
+        // A 304 names what the answer varies on as the 200 does: the document goes compressed when asked (CompressedPage).
+        response.Vary = "Accept-Encoding";
         var headers = context.Request.Headers;
         bool notModified;
         if (headers.IfNoneMatch.Count > 0)
@@ -69,7 +75,7 @@ public sealed class ReadDocuments(TimeProvider time)
         {
             notModified = headers.IfModifiedSince.Count > 0 && context.Request.GetTypedHeaders().IfModifiedSince is { } since && changed <= since;
         }
-        return notModified ? Results.StatusCode(StatusCodes.Status304NotModified) : Results.Bytes(document.Bytes, contentType);
+        return notModified ? Results.StatusCode(StatusCodes.Status304NotModified) : document.Compressed.Result(contentType);
     }
 
     private static DateTimeOffset Seconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());

@@ -1,6 +1,8 @@
 using AnonymousBoard.Boards;
 using AnonymousBoard.Markup;
 
+using AnonymousBoard.Site;
+
 namespace AnonymousBoard.Reading;
 
 /// <summary>The reading pages that are not a board's: the list of boards, and a pseudonym's posts.</summary>
@@ -9,7 +11,7 @@ public static class SitePages
     private const int PseudonymPostsShown = 200;
 
     /// <summary>GET /: the list of boards.</summary>
-    public static IResult Boards(BoardDirectory boards) => Templates.Page(BoardsPage.Create(boards.All));
+    public static IResult Boards(BoardDirectory boards) => CompressedPage.RenderedPage(BoardsPage.Create(boards.All));
 
     /// <summary>GET /pseudonym/{fingerprint}: every post signed by one key, across boards, newest first.</summary>
     public static IResult Pseudonym(string fingerprint, BoardDirectory boards, BoardReader reader)
@@ -22,6 +24,6 @@ public static class SitePages
         var posts = reader.ListPseudonymPosts(fingerprint, PseudonymPostsShown)
             .Select(p => new PostView(p.BoardSlug, p.Post, []))
             .ToList();
-        return Templates.Page(PseudonymPage.Create(new PseudonymPageView(boards.All, fingerprint, new PostList(posts, UnderBoardNames: true))));
+        return CompressedPage.RenderedPage(PseudonymPage.Create(new PseudonymPageView(boards.All, fingerprint, new PostList(posts, UnderBoardNames: true))));
     }
 }

@@ -30,7 +30,7 @@ public static class SearchPages
         var query = context.Request.Query["q"].ToString();
         if (!context.Request.Query.ContainsKey("q"))
         {
-            return Templates.Page(SearchPage.Create(new SearchPageView(boards.All, board, null, null)));
+            return CompressedPage.RenderedPage(SearchPage.Create(new SearchPageView(boards.All, board, null, null)));
         }
         // A page number that is not one is the first page, as a link with a typo should be.
         var page = int.TryParse(context.Request.Query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 1;
@@ -47,6 +47,6 @@ public static class SearchPages
         }
         // The query goes back into the form as it was typed, made printable (the page escapes it).
         var shown = HtmlText.Printable(query);
-        return Templates.Page(SearchPage.Create(new SearchPageView(boards.All, board, shown.Length > SearchQuery.MaxLength * 2 ? shown[..(SearchQuery.MaxLength * 2)] : shown, outcome)), status);
+        return CompressedPage.RenderedPage(SearchPage.Create(new SearchPageView(boards.All, board, shown.Length > SearchQuery.MaxLength * 2 ? shown[..(SearchQuery.MaxLength * 2)] : shown, outcome)), status);
     }
 }

@@ -27,3 +27,33 @@ public sealed record SearchFormView(string Action, string Label, string Id, stri
 
 /// <summary>The top of a page under /{board}/ (Site/BoardTop.cshtml).</summary>
 public sealed record BoardHeading(Board Board, GateStatus Gate);
+
+/// <summary>
+/// What the top of a board's pages shows of the gate (Site/BoardTop.cshtml): it changes only with the level, its
+/// work or the queue's minutes, so a page prepared once keys on it (the status's counts change with every post).
+/// </summary>
+public sealed record LevelLine(GateLevel Level, int RequiredBits, int QueueMinutes)
+{
+    public static LevelLine Of(GateStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return new(status.Level, status.Settings.RequiredBits,
+            status.QueueDelay > TimeSpan.Zero ? (int)Math.Ceiling(status.QueueDelay.TotalMinutes) : 0);
+    }
+}
+
+/// <summary>
+/// The boards every page links to (Site/PageLayout.cshtml), equal when the names are: the list is read again every
+/// few seconds and with every post, and a page prepared once is built again only when what it shows changes.
+/// </summary>
+public sealed class BoardsNav(IReadOnlyList<Board> boards) : IEquatable<BoardsNav>
+{
+    public bool Equals(BoardsNav? other) =>
+        other is not null && (ReferenceEquals(boards, other.Boards) || boards.Select(b => b.Slug).SequenceEqual(other.Boards.Select(b => b.Slug), StringComparer.Ordinal));
+
+    private IReadOnlyList<Board> Boards => boards;
+
+    public override bool Equals(object? obj) => Equals(obj as BoardsNav);
+
+    public override int GetHashCode() => boards.Count;
+}

@@ -11,6 +11,9 @@ public static class StyleSheet
     public static readonly byte[] Bytes = Load();
     public static readonly string Url = $"/static/board-{Convert.ToHexStringLower(SHA256.HashData(Bytes))[..12]}.css";
 
+    // Compressed once, by the first request that asks for each coding.
+    private static readonly CompressedPage Compressed = CompressedPage.Of(Bytes);
+
     private static byte[] Load()
     {
         using var stream = typeof(StyleSheet).Assembly.GetManifestResourceStream("AnonymousBoard.board.css")!;
@@ -24,6 +27,6 @@ public static class StyleSheet
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-        return Results.Bytes(Bytes, "text/css; charset=utf-8");
+        return Compressed.Result("text/css; charset=utf-8");
     }
 }

@@ -70,13 +70,25 @@ public static class Lynx
 
     /// <summary>An interactive session that starts at <paramref name="url"/> and presses <paramref name="keys"/>.</summary>
     /// <param name="columns">The terminal's width: lynx cuts its status line ("Getting …") to it.</param>
-    public static async Task<ProcessResult> Session(Uri url, LynxKeys keys, int columns = 100)
+    public static async Task<ProcessResult> Session(Uri url, LynxKeys keys, int columns = 100) =>
+        (await RunSession(url, keys, columns, trace: false)).Session;
+
+    /// <summary>
+    /// An interactive session with lynx's trace (-trace): the requests it sent and the responses' headers. An interactive
+    /// lynx asks for compressed pages (Accept-Encoding: gzip, compress, bzip2); lynx -dump does not.
+    /// </summary>
+    public static Task<(ProcessResult Session, string Trace)> TracedSession(Uri url, LynxKeys keys) => RunSession(url, keys, 100, trace: true);
+
+    private static async Task<(ProcessResult Session, string Trace)> RunSession(Uri url, LynxKeys keys, int columns, bool trace)
     {
         var script = Path.Combine(Path.GetTempPath(), $"lynx-keys-{Guid.NewGuid():N}.txt");
         await File.WriteAllTextAsync(script, keys.ToString());
         try
         {
-            return await Run(["-tna", $"-cmd_script={script}", url.ToString()], columns);
+            var traced = "";
+            var session = await Run([.. trace ? ["-trace"] : Array.Empty<string>(), "-tna", $"-cmd_script={script}", url.ToString()], columns,
+                home => traced = trace ? File.ReadAllText(Path.Combine(home, "Lynx.trace")) : "");
+            return (session, traced);
         }
         finally
         {
@@ -94,7 +106,8 @@ public static class Lynx
         return [.. Regex.Matches(session.Output, @"Getting (http[^\s\x1b]+)").Select(m => m.Groups[1].Value)];
     }
 
-    private static async Task<ProcessResult> Run(string[] args, int columns = 100)
+    /// <param name="finished">Reads what lynx left in its home directory before it is deleted.</param>
+    private static async Task<ProcessResult> Run(string[] args, int columns = 100, Action<string>? finished = null)
     {
         var lynx = ClientTools.Lynx;
         var home = Directory.CreateTempSubdirectory("anonboard-lynx-");
@@ -109,8 +122,10 @@ public static class Lynx
                 ["LINES"] = "40",
                 ["LANG"] = "C.UTF-8",
             };
-            return await ClientTools.Run(lynx, ["-noreferer", "-accept_all_cookies", "-display_charset=utf-8", .. args], TimeSpan.FromSeconds(60),
+            var result = await ClientTools.Run(lynx, ["-noreferer", "-accept_all_cookies", "-display_charset=utf-8", .. args], TimeSpan.FromSeconds(60),
                 environment: environment, workingDirectory: home.FullName);
+            finished?.Invoke(home.FullName);
+            return result;
         }
         finally
         {

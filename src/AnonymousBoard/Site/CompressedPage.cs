@@ -1,0 +1,522 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using AnonymousBoard.Markup;
+
+namespace AnonymousBoard.Site;
+
+/// <summary>
+/// A public response prepared once (a page, the CSS, a JSON document, a feed) and kept in every coding, compressed
+/// when first asked for, never per request. A page may leave slots between its parts for what differs per request
+/// (a form's ticket and quoted text, <see cref="Templates.Slot"/>); what fills them is sent uncompressed, so a
+/// reflected value is never compressed together with anything (no compression oracle), and the page stays valid:
+/// <list type="bullet">
+/// <item>gzip: one member whose deflate data is a deflate stream of the parts up to the first filled slot, ended by
+/// a sync flush (byte-aligned, no final block), each filled slot as stored blocks, each later part compressed alone
+/// (so it never refers back past its start) and flushed, then an empty final block and the trailer, its CRC-32
+/// combined from the parts' and the slots'.</item>
+/// <item>brotli: a stream cannot go on compressed after a join (the decoder's literal context, distance cache and
+/// dictionary offsets carry over), but it can end with an uncompressed meta-block after a flushed, byte-aligned
+/// compressed start. So the parts up to the first filled slot are compressed and everything from it on is sent
+/// as it is: small when the slots are near the end (the thread page's ticket), large when one is near the top
+/// (the index page's form), where a client that takes both gets gzip, then the smaller.</item>
+/// </list>
+/// Each coding is made quickly the first time it is asked for, and made again at the best level in the background
+/// once the page has been read unchanged for <see cref="Settle"/>: a page that changes with every post never pays
+/// for the slow level, a page that is read for a while gets it once. One such compression runs at a time.
+/// Staff pages never come here (BREACH: they carry antiforgery tokens and session state beside what others wrote).
+/// </summary>
+public sealed class CompressedPage
+{
+    /// <summary>How long a page stays unchanged and read before it is compressed at the best level.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    // Measured on a 300-reply thread page (175-200 KB; see the README's "Compression"): brotli 5 takes 1.5-3 ms and
+    // comes to 1.15-1.2 times brotli 11, which takes 0.3-1 s; gzip 6 takes 2-17 ms, gzip 9 11-60 ms, about 13% smaller.
+    private const int QuickBrotli = 5;
+    private const int BestBrotli = 11;
+
+    // 4 MiB: more than any page, and what every brotli decoder accepts.
+    private const int BrotliWindow = 22;
+
+    private static int s_upgrading;
+
+    private readonly ReadOnlyMemory<byte>[] _parts;
+    private readonly uint[] _crcs;
+    private readonly long _built = System.Diagnostics.Stopwatch.GetTimestamp();
+    private readonly object _compressing = new();
+
+    // For each coding, by the first filled slot (Slots: none filled), what was compressed, and at which level.
+    private readonly Coded?[] _gzip;
+    private readonly Coded?[] _brotli;
+    private int _upgrade; // 0 not yet; 1 started, or not wanted (a page for one request)
+
+    /// <summary>The compressed pieces of one coding for one first filled slot: what precedes it, then each later part.</summary>
+    internal sealed record Coded(byte[][] Pieces, bool Best)
+    {
+        public long Length => Pieces.Sum(p => (long)p.Length);
+    }
+
+    private CompressedPage(ReadOnlyMemory<byte>[] parts, bool perRequest)
+    {
+        _parts = parts;
+        _crcs = [.. parts.Select(p => Crc32.Of(p.Span))];
+        _upgrade = perRequest ? 1 : 0;
+        _gzip = new Coded?[parts.Length];
+        _brotli = new Coded?[parts.Length];
+    }
+
+    /// <summary>A document with no slot (the CSS, a JSON document, a feed).</summary>
+    public static CompressedPage Of(ReadOnlyMemory<byte> bytes) => new([bytes], perRequest: false);
+
+    /// <summary>A page prepared once with slots (<see cref="Templates.PrepareWithSlots"/>).</summary>
+    public static CompressedPage Of(IReadOnlyList<PreparedHtml> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return new([.. parts.Select(p => p.Utf8)], perRequest: false);
+    }
+
+    /// <summary>
+    /// A public page that is not prepared (the archive, search results, the list of boards: each request reads
+    /// the store and renders anyway), rendered and compressed quickly for this request alone.
+    /// </summary>
+    public static IResult RenderedPage(RazorSlices.RazorSlice slice, int status = StatusCodes.Status200OK) =>
+        new PageResult(new([Templates.Prepare(slice).Utf8], perRequest: true), "text/html; charset=utf-8", [], status);
+
+    /// <summary>
+    /// About what the page keeps in memory, for the page cache's bound: its parts, and a quarter more for its
+    /// compressed forms, which are made later (brotli's is a tenth of the parts or less, gzip's a fifth or less).
+    /// </summary>
+    public long Bytes => _parts.Sum(p => (long)p.Length) * 5 / 4;
+
+    /// <summary>The slots between the parts, which each request fills.</summary>
+    public int Slots => _parts.Length - 1;
+
+    /// <summary>The page, every slot filled with <paramref name="filled"/>, as the response.</summary>
+    public IResult Result(string contentType, params ReadOnlyMemory<byte>[] filled) => new PageResult(this, contentType, filled, StatusCodes.Status200OK);
+
+    /// <summary>
+    /// Which coding the request gets with these slots filled: the one it weighs higher; between equals the smaller
+    /// for this page (brotli when there is no slot to fill, as it always is then).
+    /// </summary>
+    public ContentCoding Choose(Accepted accepted, ReadOnlySpan<ReadOnlyMemory<byte>> filled)
+    {
+        if (accepted.Brotli > 0 && accepted.Brotli >= accepted.Gzip)
+        {
+            var first = FirstFilled(filled);
+            if (accepted.Brotli > accepted.Gzip || first == Slots
+                || Coding(ContentCoding.Brotli, first).Length + TailLength(first) <= Coding(ContentCoding.Gzip, first).Length)
+            {
+                return ContentCoding.Brotli;
+            }
+        }
+        return accepted.Gzip > 0 ? ContentCoding.Gzip : ContentCoding.Identity;
+    }
+
+    /// <summary>
+    /// The page in <paramref name="coding"/> with the slots filled, its length known before it is written: what was
+    /// compressed is taken once here, so a better compression that lands meanwhile changes neither.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one value per slot.</exception>
+    public Encoded Encode(ContentCoding coding, ReadOnlyMemory<byte>[] filled)
+    {
+        ArgumentNullException.ThrowIfNull(filled);
+        if (filled.Length != Slots)
+        {
+            throw new ArgumentException($"The page has {Slots} slots, not {filled.Length}.", nameof(filled));
+        }
+        var first = FirstFilled(filled);
+        var coded = coding == ContentCoding.Identity ? null : Coding(coding, first);
+        MaybeUpgrade();
+        long slots = 0;
+        foreach (var f in filled)
+        {
+            slots += coding == ContentCoding.Gzip ? StoredLength(f.Length) : f.Length;
+        }
+        var length = coding switch
+        {
+            ContentCoding.Gzip => coded!.Length + slots + GzipEnd,
+            ContentCoding.Brotli when first == Slots => coded!.Length,
+            ContentCoding.Brotli => coded!.Length + TailLength(first) + slots + MetaBlockHeader(TailLength(first) + slots, []) + 1,
+            _ => _parts.Sum(p => (long)p.Length) + slots,
+        };
+        return new Encoded(this, coding, coded, filled, first, length);
+    }
+
+    /// <summary>A page as one response sends it (<see cref="Encode"/>).</summary>
+    public readonly struct Encoded
+    {
+        private readonly CompressedPage _page;
+        private readonly Coded? _coded;
+        private readonly ReadOnlyMemory<byte>[] _filled;
+        private readonly int _first;
+
+        internal Encoded(CompressedPage page, ContentCoding coding, Coded? coded, ReadOnlyMemory<byte>[] filled, int first, long length)
+        {
+            _page = page;
+            Coding = coding;
+            _coded = coded;
+            _filled = filled;
+            _first = first;
+            Length = length;
+        }
+
+        public ContentCoding Coding { get; }
+
+        /// <summary>The bytes <see cref="Write"/> writes.</summary>
+        public long Length { get; }
+
+        public void Write(IBufferWriter<byte> output)
+        {
+            ArgumentNullException.ThrowIfNull(output);
+            switch (Coding)
+            {
+                case ContentCoding.Gzip:
+                    _page.WriteGzip(output, _coded!, _filled, _first);
+                    break;
+                case ContentCoding.Brotli:
+                    _page.WriteBrotli(output, _coded!, _filled, _first);
+                    break;
+                default:
+                    output.Write(_page._parts[0].Span);
+                    for (var i = 0; i < _filled.Length; i++)
+                    {
+                        output.Write(_filled[i].Span);
+                        output.Write(_page._parts[i + 1].Span);
+                    }
+                    break;
+            }
+        }
+    }
+
+    private static int FirstFilled(ReadOnlySpan<ReadOnlyMemory<byte>> filled)
+    {
+        for (var i = 0; i < filled.Length; i++)
+        {
+            if (!filled[i].IsEmpty)
+            {
+                return i;
+            }
+        }
+        return filled.Length;
+    }
+
+    /// <summary>The parts after the first filled slot <paramref name="first"/>, which brotli sends uncompressed (with the slots).</summary>
+    private long TailLength(int first) => _parts.Skip(first + 1).Sum(p => (long)p.Length);
+
+    /// <summary>The coding's pieces for this first filled slot: made quickly the first time, then kept.</summary>
+    private Coded Coding(ContentCoding coding, int first)
+    {
+        var made = coding == ContentCoding.Gzip ? _gzip : _brotli;
+        if (Volatile.Read(ref made[first]) is { } coded)
+        {
+            return coded;
+        }
+        // Readers that arrive together wait for one compression rather than each doing it.
+        lock (_compressing)
+        {
+            return made[first] ??= Compress(coding, first, best: false);
+        }
+    }
+
+    private Coded Compress(ContentCoding coding, int first, bool best) => coding == ContentCoding.Gzip
+        ? new([Deflate(_parts.AsSpan(0, first + 1), best, header: true), .. _parts.Skip(first + 1).Select(p => Deflate([p], best, header: false))], best)
+        : new([Brotli(_parts.AsSpan(0, first + 1), best ? BestBrotli : QuickBrotli, final: first == Slots)], best);
+
+    /// <summary>
+    /// Once the page has been read unchanged for <see cref="Settle"/>, what it was compressed to is compressed again
+    /// at the best level, in the background, one page at a time; until then, and if another page is being done, readers
+    /// get what there is.
+    /// </summary>
+    private void MaybeUpgrade()
+    {
+        if (Volatile.Read(ref _upgrade) != 0 || System.Diagnostics.Stopwatch.GetElapsedTime(_built) < Settle
+            || Interlocked.CompareExchange(ref s_upgrading, 1, 0) != 0)
+        {
+            return;
+        }
+        if (Interlocked.Exchange(ref _upgrade, 1) != 0)
+        {
+            Volatile.Write(ref s_upgrading, 0);
+            return;
+        }
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var (made, coding) in new[] { (_gzip, ContentCoding.Gzip), (_brotli, ContentCoding.Brotli) })
+                {
+                    for (var first = 0; first < made.Length; first++)
+                    {
+                        if (Volatile.Read(ref made[first]) is { Best: false })
+                        {
+                            Volatile.Write(ref made[first], Compress(coding, first, best: true));
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref s_upgrading, 0);
+            }
+        });
+    }
+
+    // ----- gzip (RFC 1952 around RFC 1951) -----
+
+    // The member's header: deflate, no name or time, "unknown" system.
+    private static readonly byte[] GzipHeader = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+
+    // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end of block), then CRC-32 and length.
+    private const int GzipEnd = 2 + 4 + 4;
+
+    private static byte[] Deflate(ReadOnlySpan<ReadOnlyMemory<byte>> parts, bool best, bool header)
+    {
+        using var output = new MemoryStream();
+        if (header)
+        {
+            output.Write(GzipHeader);
+        }
+        var length = 0L;
+        foreach (var part in parts)
+        {
+            length += part.Length;
+        }
+        if (length == 0)
+        {
+            return output.ToArray();
+        }
+        using var deflate = new DeflateStream(output, best ? CompressionLevel.SmallestSize : CompressionLevel.Optimal, leaveOpen: true);
+        foreach (var part in parts)
+        {
+            deflate.Write(part.Span);
+        }
+        // A sync flush ends the data so far on a byte boundary with an empty stored block, and sets no BFINAL.
+        deflate.Flush();
+        var flushed = output.ToArray();
+        // Disposing writes a final block after this, which is not kept.
+        return flushed.AsSpan().EndsWith((byte[])[0, 0, 0xff, 0xff])
+            ? flushed
+            : throw new InvalidOperationException("deflate did not end its flush with an empty stored block");
+    }
+
+    private static int StoredLength(int length) => length + (5 * ((length + ushort.MaxValue - 1) / ushort.MaxValue));
+
+    private void WriteGzip(IBufferWriter<byte> output, Coded gzip, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
+    {
+        var crc = _crcs[0];
+        long length = _parts[0].Length;
+        output.Write(gzip.Pieces[0]);
+        for (var i = 0; i < filled.Length; i++)
+        {
+            var slot = filled[i].Span;
+            for (var at = 0; at < slot.Length; at += ushort.MaxValue)
+            {
+                // A stored block, not final: BTYPE 00 (the rest of the byte is padding), LEN, NLEN, the bytes.
+                var chunk = slot.Slice(at, Math.Min(ushort.MaxValue, slot.Length - at));
+                Span<byte> head = [0, (byte)chunk.Length, (byte)(chunk.Length >> 8), (byte)~chunk.Length, (byte)(~chunk.Length >> 8)];
+                output.Write(head);
+                output.Write(chunk);
+            }
+            crc = Crc32.Combine(crc, Crc32.Of(slot), slot.Length);
+            crc = Crc32.Combine(crc, _crcs[i + 1], _parts[i + 1].Length);
+            length += slot.Length + _parts[i + 1].Length;
+            if (i >= first)
+            {
+                output.Write(gzip.Pieces[i + 1 - first]);
+            }
+        }
+        Span<byte> end = stackalloc byte[GzipEnd];
+        end[0] = 3;
+        end[1] = 0;
+        BinaryPrimitives.WriteUInt32LittleEndian(end[2..], crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(end[6..], (uint)length);
+        output.Write(end);
+    }
+
+    // ----- brotli (RFC 7932) -----
+
+    private static byte[] Brotli(ReadOnlySpan<ReadOnlyMemory<byte>> parts, int quality, bool final)
+    {
+        var length = 0;
+        foreach (var part in parts)
+        {
+            length += part.Length;
+        }
+        using var encoder = new BrotliEncoder(quality, BrotliWindow);
+        var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(length) + 64];
+        var written = 0;
+        var status = OperationStatus.Done;
+        for (var i = 0; i < parts.Length && status == OperationStatus.Done; i++)
+        {
+            status = encoder.Compress(parts[i].Span, buffer.AsSpan(written), out var consumed, out var wrote, final && i == parts.Length - 1);
+            written += wrote;
+            status = consumed == parts[i].Length ? status : OperationStatus.DestinationTooSmall;
+        }
+        if (status == OperationStatus.Done && !final)
+        {
+            // A flush ends the output on a byte boundary (with an empty metadata block when needed), not final.
+            status = encoder.Flush(buffer.AsSpan(written), out var flushed);
+            written += flushed;
+        }
+        return status == OperationStatus.Done
+            ? buffer[..written]
+            : throw new InvalidOperationException($"brotli could not compress the page ({status})");
+    }
+
+    private void WriteBrotli(IBufferWriter<byte> output, Coded brotli, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
+    {
+        output.Write(brotli.Pieces[0]);
+        if (first == Slots)
+        {
+            return;
+        }
+        long tail = TailLength(first);
+        for (var i = first; i < filled.Length; i++)
+        {
+            tail += filled[i].Length;
+        }
+        Span<byte> header = stackalloc byte[4];
+        output.Write(header[..MetaBlockHeader(tail, header)]);
+        for (var i = first; i < filled.Length; i++)
+        {
+            output.Write(filled[i].Span);
+            output.Write(_parts[i + 1].Span);
+        }
+        // The last meta-block, empty: ISLAST 1, ISLASTEMPTY 1.
+        output.Write((byte[])[3]);
+    }
+
+    /// <summary>
+    /// The header of an uncompressed meta-block of <paramref name="length"/> bytes, written from a byte boundary
+    /// into <paramref name="header"/> (when long enough); returns its length. ISLAST 0, MNIBBLES (the fewest
+    /// that hold MLEN-1: a larger count with a zero top nibble is invalid), MLEN-1, ISUNCOMPRESSED 1, zero padding.
+    /// </summary>
+    private static int MetaBlockHeader(long length, Span<byte> header)
+    {
+        if (length is < 1 or > 1 << 24)
+        {
+            throw new InvalidOperationException("the per-request end of a page must be 1 byte to 16 MiB");
+        }
+        var m = (ulong)(length - 1);
+        var nibbles = m < 1 << 16 ? 4 : m < 1 << 20 ? 5 : 6;
+        var bits = ((ulong)(nibbles - 4) << 1) | (m << 3) | (1UL << (3 + (4 * nibbles)));
+        var bytes = (4 + (4 * nibbles) + 7) / 8;
+        for (var i = 0; i < bytes && header.Length >= bytes; i++)
+        {
+            header[i] = (byte)(bits >> (8 * i));
+        }
+        return bytes;
+    }
+
+    private sealed class PageResult(CompressedPage page, string contentType, ReadOnlyMemory<byte>[] filled, int status) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            var coding = page.Choose(Accepted.Of(httpContext.Request), filled);
+            response.StatusCode = status;
+            response.ContentType = contentType;
+            response.Headers.Vary = "Accept-Encoding";
+            if (coding != ContentCoding.Identity)
+            {
+                response.Headers.ContentEncoding = coding == ContentCoding.Gzip ? "gzip" : "br";
+                // Another coding is another representation: a strong validator would claim the same bytes.
+                if (response.Headers.ETag is [{ } tag] && !tag.StartsWith("W/", StringComparison.Ordinal))
+                {
+                    response.Headers.ETag = "W/" + tag;
+                }
+            }
+            var encoded = page.Encode(coding, filled);
+            response.ContentLength = encoded.Length;
+            encoded.Write(response.BodyWriter);
+            await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+        }
+    }
+}
+
+/// <summary>CRC-32 as gzip has it (reflected, polynomial 0xEDB88320), with zlib's way of joining two CRCs.</summary>
+internal static class Crc32
+{
+    private const uint Polynomial = 0xedb88320;
+    private static readonly uint[] Table = MakeTable();
+
+    // x^(2^n) modulo the polynomial, for n = 0..31: shifting a CRC by a length is multiplying by x^(8·length).
+    private static readonly uint[] PowersOfX = MakePowers();
+
+    public static uint Of(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xffffffffu;
+        foreach (var b in data)
+        {
+            crc = Table[(crc ^ b) & 0xff] ^ (crc >> 8);
+        }
+        return ~crc;
+    }
+
+    /// <summary>The CRC of A followed by B, from A's CRC, B's CRC and B's length.</summary>
+    public static uint Combine(uint crcA, uint crcB, long lengthB) => Multiply(XToThe8Times(lengthB), crcA) ^ crcB;
+
+    private static uint[] MakeTable()
+    {
+        var table = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            var c = n;
+            for (var k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? Polynomial ^ (c >> 1) : c >> 1;
+            }
+            table[n] = c;
+        }
+        return table;
+    }
+
+    private static uint[] MakePowers()
+    {
+        var powers = new uint[32];
+        var p = 1u << 30; // x^1
+        for (var n = 0; n < 32; n++)
+        {
+            powers[n] = p;
+            p = Multiply(p, p);
+        }
+        return powers;
+    }
+
+    // a·b modulo the polynomial, in the reflected bit order the CRC uses.
+    private static uint Multiply(uint a, uint b)
+    {
+        var m = 1u << 31;
+        var product = 0u;
+        while (true)
+        {
+            if ((a & m) != 0)
+            {
+                product ^= b;
+                if ((a & (m - 1)) == 0)
+                {
+                    break;
+                }
+            }
+            m >>= 1;
+            b = (b & 1) != 0 ? (b >> 1) ^ Polynomial : b >> 1;
+        }
+        return product;
+    }
+
+    // x^(8·length): the length in bits, written as a sum of powers of two.
+    private static uint XToThe8Times(long length)
+    {
+        var p = 1u << 31; // x^0
+        var k = 3;
+        for (var n = (ulong)length; n != 0; n >>= 1, k++)
+        {
+            if ((n & 1) != 0)
+            {
+                p = Multiply(PowersOfX[k & 31], p);
+            }
+        }
+        return p;
+    }
+}

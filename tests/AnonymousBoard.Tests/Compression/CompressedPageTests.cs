@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.IO.Compression;
+using AnonymousBoard.Markup;
+using AnonymousBoard.Site;
+
+namespace AnonymousBoard.Tests.Compression;
+
+/// <summary>
+/// The compression unit alone (Site/CompressedPage): a page of parts with slots, written in each coding with the
+/// slots filled, decodes to the parts and slots joined, whatever their sizes: empty parts and slots, a slot over a
+/// stored block's 65,535 bytes, an uncompressed brotli end over 65,536 bytes (five nibbles of length).
+/// </summary>
+public sealed class CompressedPageTests
+{
+    [Theory]
+    [InlineData(new[] { 5000 }, new int[0])]
+    [InlineData(new[] { 0 }, new int[0])]
+    [InlineData(new[] { 40000, 3000, 900 }, new[] { 0, 250 })]
+    [InlineData(new[] { 40000, 3000, 900 }, new[] { 12, 250 })]
+    [InlineData(new[] { 40000, 0, 0 }, new[] { 0, 0 })]
+    [InlineData(new[] { 1, 70000, 5 }, new[] { 70000, 1 })]
+    [InlineData(new[] { 300, 100000 }, new[] { 3 })]
+    public void Every_coding_decodes_to_the_parts_with_their_slots_filled(int[] partSizes, int[] slotSizes)
+    {
+        var random = new Random(partSizes.Sum() + slotSizes.Sum());
+        var parts = partSizes.Select(n => Text(random, n)).ToArray();
+        var slots = slotSizes.Select(n => (ReadOnlyMemory<byte>)Text(random, n)).ToArray();
+        var page = CompressedPage.Of([.. parts.Select(p => new PreparedHtml(p))]);
+        var expected = Join(parts, slots);
+
+        foreach (var coding in new[] { ContentCoding.Identity, ContentCoding.Gzip, ContentCoding.Brotli })
+        {
+            var output = new ArrayBufferWriter<byte>();
+            var encoded = page.Encode(coding, slots);
+            encoded.Write(output);
+
+            Assert.Equal(encoded.Length, output.WrittenCount);
+            Assert.Equal(expected, Decode(coding, output.WrittenSpan.ToArray()));
+        }
+    }
+
+    [Theory]
+    [InlineData(null, ContentCoding.Identity)]
+    [InlineData("", ContentCoding.Identity)]
+    [InlineData("identity", ContentCoding.Identity)]
+    [InlineData("gzip", ContentCoding.Gzip)]
+    [InlineData("x-gzip", ContentCoding.Gzip)]
+    [InlineData("br", ContentCoding.Brotli)]
+    [InlineData("gzip, deflate, br, zstd", ContentCoding.Brotli)]
+    [InlineData("gzip, br;q=0", ContentCoding.Gzip)]
+    [InlineData("BR;Q=0, GZIP", ContentCoding.Gzip)]
+    [InlineData("gzip;q=0, br", ContentCoding.Brotli)]
+    [InlineData("gzip;q=0, br;q=0", ContentCoding.Identity)]
+    [InlineData("br;q=0.5, gzip", ContentCoding.Gzip)]
+    [InlineData("br;q=1.0, gzip;q=0.8", ContentCoding.Brotli)]
+    [InlineData("*", ContentCoding.Brotli)]
+    [InlineData("*;q=0", ContentCoding.Identity)]
+    [InlineData("gzip, *;q=0", ContentCoding.Gzip)]
+    [InlineData("br;q=nonsense, gzip", ContentCoding.Gzip)]
+    [InlineData("gzip, compress, bzip2", ContentCoding.Gzip)]
+    public void The_coding_sent_is_the_one_the_request_weighs_highest(string? header, ContentCoding expected)
+    {
+        var page = CompressedPage.Of(new byte[100]);
+
+        Assert.Equal(expected, page.Choose(Accepted.Parse(header), []));
+    }
+
+    [Fact]
+    public void A_page_whose_slot_is_near_the_top_goes_as_gzip_to_a_client_that_takes_both()
+    {
+        var random = new Random(7);
+        // The index page's shape: a little before the form's ticket, a lot after it.
+        var page = CompressedPage.Of([new PreparedHtml(Text(random, 2000)), new PreparedHtml(Text(random, 40000))]);
+        ReadOnlyMemory<byte>[] ticket = [Text(random, 200)];
+
+        Assert.Equal(ContentCoding.Gzip, page.Choose(Accepted.Parse("gzip, br"), ticket));
+        Assert.Equal(ContentCoding.Brotli, page.Choose(Accepted.Parse("br"), ticket));
+    }
+
+    private static byte[] Join(byte[][] parts, ReadOnlyMemory<byte>[] slots)
+    {
+        var all = new List<byte>(parts[0]);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            all.AddRange(slots[i].ToArray());
+            all.AddRange(parts[i + 1]);
+        }
+        return [.. all];
+    }
+
+    // HTML-like text: compressible, with repeats for back-references to find.
+    private static byte[] Text(Random random, int length)
+    {
+        string[] words = ["<p class=\"post\">", "thread", "reply", "</a>", " the ", "board", "\n", "&gt;&gt;", "onion", "quote"];
+        var text = new System.Text.StringBuilder();
+        while (text.Length < length)
+        {
+            text.Append(random.Next(4) == 0 ? random.Next(100000).ToString(System.Globalization.CultureInfo.InvariantCulture) : words[random.Next(words.Length)]);
+        }
+        return System.Text.Encoding.ASCII.GetBytes(text.ToString(0, length));
+    }
+
+    internal static byte[] Decode(ContentCoding coding, byte[] body)
+    {
+        if (coding == ContentCoding.Identity)
+        {
+            return body;
+        }
+        using var input = new MemoryStream(body);
+        using Stream decoder = coding == ContentCoding.Gzip ? new GZipStream(input, CompressionMode.Decompress) : new BrotliStream(input, CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        // zlib checks each gzip member's CRC-32 and length against what it decoded.
+        decoder.CopyTo(output);
+        if (coding == ContentCoding.Gzip)
+        {
+            // One member: the last trailer's length is the whole page's (a second member would be decoded on silently).
+            Assert.Equal((uint)output.Length, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(body.Length - 4)));
+        }
+        return output.ToArray();
+    }
+}
