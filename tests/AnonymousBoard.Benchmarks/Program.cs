@@ -42,6 +42,12 @@ if (args.Length > 0 && args[0] == "argon2")
     return Argon2Run.Run(args[1..]);
 }
 
+// "engines" compares SQLite and PostgreSQL, and one instance with two on one database (EnginesBench.cs).
+if (args.Length > 0 && args[0] == "engines")
+{
+    return await EnginesBench.RunAsync(args[1..]);
+}
+
 // "flood" floods the board in its own process through its unix socket (Flood/FloodDrill.cs).
 if (args.Length > 0 && args[0] == "flood")
 {
