@@ -463,9 +463,9 @@ internal static class EnginesBench
         ("garbage collection (GC threads)", (thread, _) => thread.StartsWith(".NET Server GC", StringComparison.Ordinal) || thread.StartsWith(".NET BGC", StringComparison.Ordinal) || thread.StartsWith(".NET Background", StringComparison.Ordinal)),
         ("JIT compiling (tiered compilation thread)", (thread, f) => thread.StartsWith(".NET Tiered", StringComparison.Ordinal) || PerfProfile.Has(f, "libclrjit")),
         ("POST: the gate (checking and spending the ticket)", (_, f) => PerfProfile.Has(f, "AdmissionGate::Admit")),
-        ("POST: write transaction, SQL (driver, Dapper, engine)", (_, f) => PerfProfile.Has(f, "PostingService::Write") && PerfProfile.Has(f, "Npgsql", "Microsoft.Data.Sqlite", "sqlite3", "Dapper", "SqlUnitOfWork")),
-        ("POST: write transaction, rendering the post's markup", (_, f) => PerfProfile.Has(f, "PostingService::Write") && PerfProfile.Has(f, "AnonymousBoard.Markup.")),
-        ("POST: write transaction, the rest (commit listeners: page cache)", (_, f) => PerfProfile.Has(f, "PostingService::Write")),
+        ("POST: write transaction, SQL (driver, Dapper, engine)", (_, f) => InWrite(f) && PerfProfile.Has(f, "Npgsql", "Microsoft.Data.Sqlite", "sqlite3", "Dapper", "SqlUnitOfWork")),
+        ("POST: write transaction, rendering the post's markup", (_, f) => InWrite(f) && PerfProfile.Has(f, "AnonymousBoard.Markup.")),
+        ("POST: write transaction, the rest (the batch, the commit and its listeners: page cache)", (_, f) => InWrite(f)),
         ("POST: reading the form, rules, filters, bans, the 303", (_, f) => PerfProfile.Has(f, "PostingPages+<Submit>", "PostingService", "PostRequest")),
         ("form GET: a ticket for the form", (_, f) => PerfProfile.Has(f, "AdmissionGate::IssueTicket")),
         ("form GET: reading the thread from the database to rebuild its page", (_, f) => PerfProfile.Has(f, "BoardReader", "SqlReadingStore")),
@@ -473,6 +473,9 @@ internal static class EnginesBench
         ("PostgreSQL change feed, the gate's shared state (other threads)", (_, f) => PerfProfile.Has(f, "ChangeFeed", "GateState")),
         ("HTTP: Kestrel, middleware, sockets (both requests)", (_, f) => PerfProfile.Has(f, "Microsoft.AspNetCore", "System.Net.Sockets", "Kestrel", "AnonymousBoard.Hosting", "AnonymousBoard.Gate.CircuitRateLimit", "sys_sendto", "sys_recvfrom", "tcp_")),
     ];
+
+    /// <summary>Inside the write transaction: the posts of a group commit's batch (GroupCommit) or the post's own write.</summary>
+    private static bool InWrite(string[] frames) => PerfProfile.Has(frames, "PostingService::Write(", "GroupCommit");
 
     /// <summary>The statements on one board's database by total execution time, per post.</summary>
     private static string Statements(PostgresCluster cluster, string database, int posts)
