@@ -35,7 +35,8 @@ public sealed class BenchServer : IAsyncDisposable
     }
 
     /// <param name="dataDirectory">An existing data directory to serve (kept when done); a fresh temporary one (deleted) when null.</param>
-    public static async Task<BenchServer> StartAsync(string? dataDirectory = null)
+    /// <param name="settings">More settings for the board (Board:Database, to serve from PostgreSQL).</param>
+    public static async Task<BenchServer> StartAsync(string? dataDirectory = null, IEnumerable<string>? settings = null)
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "anonboard-bench-" + Guid.NewGuid().ToString("N"));
@@ -54,6 +55,7 @@ public sealed class BenchServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             // The fresh temp directory's new, unencrypted key ring is expected here; its warning is not news.
             "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
+            .. settings ?? [],
         ]);
         var server = new BenchServer(app, dataDirectory, ownsData);
         // Added after Build and before start: WebApplication puts routing around the whole

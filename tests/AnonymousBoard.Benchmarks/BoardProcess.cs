@@ -23,16 +23,25 @@ public sealed class BoardProcess : IAsyncDisposable
     /// <summary>Everything the board wrote to stdout and stderr.</summary>
     public IReadOnlyCollection<string> Log => _log;
 
-    private BoardProcess(Process process, string dataDirectory, Uri baseAddress)
+    private readonly bool _ownsData;
+
+    private BoardProcess(Process process, string dataDirectory, Uri baseAddress, bool ownsData)
     {
         _process = process;
         DataDirectory = dataDirectory;
         BaseAddress = baseAddress;
+        _ownsData = ownsData;
     }
 
-    public static async Task<BoardProcess> StartAsync(IEnumerable<string> settings)
+    /// <param name="dataDirectory">
+    /// Another instance's data directory, to run beside it on one PostgreSQL database (kept when this one
+    /// ends); a fresh temporary one (deleted) when null.
+    /// </param>
+    /// <param name="environment">More environment variables for the board (DOTNET_PerfMapEnabled for a profile).</param>
+    public static async Task<BoardProcess> StartAsync(IEnumerable<string> settings, string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "anonboard-load-" + Guid.NewGuid().ToString("N"));
+        var ownsData = dataDirectory is null;
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "anonboard-load-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var port = FreePort();
         var apphost = Path.Combine(AppContext.BaseDirectory, "AnonymousBoard");
@@ -41,12 +50,16 @@ public sealed class BoardProcess : IAsyncDisposable
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.WorkingDirectory = dataDirectory;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         foreach (var argument in new[] { "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", $"--Board:DataDirectory={dataDirectory}" }.Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
-        var board = new BoardProcess(process, dataDirectory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+        var board = new BoardProcess(process, dataDirectory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), ownsData);
         process.OutputDataReceived += (_, e) => board.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => board.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -110,11 +123,18 @@ public sealed class BoardProcess : IAsyncDisposable
     /// </summary>
     public (TimeSpan Own, TimeSpan Children) CpuTime()
     {
-        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var (own, children, _) = CpuTimeOf(Pid);
+        return (own, children);
+    }
+
+    /// <summary>The same for any process, with its parent's id; from /proc/PID/stat.</summary>
+    public static (TimeSpan Own, TimeSpan Children, int ParentPid) CpuTimeOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // utime, stime, cutime, cstime are fields 14 to 17; the first field after the name is field 3.
+        // ppid is field 4; utime, stime, cutime, cstime are fields 14 to 17; the first field after the name is field 3.
         TimeSpan Ticks(int a, int b) => TimeSpan.FromSeconds((long.Parse(fields[a - 3], CultureInfo.InvariantCulture) + long.Parse(fields[b - 3], CultureInfo.InvariantCulture)) / 100.0);
-        return (Ticks(14, 15), Ticks(16, 17));
+        return (Ticks(14, 15), Ticks(16, 17), int.Parse(fields[4 - 3], CultureInfo.InvariantCulture));
     }
 
     public bool HasExited => _process.HasExited;
@@ -134,6 +154,10 @@ public sealed class BoardProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        if (!_ownsData)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

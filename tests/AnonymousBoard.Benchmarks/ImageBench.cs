@@ -232,15 +232,6 @@ internal static partial class ImageBench
         return new Measure(wall, cpu, peak);
     }
 
-    private static readonly string[] GateSettings =
-    [
-        "--Board:Gate:TimeLock=false",
-        "--Board:Gate:Level=calm",
-        "--Board:Gate:CalmPostsPerMinute=1000000",
-        "--Logging:LogLevel:Default=Warning",
-        "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
-    ];
-
     /// <summary>One image post through the real form: GET for the ticket, POST multipart; true when it was posted.</summary>
     private static async Task<bool> PostImage(HttpClient client, byte[] image, string body)
     {
@@ -268,7 +259,7 @@ internal static partial class ImageBench
         Console.WriteLine("Image posts per second through the real form (1920×1080 JPEG, new threads on /b/):");
         foreach (var workers in new[] { 1, Environment.ProcessorCount })
         {
-            await using var board = await BoardProcess.StartAsync([.. GateSettings, Invariant($"--Board:Images:Workers={workers}")]);
+            await using var board = await BoardProcess.StartAsync([.. Posters.GateSettings, Invariant($"--Board:Images:Workers={workers}")]);
             using var client = Client(board);
             await PostImage(client, image, "warm-up");
             foreach (var posters in new[] { 1, 4 })
@@ -296,7 +287,7 @@ internal static partial class ImageBench
     private static async Task FourAtOnce(string imagePath)
     {
         var image = await File.ReadAllBytesAsync(imagePath);
-        await using var board = await BoardProcess.StartAsync([.. GateSettings, "--Board:Images:Workers=4", "--Board:Images:Queue=4"]);
+        await using var board = await BoardProcess.StartAsync([.. Posters.GateSettings, "--Board:Images:Workers=4", "--Board:Images:Queue=4"]);
         using var client = Client(board);
         await PostImage(client, image, "warm-up");
         var boardBefore = board.Status("VmRSS") ?? 0;

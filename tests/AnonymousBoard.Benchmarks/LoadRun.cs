@@ -1,10 +1,7 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using AnonymousBoard.Site;
@@ -59,13 +56,7 @@ internal static partial class LoadRun
         Console.WriteLine("The gate is on (every post needs its form's ticket) but held at calm with no time lock and a board-wide");
         Console.WriteLine("post budget that allows this many writers, as the tests run it.");
 
-        await using var board = await BoardProcess.StartAsync([
-            "--Board:Gate:TimeLock=false",
-            "--Board:Gate:Level=calm",
-            "--Board:Gate:CalmPostsPerMinute=1000000",
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Error",
-        ]);
+        await using var board = await BoardProcess.StartAsync(Posters.GateSettings);
         using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = options.Writers + 8 })
         {
             BaseAddress = board.BaseAddress,
@@ -91,7 +82,7 @@ internal static partial class LoadRun
         var readers = wrk is null
             ? ReadWithHttpClient(board.BaseAddress, paths, options.Readers, duration)
             : ReadWithWrk(wrk, board.BaseAddress, paths, options, duration);
-        var writers = Enumerable.Range(0, options.Writers).Select(w => Task.Run(() => Write(client, w, threads, options.ImageEvery, duration, clock, writes))).ToList();
+        var writers = Enumerable.Range(0, options.Writers).Select(w => Task.Run(() => Posters.Write(client, w, threads, options.ImageEvery, duration, clock, writes))).ToList();
         while (!readers.IsCompleted || writers.Any(w => !w.IsCompleted))
         {
             samples.Add((clock.Elapsed.TotalSeconds, board.Status("VmRSS") ?? 0));
@@ -110,24 +101,8 @@ internal static partial class LoadRun
         var serverThreads = board.Status("Threads");
 
         // Every post the board acknowledged with a 303 must be on its thread's page.
-        var missing = new List<string>();
-        var largestPage = 0;
-        foreach (var group in writes.Acknowledged.GroupBy(a => a.Thread))
-        {
-            var html = await client.GetStringAsync(new Uri(Invariant($"/b/thread/{group.Key}"), UriKind.Relative));
-            largestPage = Math.Max(largestPage, Encoding.UTF8.GetByteCount(html));
-            foreach (var post in group)
-            {
-                var at = html.IndexOf(Invariant($"id=\"p{post.No}\""), StringComparison.Ordinal);
-                var end = at < 0 ? -1 : html.IndexOf("</article>", at, StringComparison.Ordinal);
-                if (end < 0 || !html.AsSpan(at, end - at).Contains(post.Marker, StringComparison.Ordinal))
-                {
-                    missing.Add(Invariant($"No. {post.No} in thread {post.Thread}"));
-                }
-            }
-        }
-        var numbers = writes.Acknowledged.Select(a => a.No).ToList();
-        var repeated = numbers.Count - numbers.Distinct().Count();
+        var check = await Posters.Check(client, writes.Acknowledged);
+        var (missing, repeated, largestPage) = (check.Missing, check.Repeated, check.LargestPage);
         var logProblems = board.Log.Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)
             || l.Contains("SQLITE_BUSY", StringComparison.Ordinal) || l.Contains("database is locked", StringComparison.Ordinal)).ToList();
         var stillAnswering = !board.HasExited && (await client.GetAsync(new Uri("/b/", UriKind.Relative))).StatusCode == HttpStatusCode.OK;
@@ -171,77 +146,6 @@ internal static partial class LoadRun
         ok &= Check("the board still answers", stillAnswering, stillAnswering ? "yes" : "no");
         Console.WriteLine(ok ? "Result: all checks passed" : "Result: FAILED");
         return ok ? 0 : 1;
-    }
-
-    private sealed record Acknowledged(long Thread, long No, string Marker);
-
-    private sealed class Writes
-    {
-        public ConcurrentBag<Acknowledged> Acknowledged { get; } = [];
-        public ConcurrentQueue<string> Errors { get; } = new();
-        public ConcurrentBag<(double Seconds, bool Image)> Latencies { get; } = [];
-    }
-
-    /// <summary>One writer: the form's page for a ticket, then the post as a browser sends it (multipart).</summary>
-    private static async Task Write(HttpClient client, int writer, List<long> threads, int imageEvery, TimeSpan duration, Stopwatch clock, Writes writes)
-    {
-        for (var n = 0; clock.Elapsed < duration; n++)
-        {
-            // Mostly replies spread over the threads; a new thread now and then, few enough that
-            // none is pushed off the board (150 live threads) while the run checks them.
-            long? thread = n % 200 == 199 ? null : threads[(writer + n) % threads.Count];
-            var marker = Invariant($"w{writer}n{n}x{Guid.NewGuid():N}");
-            var withImage = imageEvery > 0 && n % imageEvery == imageEvery - 1;
-            try
-            {
-                var formPage = thread is { } t ? Invariant($"/b/thread/{t}") : "/b/";
-                var html = await client.GetStringAsync(new Uri(formPage, UriKind.Relative));
-                var ticket = TicketField().Match(html);
-                if (!ticket.Success)
-                {
-                    writes.Errors.Enqueue($"GET {formPage}: the form has no ticket");
-                    continue;
-                }
-                using var form = new MultipartFormDataContent
-                {
-                    { new StringContent(""), "name" },
-                    { new StringContent(Invariant($"Load test post {n} of writer {writer}. {marker}")), "body" },
-                };
-                if (thread is { } reply)
-                {
-                    form.Add(new StringContent(reply.ToString(CultureInfo.InvariantCulture)), "thread");
-                }
-                if (withImage)
-                {
-                    var image = new ByteArrayContent(Png(writer, n));
-                    image.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-                    form.Add(image, "file", "load.png");
-                }
-                form.Add(new StringContent(WebUtility.HtmlDecode(ticket.Groups[1].Value)), "ticket");
-                var started = Stopwatch.GetTimestamp();
-                using var response = await client.PostAsync(new Uri("/b/post", UriKind.Relative), form);
-                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                var location = PostLocation().Match(response.Headers.Location?.OriginalString ?? "");
-                if (response.StatusCode != HttpStatusCode.SeeOther || !location.Success)
-                {
-                    var page = await response.Content.ReadAsStringAsync();
-                    var alert = Regex.Match(page, "<li>(.*?)</li>", RegexOptions.Singleline, TimeSpan.FromSeconds(1));
-                    writes.Errors.Enqueue(Invariant($"POST /b/post: {(int)response.StatusCode} {(alert.Success ? WebUtility.HtmlDecode(alert.Groups[1].Value) : "")}"));
-                    continue;
-                }
-                writes.Latencies.Add((seconds, withImage));
-                writes.Acknowledged.Add(new Acknowledged(
-                    long.Parse(location.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(location.Groups[2].Value, CultureInfo.InvariantCulture), marker));
-            }
-            catch (HttpRequestException e)
-            {
-                writes.Errors.Enqueue($"writer {writer}: {e.Message}");
-            }
-            catch (TaskCanceledException)
-            {
-                writes.Errors.Enqueue($"writer {writer}: no answer within {client.Timeout.TotalSeconds} s");
-            }
-        }
     }
 
     private sealed record Reads(long Requests, long Errors, double P50, double P90, double P99, double Max, IReadOnlyList<string> ErrorSamples);
@@ -330,65 +234,6 @@ internal static partial class LoadRun
         return new Reads(sorted.Count, errors.Count, Percentile(sorted, 50), Percentile(sorted, 90), Percentile(sorted, 99), sorted.LastOrDefault(), [.. errors.Take(5)]);
     }
 
-    /// <summary>A 64×64 PNG whose pixels depend on the writer and post, so each is a new file to decode and store.</summary>
-    private static byte[] Png(int writer, int n)
-    {
-        const int Size = 64;
-        var raw = new byte[Size * ((Size * 3) + 1)];
-        for (var y = 0; y < Size; y++)
-        {
-            var row = y * ((Size * 3) + 1); // each row starts with filter type 0
-            for (var x = 0; x < Size; x++)
-            {
-                raw[row + 1 + (x * 3)] = (byte)((x * 4) + writer);
-                raw[row + 2 + (x * 3)] = (byte)((y * 4) + n);
-                raw[row + 3 + (x * 3)] = (byte)((x ^ y) + (n * 7));
-            }
-        }
-        using var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            zlib.Write(raw);
-        }
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, Size);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), Size);
-        header[8] = 8; // bits per channel
-        header[9] = 2; // RGB
-        using var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        Chunk(png, "IHDR", header);
-        Chunk(png, "IDAT", compressed.ToArray());
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void Chunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> number = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(number, data.Length);
-        png.Write(number);
-        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        png.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(number, Crc32(typed));
-        png.Write(number);
-    }
-
-    /// <summary>The CRC-32 of PNG chunks (ISO 3309, reflected polynomial 0xEDB88320).</summary>
-    private static uint Crc32(byte[] bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
-        }
-        return ~crc;
-    }
-
     private static double Percentile(List<double> sorted, double percent) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percent / 100 * sorted.Count) - 1)];
 
@@ -403,12 +248,6 @@ internal static partial class LoadRun
         Console.WriteLine($"  {(ok ? "ok  " : "FAIL")}  {what}: {figure}");
         return ok;
     }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"ticket\" value=\"([^\"]*)\"")]
-    private static partial Regex TicketField();
-
-    [GeneratedRegex(@"^/b/thread/(\d+)#p(\d+)$")]
-    private static partial Regex PostLocation();
 
     [GeneratedRegex(@"ANONBOARD requests=(?<requests>\d+) status=(?<status>\d+) connect=(?<connect>\d+) read=(?<read>\d+) write=(?<write>\d+) timeout=(?<timeout>\d+) p50=(?<p50>\d+) p90=(?<p90>\d+) p99=(?<p99>\d+) max=(?<max>\d+)")]
     private static partial Regex WrkSummary();

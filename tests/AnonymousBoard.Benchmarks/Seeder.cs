@@ -69,6 +69,42 @@ public sealed partial class Seeder(HttpClient client)
         "Locks and theft", "Cheap upgrades", "Stupid questions thread",
     ];
 
+    public const int BigThreadReplies = 300;
+    public const int IndexThreads = 12;      // more than one page of 10, so page 1 is full and page links show
+    public const int IndexThreadReplies = 7; // more than the 5 previews, so "replies omitted" shows
+
+    /// <summary>
+    /// The board the read-path benchmark measures: a thread with <see cref="BigThreadReplies"/> replies,
+    /// then <see cref="IndexThreads"/> threads of <see cref="IndexThreadReplies"/> replies each. Returns the big thread.
+    /// </summary>
+    public async Task<SeededThread> ReadPathBoard()
+    {
+        var big = await Thread(seed: 0, replies: BigThreadReplies);
+        for (var i = 1; i <= IndexThreads; i++)
+        {
+            await Thread(seed: i, replies: IndexThreadReplies);
+        }
+        return big;
+    }
+
+    /// <summary>What is wrong with the read-path board's pages as served: the measurement is of these pages, not an error page or a half-empty board.</summary>
+    public static IReadOnlyList<string> ReadPathProblems(string threadHtml, string indexHtml)
+    {
+        var problems = new List<string>();
+        var threadPosts = Regex.Count(threadHtml, "<article class=\"post");
+        if (threadPosts != BigThreadReplies + 1)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"The thread page shows {threadPosts} posts; expected {BigThreadReplies + 1}."));
+        }
+        var indexThreads = Regex.Count(indexHtml, "<section class=\"thread\"");
+        var indexPosts = Regex.Count(indexHtml, "<article class=\"post");
+        if (indexThreads != 10 || indexPosts != 10 * 6)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"The index page shows {indexThreads} threads and {indexPosts} posts; expected 10 threads × (1 + 5 previews) = 60."));
+        }
+        return problems;
+    }
+
     /// <summary>One thread with <paramref name="replies"/> replies.</summary>
     public async Task<SeededThread> Thread(int seed, int replies)
     {
