@@ -86,12 +86,15 @@ public sealed class BoardServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // This board's pool only: clearing every pool raced with other boards of the run opening theirs
+        // ("Cannot access a disposed object: SQLitePCL.sqlite3").
+        var database = _app?.Services.GetService<AnonymousBoard.Storage.Sqlite.SqliteDatabase>();
         if (_app is not null)
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        database?.ClearPool();
         if (!_ownsData)
         {
             return;

@@ -31,6 +31,16 @@ public sealed class SqliteDatabase
     /// </summary>
     internal Lock WriteLock { get; } = new();
 
+    /// <summary>
+    /// Closes this file's idle pooled connections, and no other file's: a process that runs many boards
+    /// (the tests) must not clear another board's pool while it opens a connection.
+    /// </summary>
+    internal void ClearPool()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     /// <exception cref="StorageException">The file cannot be opened (a read-only or failing disk, say).</exception>
     public SqliteConnection Open()
     {
