@@ -59,7 +59,9 @@ public static class Composition
         services.AddSingleton<IThreadMoveStore, SqlThreadMoveStore>();
         services.AddSingleton<IReportStore, SqlReportStore>();
         services.AddSingleton<IBanStore, SqlBanStore>();
+        services.AddSingleton<Gate.IActiveBanStore, SqlBanStore>();
         services.AddSingleton<IFilterStore, SqlFilterStore>();
+        services.AddSingleton<Gate.IFilterRuleStore, SqlFilterStore>();
         services.AddSingleton<IBoardPolicyStore, SqlBoardPolicyStore>();
         services.AddSingleton<IPosterIdentityStore, SqlPosterIdentityStore>();
         services.AddSingleton(sp => ModLogKey.LoadOrCreate(options.DataDirectory));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AnonymousBoard.Boards;
+using AnonymousBoard.Gate;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;

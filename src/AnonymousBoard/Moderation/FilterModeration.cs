@@ -1,4 +1,5 @@
 using AnonymousBoard.Boards;
+using AnonymousBoard.Gate;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;

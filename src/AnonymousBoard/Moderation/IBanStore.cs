@@ -1,3 +1,4 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
@@ -7,8 +8,6 @@ public interface IBanStore
 {
     long Insert(UnitOfWork work, BanDraft ban);
     Ban? Find(UnitOfWork work, long id);
-    /// <summary>Bans in force at <paramref name="now"/> on the board or on every board, oldest first.</summary>
-    IReadOnlyList<Ban> ListActive(UnitOfWork work, long boardId, DateTimeOffset now);
     /// <summary>Newest first, at most 500; lifted and expired ones too when <paramref name="includeInactive"/>.</summary>
     IReadOnlyList<Ban> List(UnitOfWork work, DateTimeOffset now, bool includeInactive);
     /// <summary>False when the ban was already lifted (or does not exist).</summary>

@@ -1,12 +1,11 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
 
-/// <summary>Filters' rows.</summary>
-public interface IFilterStore
+/// <summary>Filters' rows, as staff change them (screening reads them through the gate's <see cref="IFilterRuleStore"/>).</summary>
+public interface IFilterStore : IFilterRuleStore
 {
-    /// <summary>Every filter, with its board's name, oldest first.</summary>
-    IReadOnlyList<FilterRule> List(UnitOfWork work);
     long Insert(UnitOfWork work, FilterRule rule, DateTimeOffset now);
     bool Delete(UnitOfWork work, long id);
 }

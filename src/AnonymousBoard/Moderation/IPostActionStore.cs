@@ -1,3 +1,4 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;

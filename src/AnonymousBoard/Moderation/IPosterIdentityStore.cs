@@ -1,12 +1,11 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Storage;
 
 namespace AnonymousBoard.Moderation;
 
-/// <summary>What the posting path knew of who wrote each post (tripcode, pseudonym, circuit), for "delete everything by".</summary>
+/// <summary>What the posting path recorded of who wrote each post (tripcode, pseudonym, circuit), for "delete everything by".</summary>
 public interface IPosterIdentityStore
 {
-    /// <summary>Written by the post's own unit of work: a crash between two would leave a post "delete everything by" misses.</summary>
-    void Record(UnitOfWork work, long postId, PosterIdentity identity, DateTimeOffset now);
     /// <summary>Forgets circuit ids recorded before <paramref name="before"/>; returns how many.</summary>
     int ForgetCircuits(UnitOfWork work, DateTimeOffset before);
     /// <summary>Posts whose poster had this tripcode, pseudonym or circuit, by board and number, at most 1000.</summary>

@@ -47,10 +47,6 @@ public sealed class Reports(IStorage storage, IRemovalStore posts, IReportStore 
         return new ReportOutcome.Filed(hidden);
     }
 
-    /// <summary>Puts a post a filter held in the report queue, in the post's own unit of work.</summary>
-    public void Hold(UnitOfWork work, long postId, DateTimeOffset now) =>
-        store.Add(work, postId, "other", "Held for review by a filter.", counts: true, now);
-
     /// <summary>Every reported post with its reports, most reported first.</summary>
     public IReadOnlyList<ReportGroup> Queue()
     {

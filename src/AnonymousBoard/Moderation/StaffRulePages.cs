@@ -1,3 +1,4 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Moderation;

@@ -1,3 +1,4 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Storage;
 
@@ -18,6 +19,10 @@ public interface IPostingStore
     long InsertPost(UnitOfWork work, NewPost post);
     /// <summary>Counts a reply in its thread, and moves the thread to the top when <paramref name="bump"/>.</summary>
     void CountReply(UnitOfWork work, long boardId, long threadNo, long replyNo, DateTimeOffset now, bool bump);
+    /// <summary>What named the poster (tripcode, pseudonym, circuit), for staff's "delete everything by"; in the post's own transaction, so none is missed.</summary>
+    void RecordPoster(UnitOfWork work, long postId, PosterIdentity poster, DateTimeOffset now);
+    /// <summary>Puts the post in the staff's report queue, as if reported for <paramref name="why"/>.</summary>
+    void HoldForReview(UnitOfWork work, long postId, string why, DateTimeOffset now);
 }
 
 /// <summary>Where a post is.</summary>

@@ -1,6 +1,6 @@
 using AnonymousBoard.Identity;
 using AnonymousBoard.Media;
-using AnonymousBoard.Moderation;
+using AnonymousBoard.Gate;
 
 namespace AnonymousBoard.Posting;
 

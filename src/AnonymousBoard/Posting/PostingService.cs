@@ -5,7 +5,6 @@ using AnonymousBoard.Gate;
 using AnonymousBoard.Identity;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Media;
-using AnonymousBoard.Moderation;
 using AnonymousBoard.Reading;
 using AnonymousBoard.Removal;
 using AnonymousBoard.Settings;
@@ -39,8 +38,7 @@ public abstract record DeleteResult
 /// transaction, refresh the prepared pages.
 /// </summary>
 public sealed class PostingService(
-    IStorage storage, GroupCommit writer, IPostingStore posts, PostRendering rendering, PostRemoval removal, IPosterIdentityStore posters, Reports reports,
-    IdentityService identities, MediaService media, TimeProvider time,
+    IStorage storage, GroupCommit writer, IPostingStore posts, PostRendering rendering, PostRemoval removal, IdentityService identities, MediaService media, TimeProvider time,
     IOptions<BoardOptions> options, Bans bans, Filters filters, AdmissionGate gate, ILogger<PostingService> log)
 {
     /// <param name="circuit">The tor circuit the request came on, when the listener knows it.</param>
@@ -226,8 +224,7 @@ public sealed class PostingService(
 
     /// <summary>
     /// The post's part of its batch's transaction (<see cref="GroupCommit"/>): a resubmit answered with the
-    /// first post, a reused signature and a closed thread refused, then the number, the rendering (quotes
-    /// resolved in this transaction), the rows, the bump or the pruning. Pages and files follow when it commits.
+    /// first post, a reused signature refused, then the new thread or the reply. Pages and files follow when it commits.
     /// </summary>
     private PostOutcome Write(UnitOfWork work, Board board, PostDraft draft)
     {
@@ -239,53 +236,59 @@ public sealed class PostingService(
         {
             return new PostOutcome.SignatureReused(reused.No, reused.ThreadNo);
         }
-        var bump = false;
-        if (draft.ThreadNo is { } replyTo)
-        {
-            switch (posts.FindThread(work, board.Id, replyTo))
-            {
-                case null:
-                    return new PostOutcome.ThreadNotFound();
-                case { Archived: true }:
-                    return new PostOutcome.ThreadClosed("This thread is archived: it can be read but not replied to.");
-                case { Locked: true }:
-                    return new PostOutcome.ThreadClosed("This thread is locked: no more replies.");
-                case var thread:
-                    // A bump-locked thread (autosage, set by staff) takes replies but never rises.
-                    bump = !thread.BumpLocked && Bumping.Bumps(thread.Replies, board.Settings.BumpLimit, draft.Sage);
-                    break;
-            }
-        }
+        return draft.ThreadNo is { } threadNo ? WriteReply(work, board, threadNo, draft) : WriteThread(work, board, draft);
+    }
 
-        var no = posts.TakeNumber(work, board.Id, draft.Now);
-        var threadNo = draft.ThreadNo ?? no;
-        if (draft.ThreadNo is null)
+    /// <summary>A reply: refused in a closed thread; counted in its thread, which it bumps unless sage, the bump limit or staff say not.</summary>
+    private PostOutcome WriteReply(UnitOfWork work, Board board, long threadNo, PostDraft draft)
+    {
+        bool bump;
+        switch (posts.FindThread(work, board.Id, threadNo))
         {
-            posts.InsertThread(work, board.Id, no, draft.Now);
+            case null:
+                return new PostOutcome.ThreadNotFound();
+            case { Archived: true }:
+                return new PostOutcome.ThreadClosed("This thread is archived: it can be read but not replied to.");
+            case { Locked: true }:
+                return new PostOutcome.ThreadClosed("This thread is locked: no more replies.");
+            case var thread:
+                // A bump-locked thread (autosage, set by staff) takes replies but never rises.
+                bump = !thread.BumpLocked && Bumping.Bumps(thread.Replies, board.Settings.BumpLimit, draft.Sage);
+                break;
         }
+        var no = posts.TakeNumber(work, board.Id, draft.Now);
+        WritePost(work, board, no, threadNo, draft);
+        posts.CountReply(work, board.Id, threadNo, no, draft.Now, bump);
+        return new PostOutcome.Created(no, threadNo);
+    }
+
+    /// <summary>A new thread: on top of the board, pushing the last one off when the board is full.</summary>
+    private PostOutcome.Created WriteThread(UnitOfWork work, Board board, PostDraft draft)
+    {
+        var no = posts.TakeNumber(work, board.Id, draft.Now);
+        posts.InsertThread(work, board.Id, no, draft.Now);
+        WritePost(work, board, no, no, draft);
+        removal.Prune(work, board);
+        return new PostOutcome.Created(no, no);
+    }
+
+    /// <summary>The post's row, rendered with its quotes resolved in this transaction, with who posted it and its hold.</summary>
+    private void WritePost(UnitOfWork work, Board board, long no, long threadNo, PostDraft draft)
+    {
         var rendered = rendering.Render(work, draft.Body, board.Slug, threadNo);
         var postId = posts.InsertPost(work, new NewPost(board.Id, no, threadNo, draft, rendered.Html, PostMarkup.Version));
         rendering.SaveQuotes(work, postId, rendered);
         if (draft.Poster.NamesAPoster)
         {
-            posters.Record(work, postId, draft.Poster, draft.Now);
+            posts.RecordPoster(work, postId, draft.Poster, draft.Now);
         }
         if (draft.Held)
         {
             // A held post waits in the report queue like a reported one.
-            reports.Hold(work, postId, draft.Now);
+            posts.HoldForReview(work, postId, "Held for review by a filter.", draft.Now);
         }
         work.Touch(new ThreadRef(board.Id, threadNo));
         work.TouchBoards();
-        if (draft.ThreadNo is null)
-        {
-            removal.Prune(work, board);
-        }
-        else
-        {
-            posts.CountReply(work, board.Id, threadNo, no, draft.Now, bump);
-        }
-        return new PostOutcome.Created(no, threadNo);
     }
 
     private PostPlace? FindRecentDuplicate(long boardId, byte[] contentHash)

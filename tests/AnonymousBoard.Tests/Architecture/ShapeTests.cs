@@ -70,7 +70,7 @@ public sealed class ShapeTests
         [
             "IStorage", "UnitOfWork", "IBoardsStore", "IReadingStore", "IPostingStore", "IMarkupStore", "IMediaStore",
             "IStaffStore", "IStaffSessionStore", "IModLogStore", "IPostActionStore", "IThreadMoveStore", "IReportStore", "IBanStore",
-            "IFilterStore", "IBoardPolicyStore", "IPosterIdentityStore", "IRemovalStore", "ISignedPostStore",
+            "IFilterStore", "IBoardPolicyStore", "IPosterIdentityStore", "IRemovalStore", "ISignedPostStore", "IActiveBanStore", "IFilterRuleStore",
         ];
         Assert.Empty(Uses(IsHandlerOrTemplate, t => Folder(t) is not null && stores.Contains(t.Name)));
     }
@@ -118,21 +118,7 @@ public sealed class ShapeTests
     {
         var handler = Board.Types.Single(t => t.FullName == "AnonymousBoard.Reading.BoardPages")
             .Members.OfType<MethodMember>().Single(m => m.Name.StartsWith("Thread(", StringComparison.Ordinal));
-        var calls = new List<(IMember From, IMember To)>();
-        var seen = new HashSet<IMember> { handler };
-        var next = new Stack<IMember>([handler]);
-        while (next.TryPop(out var method))
-        {
-            foreach (var target in method.MemberDependencies.OfType<MethodCallDependency>().Select(d => d.TargetMember)
-                         .Where(m => Folder(m.DeclaringType) is not null && !IsPageCacheBuilder(m)))
-            {
-                calls.Add((method, target));
-                if (seen.Add(target))
-                {
-                    next.Push(target);
-                }
-            }
-        }
+        var calls = CallsFrom(handler, skip: IsPageCacheBuilder);
         Assert.Contains(calls, c => c.To.DeclaringType.Name == "PageCache");
         // The forms are drawn by posting, in the builders only.
         Assert.Contains(handler.DeclaringType.Members.OfType<MethodMember>().Where(IsPageCacheBuilder),
@@ -149,6 +135,51 @@ public sealed class ShapeTests
         Assert.Equal(templates.Length, rendered.Count);
         Assert.Empty(rendered.SelectMany(t => t.GetTypeDependencies(Board)).Where(t => Folder(t) is { } f && !allowed.Contains(f))
             .Select(t => $"the thread page's templates use {t.FullName}").Distinct());
+    }
+
+    /// <summary>The board's own methods <paramref name="handler"/> calls, and what they call, not into <paramref name="skip"/> nor through an interface.</summary>
+    private static List<(IMember From, IMember To)> CallsFrom(IMember handler, Func<IMember, bool> skip)
+    {
+        var calls = new List<(IMember From, IMember To)>();
+        var seen = new HashSet<IMember> { handler };
+        var next = new Stack<IMember>([handler]);
+        while (next.TryPop(out var method))
+        {
+            foreach (var target in method.MemberDependencies.OfType<MethodCallDependency>().Select(d => d.TargetMember)
+                         .Where(m => Folder(m.DeclaringType) is not null && !skip(m)))
+            {
+                calls.Add((method, target));
+                if (seen.Add(target))
+                {
+                    next.Push(target);
+                }
+            }
+        }
+        return calls;
+    }
+
+    /// <summary>
+    /// A POST of a reply: what the posting handler calls, followed as for the thread page, but not into the writing of a
+    /// new thread (the one branch a reply never takes: a new thread prunes the board, which is Removal's). Screening
+    /// (bans, filters) is the gate's; posting writes the hold and who posted in its own rows; the pages are refreshed
+    /// by the unit of work's listeners, behind an interface.
+    /// </summary>
+    [Fact]
+    public void A_reply_post_reaches_only_posting_the_gate_identity_media_and_markup()
+    {
+        var handler = Board.Types.Single(t => t.FullName == "AnonymousBoard.Posting.PostingPages")
+            .Members.OfType<MethodMember>().Single(m => m.Name.StartsWith("Submit(", StringComparison.Ordinal));
+        var writeThread = Board.Types.Single(t => t.FullName == "AnonymousBoard.Posting.PostingService")
+            .Members.OfType<MethodMember>().Single(m => m.Name.StartsWith("WriteThread(", StringComparison.Ordinal));
+        var calls = CallsFrom(handler, skip: m => m.Equals(writeThread));
+        // The walk reaches the write, the ban check and the image pipeline, so it sees the whole reply.
+        Assert.Contains(calls, c => c.To.Name.StartsWith("WriteReply(", StringComparison.Ordinal));
+        Assert.Contains(calls, c => c.To.DeclaringType.Name == "Bans");
+        Assert.Contains(calls, c => c.To.DeclaringType.Name == "MediaService");
+        string[] allowed = ["Posting", "Gate", "Identity", "Media", "Markup", "Boards", "Site", "Storage", "Settings"];
+        var beyond = calls.Where(c => !allowed.Contains(Folder(c.To.DeclaringType)))
+            .Select(c => $"a reply's POST calls {c.To.FullName} (from {c.From.FullName})").Distinct().ToList();
+        Assert.True(beyond.Count == 0, string.Join("\n", beyond));
     }
 
     private static bool IsPageCacheBuilder(IMember method) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AnonymousBoard.Boards;
 using AnonymousBoard.Gate;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Moderation;

@@ -1,4 +1,5 @@
 using System.Net;
+using AnonymousBoard.Gate;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

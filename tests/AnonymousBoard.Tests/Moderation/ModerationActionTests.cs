@@ -1,4 +1,5 @@
 using System.Net;
+using AnonymousBoard.Gate;
 using AnonymousBoard.Moderation;
 using AnonymousBoard.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -172,21 +173,14 @@ public sealed class ModerationActionTests : IAsyncLifetime
     public async Task Everything_by_one_tripcode_is_previewed_then_deleted()
     {
         var staff = await SignIn(_server, "root");
-        var store = _server.Services.GetRequiredService<IPosterIdentityStore>();
-        var a = await Post(_server, "b", "by the troll one");
-        var c = await Post(_server, "b", "by someone else");
-        var d = await Post(_server, "tech", "by the troll two");
-        // The posting path does not yet compute tripcodes (identity does); record them as it will.
-        var storage = _server.Services.GetRequiredService<AnonymousBoard.Storage.IStorage>();
-        var posts = _server.Services.GetRequiredService<AnonymousBoard.Removal.IRemovalStore>();
-        using (var work = storage.Write())
-        {
-            store.Record(work, posts.FindPost(work, 1, a)!.Id, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
-            store.Record(work, posts.FindPost(work, 2, d)!.Id, new PosterIdentity("", Tripcode: "!troll"), DateTimeOffset.UtcNow);
-            work.Commit();
-        }
+        // The tripcode the posting path computes and records with each post is what staff name.
+        var a = await Post(_server, "b", "by the troll one", name: "troll#trollkey");
+        var c = await Post(_server, "b", "by someone else", name: "other#otherkey");
+        var d = await Post(_server, "tech", "by the troll two", name: "#trollkey");
+        var troll = "!" + AnonymousBoard.Identity.ClassicTripcode.Compute("trollkey");
+        Assert.Contains(troll, (await _server.Browser().Get($"/b/thread/{a}")).Html, StringComparison.Ordinal);
 
-        var preview = await staff.Get("/mod/purge?kind=tripcode&value=!troll");
+        var preview = await staff.Get($"/mod/purge?kind=tripcode&value={Uri.EscapeDataString(troll)}");
         Assert.Contains("2 post(s) would be deleted", preview.Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await _server.Browser().Get($"/b/thread/{a}")).Status);
         var (response, _) = await staff.Submit(preview, "/mod/purge?confirm=1", Fields(("reason", "troll")));

@@ -63,9 +63,9 @@ public static class StaffKit
     }
 
     /// <summary>Posts through the public form without cookies; returns the new post's number.</summary>
-    public static async Task<long> Post(BoardServer server, string board, string body, long? thread = null)
+    public static async Task<long> Post(BoardServer server, string board, string body, long? thread = null, string name = "")
     {
-        var fields = new List<KeyValuePair<string, string>> { new("body", body), new("ticket", await server.Ticket(board)) };
+        var fields = new List<KeyValuePair<string, string>> { new("body", body), new("name", name), new("ticket", await server.Ticket(board)) };
         if (thread is { } t)
         {
             fields.Add(new("thread", t.ToString(CultureInfo.InvariantCulture)));

@@ -1,9 +1,10 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Moderation;
 
 namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>Bans' and appeals' rows, in the SQL both engines speak.</summary>
-public sealed class SqlBanStore : IBanStore
+/// <summary>Bans' and appeals' rows, in the SQL both engines speak: as staff change them, and as screening reads them.</summary>
+public sealed class SqlBanStore : IBanStore, IActiveBanStore
 {
     private const string BanColumns = "x.id, x.board_id, b.slug AS board_slug, x.kind, x.value, x.reason, x.created_at, x.expires_at, x.lifted_at";
     private const string Select = $"SELECT {BanColumns} FROM bans x LEFT JOIN boards b ON b.id = x.board_id";

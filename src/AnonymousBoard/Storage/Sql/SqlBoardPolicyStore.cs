@@ -1,4 +1,4 @@
-using AnonymousBoard.Moderation;
+using AnonymousBoard.Boards;
 
 namespace AnonymousBoard.Storage.Sql;
 

@@ -1,3 +1,4 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Moderation;
 
 namespace AnonymousBoard.Storage.Sql;

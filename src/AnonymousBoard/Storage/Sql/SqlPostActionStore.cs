@@ -1,8 +1,9 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Moderation;
 
 namespace AnonymousBoard.Storage.Sql;
 
-/// <summary>The rows of staff actions on posts and threads,, in the SQL both engines speak.</summary>
+/// <summary>The rows of staff actions on posts and threads, in the SQL both engines speak.</summary>
 public sealed class SqlPostActionStore : IPostActionStore
 {
     public StaffPostView? FindPost(UnitOfWork work, long boardId, long no)

@@ -1,3 +1,4 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Moderation;
 
 namespace AnonymousBoard.Storage.Sql;
@@ -5,18 +6,6 @@ namespace AnonymousBoard.Storage.Sql;
 /// <summary>Poster identities' rows, in the SQL both engines speak.</summary>
 public sealed class SqlPosterIdentityStore : IPosterIdentityStore
 {
-    public void Record(UnitOfWork work, long postId, PosterIdentity identity, DateTimeOffset now) =>
-        SqlUnitOfWork.Of(work).Execute("""
-            INSERT INTO post_identities (post_id, tripcode, pseudonym, circuit, created_at)
-            VALUES (@postId, @tripcode, @pseudonym, @circuit, @now)
-            ON CONFLICT (post_id) DO UPDATE SET tripcode = excluded.tripcode, pseudonym = excluded.pseudonym,
-                circuit = excluded.circuit, created_at = excluded.created_at
-            """, new
-        {
-            postId, tripcode = identity.Tripcode, pseudonym = identity.PseudonymFingerprint, circuit = identity.CircuitId,
-            now = now.ToUnixTimeSeconds(),
-        });
-
     public int ForgetCircuits(UnitOfWork work, DateTimeOffset before) =>
         SqlUnitOfWork.Of(work).Execute("UPDATE post_identities SET circuit = NULL WHERE circuit IS NOT NULL AND created_at < @before",
             new { before = before.ToUnixTimeSeconds() });

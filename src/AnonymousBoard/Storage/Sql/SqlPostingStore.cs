@@ -1,3 +1,4 @@
+using AnonymousBoard.Gate;
 using AnonymousBoard.Posting;
 
 namespace AnonymousBoard.Storage.Sql;
@@ -66,6 +67,23 @@ public sealed class SqlPostingStore : IPostingStore
                 bump_seq  = CASE WHEN @bump = 1 THEN @replyNo ELSE bump_seq END
             WHERE board_id = @boardId AND no = @threadNo
             """, new { bump, now = now.ToUnixTimeSeconds(), replyNo, boardId, threadNo });
+
+    public void RecordPoster(UnitOfWork work, long postId, PosterIdentity poster, DateTimeOffset now) =>
+        SqlUnitOfWork.Of(work).Execute("""
+            INSERT INTO post_identities (post_id, tripcode, pseudonym, circuit, created_at)
+            VALUES (@postId, @tripcode, @pseudonym, @circuit, @now)
+            ON CONFLICT (post_id) DO UPDATE SET tripcode = excluded.tripcode, pseudonym = excluded.pseudonym,
+                circuit = excluded.circuit, created_at = excluded.created_at
+            """, new
+        {
+            postId, tripcode = poster.Tripcode, pseudonym = poster.PseudonymFingerprint, circuit = poster.CircuitId,
+            now = now.ToUnixTimeSeconds(),
+        });
+
+    public void HoldForReview(UnitOfWork work, long postId, string why, DateTimeOffset now) =>
+        SqlUnitOfWork.Of(work).Execute("""
+            INSERT INTO reports (post_id, category, detail, created_at, counts) VALUES (@postId, 'other', @why, @now, 1)
+            """, new { postId, why, now = now.ToUnixTimeSeconds() });
 
     private sealed class PlaceRow
     {

@@ -4,7 +4,7 @@ using AnonymousBoard.Boards;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Storage;
 
-namespace AnonymousBoard.Moderation;
+namespace AnonymousBoard.Gate;
 
 public enum FilterAction
 {
@@ -32,7 +32,7 @@ public abstract record FilterVerdict
 /// fullwidth and styled letters match plain ones) and zero-width characters removed, so nobody gets
 /// past a word filter by writing "ｓｐａｍ" or "sp\u200Bam".
 /// </summary>
-public sealed class Filters(IStorage storage, IFilterStore store)
+public sealed class Filters(IStorage storage, IFilterRuleStore store)
 {
     public static string Normalise(string text) =>
         HtmlText.RemoveInvisible(text.Normalize(NormalizationForm.FormKC)).Replace("\u00AD", "", StringComparison.Ordinal);

@@ -1,6 +1,6 @@
 using AnonymousBoard.Storage;
 
-namespace AnonymousBoard.Moderation;
+namespace AnonymousBoard.Boards;
 
 /// <summary>Each board's rules text and report threshold.</summary>
 public interface IBoardPolicyStore

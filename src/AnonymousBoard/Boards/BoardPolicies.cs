@@ -1,6 +1,6 @@
 using AnonymousBoard.Storage;
 
-namespace AnonymousBoard.Moderation;
+namespace AnonymousBoard.Boards;
 
 /// <summary>Per-board moderation settings: the rules text, and how many reports hide a post.</summary>
 public sealed record BoardPolicy(string Rules, int AutoHideReports)

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Storage;
 
-namespace AnonymousBoard.Moderation;
+namespace AnonymousBoard.Gate;
 
 /// <summary>What a ban can name. There is no IP address here, by design: the board never sees one.</summary>
 public enum BanKind
@@ -20,10 +20,7 @@ public enum BanKind
     Text,
 }
 
-/// <summary>
-/// What the posting path knows about a post when it checks bans. Today only <see cref="Text"/> is
-/// filled in; identity, gate and media provide the others when they land.
-/// </summary>
+/// <summary>What the posting path knows about a post when it checks bans: its text, tripcode, pseudonym, circuit and file.</summary>
 public sealed record PosterIdentity(
     string Text, string? Tripcode = null, string? PseudonymFingerprint = null, string? CircuitId = null,
     IReadOnlyList<string>? FileHashes = null)
@@ -111,7 +108,7 @@ public static class BanKinds
 }
 
 /// <summary>The ban check the posting handler calls: the first active ban that applies, or null.</summary>
-public sealed class Bans(IStorage storage, IBanStore store, TimeProvider time)
+public sealed class Bans(IStorage storage, IActiveBanStore store, TimeProvider time)
 {
     public Ban? Find(Board board, PosterIdentity identity)
     {
