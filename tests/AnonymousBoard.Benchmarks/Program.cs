@@ -48,6 +48,12 @@ if (args.Length > 0 && args[0] == "engines")
     return await EnginesBench.RunAsync(args[1..]);
 }
 
+// "bare-kestrel DIR" is the bare Kestrel reference in its own process, which this benchmark starts (OwnProcessReferences.cs).
+if (args.Length == 2 && args[0] == "bare-kestrel")
+{
+    return await OwnProcessReferences.ServeBareAsync(args[1]);
+}
+
 // "flood" floods the board in its own process through its unix socket (Flood/FloodDrill.cs).
 if (args.Length > 0 && args[0] == "flood")
 {
@@ -203,6 +209,49 @@ if (Machine.Busy() - machineBefore is { } machine)
         Console.WriteLine((generator is Wrk ? "The CPU-per-request ratios are the steadier guide. " : "") + "Run again when the machine is quiet.");
     }
 }
+// The ceilings in processes of their own: the same bytes from a bare Kestrel app and from nginx as static files.
+if (problems.Count == 0)
+{
+    await using var references = await OwnProcessReferences.StartAsync(new Dictionary<string, byte[]> { ["thread"] = threadPage.Bytes, ["index"] = indexPage.Bytes });
+    Console.WriteLine();
+    Console.WriteLine("The same bytes from servers in their own processes (rounds alternate board, bare Kestrel, nginx; medians of req/s):");
+    foreach (var missing in references.Missing)
+    {
+        Console.WriteLine($"  not measured: {missing}");
+    }
+    foreach (var (name, key, pagePath) in new[] { ("thread page (300 replies)", "thread", threadPath), ("index page", "index", "/b/") })
+    {
+        var servers = new List<(string Label, Uri Url)> { ("board", Url(pagePath)) };
+        foreach (var (label, address) in new[] { ("bare Kestrel", references.Bare), ("nginx static", references.Nginx) })
+        {
+            if (address is { } a)
+            {
+                servers.Add((label, new Uri(a, references.PathOf(a, key))));
+            }
+        }
+        foreach (var (_, url) in servers)
+        {
+            await generator.Run(url, warmup);
+        }
+        var throughput = servers.ToDictionary(s => s.Label, _ => new List<double>());
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var (label, url) in servers)
+            {
+                var result = await generator.Run(url, shape);
+                throughput[label].Add(result.RequestsPerSecond);
+                if (result.Errors > 0)
+                {
+                    problems.Add($"{url}: {result.Errors} failed requests during a run.");
+                }
+            }
+        }
+        var board = Median(throughput["board"]);
+        Console.WriteLine(Invariant($"  {name}: board {board:N0} req/s")
+            + string.Concat(servers.Skip(1).Select(s => Invariant($"; {s.Label} {Median(throughput[s.Label]):N0} req/s, board/{s.Label} {board / Median(throughput[s.Label]):0.00}"))));
+    }
+}
+
 Console.WriteLine();
 Console.WriteLine("Checks:");
 var failed = problems.Count > 0;
