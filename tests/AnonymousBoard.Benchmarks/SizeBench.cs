@@ -12,8 +12,10 @@ internal sealed record SizeOptions(int Posts, int SmallPosts, string? Keep, stri
         Usage: dotnet run -c Release --project tests/AnonymousBoard.Benchmarks -- size [options]
           --posts N          posts on the big board (default 1000000)
           --small N          posts on the small board it is compared with (default 10000)
-          --keep DIR         seed the big board into DIR and keep it there for --reuse
-          --reuse DIR        measure the big board seeded earlier into DIR (with --keep) instead of seeding one
+          --keep DIR         seed the big board into DIR and keep it there for --reuse (a seeding stopped
+                             before its end goes on where it stopped)
+          --reuse DIR        measure the big board seeded earlier into DIR (with --keep) instead of seeding one;
+                             a seeding stopped before its end is finished first (and measured with the posts it has)
           --seed-only        seed the big board (into --keep DIR, or a temporary directory), print the time, stop
           --mixed S          seconds of mixed reads before RSS is read (default 60)
           --starts N         interleaved start-ups of each board, timed to the first 200 of / (default 3)
@@ -131,7 +133,8 @@ internal static class SizeBench
         try
         {
             var small = await Seed(smallDirectory, options.SmallPosts);
-            var big = options.Reuse is { } reuse ? SeededBoard.Load(reuse) : await Seed(bigDirectory, options.Posts);
+            var big = options.Reuse is not { } reuse ? await Seed(bigDirectory, options.Posts)
+                : SeededBoard.Load(reuse) ?? (File.Exists(Path.Combine(reuse, "board.db")) ? await Finish(reuse) : null);
             if (small is null || big is null)
             {
                 await Console.Error.WriteLineAsync(options.Reuse is null ? "Seeding failed." : $"{options.Reuse} holds no finished seeding (size-seed.json); seed it with --keep.");
@@ -139,7 +142,9 @@ internal static class SizeBench
             }
             if (options.Reuse is not null)
             {
-                Console.WriteLine(Invariant($"Big board: reusing {options.Reuse}: {big.Posts:N0} posts in {big.Threads:N0} threads, seeded earlier in {big.Seconds:0} s."));
+                Console.WriteLine(big.Interrupted
+                    ? Invariant($"Big board: reusing {options.Reuse}: {big.Posts:N0} posts in {big.Threads:N0} threads, a seeding stopped before its end and finished.")
+                    : Invariant($"Big board: reusing {options.Reuse}: {big.Posts:N0} posts in {big.Threads:N0} threads, seeded earlier in {big.Seconds:0} s."));
             }
             Sized[] boards = [new("small", smallDirectory, small), new("big", bigDirectory, big)];
             await Measure(boards, wrk, options, problems);
@@ -176,14 +181,22 @@ internal static class SizeBench
 
     private static async Task<SeededBoard?> Seed(string directory, int posts)
     {
-        if (File.Exists(Path.Combine(directory, "board.db")))
+        if (SeededBoard.Load(directory) is not null)
         {
-            await Console.Error.WriteLineAsync($"{directory} already holds a board; seed into a new directory, or measure it with --reuse.");
+            await Console.Error.WriteLineAsync($"{directory} already holds a seeded board; seed into a new directory, or measure it with --reuse.");
             return null;
         }
         Console.WriteLine(Invariant($"Seeding {posts:N0} posts into {directory} through PostingService.SubmitAsync (no HTTP), load average {Load()}:"));
         var seeded = await SizeSeeder.Seed(directory, posts, Console.Out);
         Console.WriteLine(Invariant($"   seeded {seeded.Posts:N0} posts in {seeded.Threads:N0} threads in {seeded.Seconds:0.0} s = {seeded.Posts / seeded.Seconds:0} posts/s; database {Mib(DatabaseBytes(directory))}"));
+        return seeded;
+    }
+
+    private static async Task<SeededBoard> Finish(string directory)
+    {
+        Console.WriteLine($"{directory}: its seeding was stopped before the end; finishing it (cap 150, the measured thread of {SizeSeeder.MeasuredReplies} replies).");
+        var seeded = await SizeSeeder.Finish(directory);
+        Console.WriteLine(Invariant($"   finished in {seeded.Seconds:0.0} s: {seeded.Posts:N0} posts in {seeded.Threads:N0} threads; database {Mib(DatabaseBytes(directory))}"));
         return seeded;
     }
 

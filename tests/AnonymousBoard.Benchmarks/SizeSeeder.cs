@@ -14,6 +14,9 @@ namespace AnonymousBoard.Benchmarks;
 /// <param name="MeasuredThread">A live thread of <see cref="SizeSeeder.MeasuredReplies"/> replies, bumped last: the thread page measured.</param>
 public sealed record SeededBoard(int Posts, int Threads, long MeasuredThread, double Seconds)
 {
+    /// <summary>The seeding was stopped before its end and finished by <see cref="SizeSeeder.Finish"/>; <see cref="Seconds"/> is the finishing's.</summary>
+    public bool Interrupted { get; init; }
+
     private const string FileName = "size-seed.json";
 
     public void Save(string dataDirectory) => File.WriteAllText(Path.Combine(dataDirectory, FileName), JsonSerializer.Serialize(this));
@@ -78,13 +81,17 @@ public static class SizeSeeder
         var services = app.Services;
         var storage = services.GetRequiredService<IStorage>();
         var boards = services.GetRequiredService<BoardDirectory>();
-        var posting = services.GetRequiredService<PostingService>();
-        var gate = services.GetRequiredService<AdmissionGate>();
+        var (posting, gate) = Posting(services);
 
         // No pruning while seeding: a long thread that stopped bumping must still take its replies.
         SetCap(storage, boards, 100_000);
         var lengths = ThreadLengths(posts - (MeasuredReplies + 1), Math.Max(ThreadCap + 10, posts / 333));
-        var next = -1;
+        // A seeding stopped before its end goes on after the threads it started (the last few of them stay shorter).
+        var next = (int)Count(services).Threads - 1;
+        if (next >= 0)
+        {
+            progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   resuming after the {next + 1:N0} threads already there"));
+        }
         var written = 0L;
         async Task Writer()
         {
@@ -110,6 +117,54 @@ public static class SizeSeeder
         var seeded = new SeededBoard(posts, lengths.Length + 1, measured, clock.Elapsed.TotalSeconds);
         seeded.Save(dataDirectory);
         return seeded;
+    }
+
+    /// <summary>
+    /// Ends a seeding that was stopped before its end (the process killed: every acknowledged post is in the
+    /// database): the cap goes back to 150 and the measured thread is written, as <see cref="Seed"/> ends.
+    /// </summary>
+    public static async Task<SeededBoard> Finish(string dataDirectory)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var app = BoardHost.Build(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={dataDirectory}", .. Posters.GateSettings]);
+        var services = app.Services;
+        var storage = services.GetRequiredService<IStorage>();
+        var boards = services.GetRequiredService<BoardDirectory>();
+        SetCap(storage, boards, ThreadCap);
+        // A fixed thread index of its own, so its text never repeats one of the seeded threads'.
+        var (posting, gate) = Posting(services);
+        var measured = await Thread(posting, gate, boards, 999_999, MeasuredReplies + 1);
+        var (posts, threads) = Count(services);
+        var seeded = new SeededBoard((int)posts, (int)threads, measured, clock.Elapsed.TotalSeconds) { Interrupted = true };
+        seeded.Save(dataDirectory);
+        return seeded;
+    }
+
+    /// <summary>
+    /// The board's posting service with a gate of its own: the board's, held at calm with no time lock and no
+    /// board-wide budget to speak of, as the load run sets it, but with room to remember every ticket a run
+    /// spends (the board's remembers 100,000 for half an hour, a seeding spends a million in less).
+    /// </summary>
+    private static (PostingService Posting, AdmissionGate Gate) Posting(IServiceProvider services)
+    {
+        var defaults = new GateOptions();
+        var gate = new AdmissionGate(defaults with
+        {
+            Calm = defaults.Calm with { TimeLock = TimeSpan.Zero, GlobalPostsPerMinute = 1_000_000, GlobalPostBurst = 1_000_000 },
+            SpentTicketCapacity = 2_000_000,
+        }, TimeProvider.System);
+        gate.ForceLevel(GateLevel.Calm);
+        return (ActivatorUtilities.CreateInstance<PostingService>(services, gate), gate);
+    }
+
+    private static (long Posts, long Threads) Count(IServiceProvider services)
+    {
+        using var connection = services.GetRequiredService<Storage.Sqlite.SqliteDatabase>().Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM threads)";
+        using var counts = command.ExecuteReader();
+        counts.Read();
+        return (counts.GetInt64(0), counts.GetInt64(1));
     }
 
     private static void SetCap(IStorage storage, BoardDirectory boards, int cap)

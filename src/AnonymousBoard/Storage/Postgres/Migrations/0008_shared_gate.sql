@@ -1,6 +1,6 @@
 -- The anti-flood gate's state that several instances on this database must share (Gate/GateState.cs,
 -- Storage/Postgres/PostgresGateStore.cs). PostgreSQL only: on SQLite one process serves the board and
--- the gate keeps this in memory, and SQLite's migrations stop at 0007, which both engines share.
+-- the gate keeps this in memory; SQLite's 0008 is PostgreSQL's 0009.
 -- "gate" names the gate: 'posts' or 'reports'. Times are Unix seconds, as elsewhere.
 
 -- One signing secret per gate and key rotation period: the first instance to need a period's key
