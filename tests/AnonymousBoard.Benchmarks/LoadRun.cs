@@ -148,9 +148,9 @@ internal static partial class LoadRun
         return ok ? 0 : 1;
     }
 
-    private sealed record Reads(long Requests, long Errors, double P50, double P90, double P99, double Max, IReadOnlyList<string> ErrorSamples);
+    internal sealed record Reads(long Requests, long Errors, double P50, double P90, double P99, double Max, IReadOnlyList<string> ErrorSamples);
 
-    private static async Task<Reads> ReadWithWrk(Wrk wrk, Uri baseAddress, string[] paths, LoadOptions options, TimeSpan duration)
+    internal static async Task<Reads> ReadWithWrk(Wrk wrk, Uri baseAddress, string[] paths, LoadOptions options, TimeSpan duration)
     {
         var script = Path.Combine(Path.GetTempPath(), "anonboard-reads-" + Guid.NewGuid().ToString("N") + ".lua");
         await File.WriteAllTextAsync(script, ReadScript);

@@ -54,6 +54,12 @@ if (args.Length == 2 && args[0] == "bare-kestrel")
     return await OwnProcessReferences.ServeBareAsync(args[1]);
 }
 
+// "size" compares a board of a million posts with one of ten thousand: memory, start-up, reads (SizeBench.cs).
+if (args.Length > 0 && args[0] == "size")
+{
+    return await SizeBench.RunAsync(args[1..]);
+}
+
 // "flood" floods the board in its own process through its unix socket (Flood/FloodDrill.cs).
 if (args.Length > 0 && args[0] == "flood")
 {

@@ -6,11 +6,13 @@ namespace AnonymousBoard.Storage.Sql;
 /// <summary>Posting's rows, in the SQL both engines speak.</summary>
 public sealed class SqlPostingStore : IPostingStore
 {
+    // The unary pluses keep SQLite on posts_by_content (a post or two per hash): without them it walked
+    // posts_by_time, or the posts by number, reading every post of the window (of the board) once per post.
     public PostPlace? FindDuplicate(UnitOfWork work, long boardId, byte[] contentHash, DateTimeOffset since) =>
         SqlUnitOfWork.Of(work).First<PlaceRow>("""
             SELECT no, thread_no FROM posts
-            WHERE board_id = @boardId AND content_hash = @contentHash AND created_at >= @since
-            ORDER BY no DESC LIMIT 1
+            WHERE board_id = @boardId AND content_hash = @contentHash AND +created_at >= @since
+            ORDER BY +no DESC LIMIT 1
             """, new { boardId, contentHash, since = since.ToUnixTimeSeconds() })?.ToPlace();
 
     public PostPlace? FindBySignature(UnitOfWork work, string signature) =>
