@@ -20,6 +20,10 @@ public sealed class DatabaseAwayTests : IAsyncLifetime, IDisposable
         _server = new BoardServer();
         // Given last, so it wins over the shared server's database the test run would give the board.
         _server.Settings.Add($"--Board:Database={_database}");
+        // Search's admission (Search/SearchAdmission.cs) would refuse most of a burst as busy before it reached the
+        // pool, the more so on a loaded machine; opened wide here, so that the pool's bound is what the burst meets.
+        _server.Settings.AddRange(["--Board:Search:Concurrent=128", "--Board:Search:Share=1", "--Board:Search:BurstMilliseconds=600000",
+            "--Board:Search:WaitMilliseconds=120000"]);
         await _server.InitializeAsync();
     }
 

@@ -45,12 +45,19 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IDisposabl
         var c = await Start();
 
         var posters = new Posters(images, seed: 15);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(14));
+        using var stop = new CancellationTokenSource();
         var runs = new List<Task> { posters.RunAsync(a.BaseAddress, 3, stop.Token), posters.RunAsync(b.BaseAddress, 3, stop.Token), posters.RunAsync(c.BaseAddress, 3, stop.Token) };
         await Task.Delay(TimeSpan.FromSeconds(5));
         b.Kill();
         b = await Start();
         runs.Add(posters.RunAsync(b.BaseAddress, 3, stop.Token));
+        // 14 s of posting, longer on a machine too busy for a dozen posts in that time (three boards and their posters share it).
+        var posting = System.Diagnostics.Stopwatch.StartNew();
+        while (posting.Elapsed < TimeSpan.FromSeconds(9) || (posters.Acked.Count < 12 && posting.Elapsed < TimeSpan.FromSeconds(120)))
+        {
+            await Task.Delay(250);
+        }
+        await stop.CancelAsync();
         await Task.WhenAll(runs);
         output.WriteLine($"{posters.Attempts} posts sent, {posters.Acked.Count} acknowledged, {posters.Acked.Count(p => p.Image is not null)} with images");
         foreach (var fault in posters.Faults)
