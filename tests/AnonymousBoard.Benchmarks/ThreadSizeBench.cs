@@ -46,13 +46,19 @@ internal sealed record ThreadSizeOptions(int Rounds, int DurationSeconds, int Po
 /// each fetching the thread page for its ticket and then posting (Posters). Rounds alternate the two cases
 /// (which goes first alternates too); the summary gives medians, the ratio big/small (the goal: 0.8 or more)
 /// with the absolute figures, and the board's CPU per post. Small threads are made fresh for every run; the
-/// big ones are seeded once and grow during the run, so the summary says how big they were.
+/// big ones are seeded once and grow during the run, so the summary says how big they were. A third case posts into the
+/// big threads with form fetches that ask for the page compressed (as Tor Browser's do), to show what compressing the
+/// page again after every reply costs.
 /// Every acknowledged post is looked for on its thread page afterwards.
 /// Exit code 0 when every check passes, 1 when one fails (the ratio is reported, not checked), 2 for a usage error.
 /// </summary>
 internal static class ThreadSizeBench
 {
     private const double Goal = 0.8;
+
+    private enum Kind { Small, Big, BigCompressed }
+
+    private static readonly Dictionary<Kind, string> Names = new() { [Kind.Small] = "small", [Kind.Big] = "big", [Kind.BigCompressed] = "big, compressed" };
 
     private sealed record Run(int Posts, double Seconds, double BoardCpuMs, double FormMs, double PostMs)
     {
@@ -74,11 +80,20 @@ internal static class ThreadSizeBench
         var problems = new List<string>();
         var acknowledged = new List<Acknowledged>();
         var errors = new List<string>();
-        var runs = new Dictionary<(bool Big, int Posters), List<Run>>();
+        var runs = new Dictionary<(Kind Kind, int Posters), List<Run>>();
         var clock = Stopwatch.StartNew();
         await using (var board = await BoardProcess.StartAsync(Posters.GateSettings))
         {
             using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 64 })
+            {
+                BaseAddress = board.BaseAddress,
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            // A poster that asks for the page compressed, as Tor Browser does: each reply's next fetch compresses the page again.
+            using var compressed = new HttpClient(new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 64, AutomaticDecompression = System.Net.DecompressionMethods.All,
+            })
             {
                 BaseAddress = board.BaseAddress,
                 Timeout = TimeSpan.FromSeconds(60),
@@ -96,14 +111,15 @@ internal static class ThreadSizeBench
                 return [.. threads.Select(t => t.No)];
             }
 
-            async Task<Run> Post(List<long> threads, int posters)
+            async Task<Run> Post(List<long> threads, int posters, bool compressedForms = false)
             {
+                var poster = compressedForms ? compressed : client;
                 var writes = new Writes();
                 var cpuBefore = board.CpuTime().Own.TotalMilliseconds;
                 var started = Stopwatch.StartNew();
                 var duration = TimeSpan.FromSeconds(options.DurationSeconds);
                 await Task.WhenAll(Enumerable.Range(0, posters).Select(w =>
-                    Task.Run(() => Posters.Write(client, w, threads, imageEvery: 0, duration, started, writes))));
+                    Task.Run(() => Posters.Write(poster, w, threads, imageEvery: 0, duration, started, writes))));
                 var seconds = started.Elapsed.TotalSeconds;
                 var posts = writes.Acknowledged.Count;
                 acknowledged.AddRange(writes.Acknowledged);
@@ -122,11 +138,11 @@ internal static class ThreadSizeBench
                 foreach (var posters in new[] { 1, options.Posters })
                 {
                     // Alternate which case goes first, so neither always follows the other.
-                    foreach (var isBig in round % 2 == 1 ? new[] { false, true } : [true, false])
+                    foreach (var kind in round % 2 == 1 ? new[] { Kind.Small, Kind.Big, Kind.BigCompressed } : [Kind.BigCompressed, Kind.Big, Kind.Small])
                     {
-                        var run = await Post(isBig ? big : await Small(), posters);
-                        (runs.TryGetValue((isBig, posters), out var list) ? list : runs[(isBig, posters)] = []).Add(run);
-                        Console.WriteLine(Invariant($"   round {round} {(isBig ? "big" : "small"),-5} {posters,2} poster(s): {run.PerSecond,6:0.0} posts/s (form p50 {run.FormMs:0.0} ms, POST p50 {run.PostMs:0.0} ms), board CPU/post {run.BoardCpuMs:0.00} ms"));
+                        var run = await Post(kind == Kind.Small ? await Small() : big, posters, kind == Kind.BigCompressed);
+                        (runs.TryGetValue((kind, posters), out var list) ? list : runs[(kind, posters)] = []).Add(run);
+                        Console.WriteLine(Invariant($"   round {round} {Names[kind],-16} {posters,2} poster(s): {run.PerSecond,6:0.0} posts/s (form p50 {run.FormMs:0.0} ms, POST p50 {run.PostMs:0.0} ms), board CPU/post {run.BoardCpuMs:0.00} ms"));
                     }
                 }
             }
@@ -151,8 +167,8 @@ internal static class ThreadSizeBench
             Console.WriteLine("| --- | --- | --- | --- |");
             foreach (var posters in new[] { 1, options.Posters })
             {
-                var small = runs[(false, posters)];
-                var large = runs[(true, posters)];
+                var small = runs[(Kind.Small, posters)];
+                var large = runs[(Kind.Big, posters)];
                 var s = Stats.Median(small.Select(r => r.PerSecond));
                 var b = Stats.Median(large.Select(r => r.PerSecond));
                 Console.WriteLine(Invariant($"| posts/s, {posters} poster(s) | {s:0.0} | {b:0.0} | {b / s:0.00} |"));
@@ -161,6 +177,22 @@ internal static class ThreadSizeBench
                 Console.WriteLine(Invariant($"| board CPU per post, {posters} poster(s) | {sc:0.00} ms | {bc:0.00} ms | {bc / sc:0.00} |"));
                 Console.WriteLine(Invariant($"| form GET p50 + POST p50, {posters} poster(s) | {Stats.Median(small.Select(r => r.FormMs)):0.0} + {Stats.Median(small.Select(r => r.PostMs)):0.0} ms | {Stats.Median(large.Select(r => r.FormMs)):0.0} + {Stats.Median(large.Select(r => r.PostMs)):0.0} ms | |"));
                 Console.WriteLine(Invariant($"  (goal: big / small posts/s >= {Goal:0.0} with {posters} poster(s): {(b / s >= Goal ? "met" : "not met")})"));
+            }
+            Console.WriteLine();
+            Console.WriteLine("What compression adds: the same big threads, the posters' form fetches asking for 'gzip, deflate, br' (each reply's next fetch compresses the page again):");
+            Console.WriteLine("| | big threads, forms uncompressed | big threads, forms compressed | compressed / uncompressed |");
+            Console.WriteLine("| --- | --- | --- | --- |");
+            foreach (var posters in new[] { 1, options.Posters })
+            {
+                var plain = runs[(Kind.Big, posters)];
+                var coded = runs[(Kind.BigCompressed, posters)];
+                var p = Stats.Median(plain.Select(r => r.PerSecond));
+                var c = Stats.Median(coded.Select(r => r.PerSecond));
+                Console.WriteLine(Invariant($"| posts/s, {posters} poster(s) | {p:0.0} | {c:0.0} | {c / p:0.00} |"));
+                var pc = Stats.Median(plain.Select(r => r.BoardCpuMs));
+                var cc = Stats.Median(coded.Select(r => r.BoardCpuMs));
+                Console.WriteLine(Invariant($"| board CPU per post, {posters} poster(s) | {pc:0.00} ms | {cc:0.00} ms | {cc / pc:0.00} |"));
+                Console.WriteLine(Invariant($"| form GET p50, {posters} poster(s) | {Stats.Median(plain.Select(r => r.FormMs)):0.0} ms | {Stats.Median(coded.Select(r => r.FormMs)):0.0} ms | |"));
             }
         }
 

@@ -32,6 +32,7 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
     // Raised by every write that changes a board's title, settings or rules (or its post count).
     private long _boardsVersion;
     private readonly ConcurrentDictionary<(string Kind, long A, long B), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(string Kind, long A, long B), object> _building = new();
 
     // Raised when every entry is stale at once (another instance's writes went unheard for a while).
     private long _epoch;
@@ -77,13 +78,31 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
             entry.LastRead = Interlocked.Increment(ref _reads);
             return found;
         }
+        // Readers that miss together wait for one of them to build: with many posters on a big thread, each fetching
+        // the form after every reply, building it once per reader was most of what a reply cost. One lock per key, so
+        // an index page may build the previews it holds (other keys) while it holds its own.
+        lock (_building.GetOrAdd(key, _ => new object()))
+        {
+            if (_entries.TryGetValue(key, out entry) && entry.Epoch == epoch && entry.Version >= version && entry.Shape.Equals(shape) && entry.Value is T built)
+            {
+                // Built by the reader this one waited for (or by a later one, from newer rows).
+                entry.LastRead = Interlocked.Increment(ref _reads);
+                return built;
+            }
+            found = entry is not null && entry.Epoch == epoch && entry.Shape.Equals(shape) ? entry.Value as T : null;
+            return Build(key, epoch, version, shape, found is not null && grow is not null ? () => grow(found, entry!.Version) ?? build() : build);
+        }
+    }
+
+    private T Build<T>((string, long, long) key, long epoch, long version, object shape, Func<T> build) where T : class
+    {
         // The version was read before the store is: if a write lands meanwhile, this entry is
         // already stale when stored and the next reader builds again (whole, when the write was not growth).
-        var value = (found is not null && grow is not null ? grow(found, entry!.Version) : null) ?? build();
+        var value = build();
         var added = new Entry(epoch, version, shape, value, SizeOf(value)) { LastRead = Interlocked.Increment(ref _reads) };
         Entry? replaced = null;
-        // Readers that missed together build together; they all keep the first one stored, so what a value does
-        // once more (a page compresses itself when first asked) is done once.
+        // A reader that waited for none (its lock was dropped meanwhile) keeps the first one stored, so what a value
+        // does once more (a page compresses itself when first asked) is done once.
         var kept = _entries.AddOrUpdate(key, added, (_, old) =>
         {
             var same = old.Epoch == epoch && old.Version == version && old.Shape.Equals(shape) && old.Value is T;
@@ -127,6 +146,8 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
                 }
                 if (_entries.TryRemove(new KeyValuePair<(string, long, long), Entry>(key, entry)))
                 {
+                    // Its lock goes too, so they stay as many as the entries (a reader holding it builds unhindered).
+                    _building.TryRemove(key, out _);
                     Interlocked.Add(ref _bytes, -entry.Bytes);
                 }
             }
@@ -154,6 +175,7 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
         {
             Interlocked.Increment(ref _epoch);
             _entries.Clear();
+            _building.Clear();
             Interlocked.Exchange(ref _bytes, 0);
         }
         if (changes.Boards || changes.Everything)
