@@ -72,7 +72,7 @@ internal static class ThreadSizeBench
             await Console.Error.WriteLineAsync(ThreadSizeOptions.Usage);
             return args.Contains("--help") ? 0 : 2;
         }
-        var loadAtStart = Load();
+        var loadAtStart = Machine.LoadAverage();
         Console.WriteLine("AnonymousBoard thread-size benchmark: posting into small threads and into big ones, SQLite, the board in its own process");
         Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores shared by the board and the posters; load average {loadAtStart} at the start."));
         Console.WriteLine(Invariant($"{options.Rounds} rounds of {options.DurationSeconds} s per run; posters spread over {options.Threads} threads of {options.SmallReplies} replies (made fresh for each run) or of {options.BigReplies} (seeded once); the gate held as LoadRun holds it."));
@@ -161,7 +161,7 @@ internal static class ThreadSizeBench
             }
 
             Console.WriteLine();
-            Console.WriteLine(Invariant($"Summary (medians of {options.Rounds} rounds; load average {loadAtStart} at the start, {Load()} at the end; {clock.Elapsed.TotalMinutes:0.0} min):"));
+            Console.WriteLine(Invariant($"Summary (medians of {options.Rounds} rounds; load average {loadAtStart} at the start, {Machine.LoadAverage()} at the end; {clock.Elapsed.TotalMinutes:0.0} min):"));
             Console.WriteLine(Invariant($"big threads had {bigRepliesAtStart.Min}-{bigRepliesAtStart.Max} replies when measuring started, {bigRepliesAtEnd.Min}-{bigRepliesAtEnd.Max} at the end."));
             Console.WriteLine("| | small threads | big threads | big / small |");
             Console.WriteLine("| --- | --- | --- | --- |");
@@ -198,10 +198,10 @@ internal static class ThreadSizeBench
 
         Console.WriteLine();
         Console.WriteLine("Checks:");
-        var ok = Check("no post failed", errors.Count == 0, Invariant($"{errors.Count} of {acknowledged.Count + errors.Count:N0}") + (errors.Count > 0 ? " (" + errors[0] + ")" : ""));
+        var ok = Stats.Check("no post failed", errors.Count == 0, Invariant($"{errors.Count} of {acknowledged.Count + errors.Count:N0}") + (errors.Count > 0 ? " (" + errors[0] + ")" : ""));
         foreach (var problem in problems)
         {
-            ok = Check(problem, false, "");
+            ok = Stats.Check(problem, false, "");
         }
         Console.WriteLine(ok ? "Result: all checks passed" : "Result: FAILED");
         return ok ? 0 : 1;
@@ -227,16 +227,6 @@ internal static class ThreadSizeBench
             n++;
         }
         return n;
-    }
-
-    /// <summary>The load averages as uptime prints them (1, 5 and 15 minutes).</summary>
-    private static string Load() =>
-        File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
-
-    private static bool Check(string what, bool ok, string figure)
-    {
-        Console.WriteLine($"  {(ok ? "ok  " : "FAIL")}  {what}{(figure.Length > 0 ? ": " + figure : "")}");
-        return ok;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
