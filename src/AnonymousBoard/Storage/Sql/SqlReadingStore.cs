@@ -51,10 +51,12 @@ public sealed class SqlReadingStore : IReadingStore
         SqlUnitOfWork.Of(work).Query<PostRow>($"SELECT {PostColumns} FROM posts p WHERE p.board_id = @b AND p.thread_no = @t AND p.no > @after ORDER BY p.no",
             new { b = boardId, t = threadNo, after = afterNo }).ConvertAll(r => r.ToPost());
 
+    // One statement per post: they are few (the posts a reply quotes), and a list parameter is spelled differently
+    // by the two engines (Dapper's IN expansion fails on PostgreSQL, which wants = ANY).
     public IReadOnlyList<StoredPost> ListPostsByNumber(UnitOfWork work, long boardId, long threadNo, IReadOnlyCollection<long> nos) =>
-        nos.Count == 0 ? [] : SqlUnitOfWork.Of(work).Query<PostRow>(
-            $"SELECT {PostColumns} FROM posts p WHERE p.board_id = @b AND p.thread_no = @t AND p.no IN @nos ORDER BY p.no",
-            new { b = boardId, t = threadNo, nos = nos.ToArray() }).ConvertAll(r => r.ToPost());
+        [.. nos.Order().Distinct().Select(no => SqlUnitOfWork.Of(work).First<PostRow>(
+                $"SELECT {PostColumns} FROM posts p WHERE p.board_id = @b AND p.thread_no = @t AND p.no = @no", new { b = boardId, t = threadNo, no }))
+            .OfType<PostRow>().Select(r => r.ToPost())];
 
     public IReadOnlyList<Backlink> ListBacklinks(UnitOfWork work, long boardId, long threadNo) =>
         SqlUnitOfWork.Of(work).Query<BacklinkRow>("""
