@@ -113,7 +113,7 @@ internal static class EnginesBench
             await Console.Error.WriteLineAsync(EnginesOptions.Usage);
             return args.Contains("--help") ? 0 : 2;
         }
-        var loadAtStart = Load();
+        var loadAtStart = Machine.LoadAverage();
         Console.WriteLine("AnonymousBoard engines benchmark: SQLite and PostgreSQL, one instance and two");
         Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores shared by the boards, PostgreSQL, wrk and the posters; load average {loadAtStart} at the start."));
         ILoadGenerator generator = Wrk.Find() as ILoadGenerator ?? new HttpClientLoad();
@@ -148,17 +148,17 @@ internal static class EnginesBench
         var ok = true;
         foreach (var problem in problems)
         {
-            ok = Check(problem, false, "");
+            ok = Stats.Check(problem, false, "");
         }
         foreach (var target in targets)
         {
-            ok &= Check($"{target.Name}: no post failed", target.Errors.Count == 0,
+            ok &= Stats.Check($"{target.Name}: no post failed", target.Errors.Count == 0,
                 Invariant($"{target.Errors.Count} of {target.Acknowledged.Count + target.Errors.Count:N0}") + (target.Errors.Count > 0 ? " (" + target.Errors[0] + ")" : ""));
         }
         foreach (var (page, name) in Pages)
         {
             var ratio = ReadRatio(reads, "PostgreSQL", page) / ReadRatio(reads, "SQLite", page);
-            ok &= Check(Invariant($"PostgreSQL's reads of the {name} within 10% of SQLite's (its page/fixed ratio over SQLite's >= {ReadGoal:0.00})"), ratio >= ReadGoal, Invariant($"{ratio:0.00}"));
+            ok &= Stats.Check(Invariant($"PostgreSQL's reads of the {name} within 10% of SQLite's (its page/fixed ratio over SQLite's >= {ReadGoal:0.00})"), ratio >= ReadGoal, Invariant($"{ratio:0.00}"));
         }
         Console.WriteLine(ok ? "Result: all checks passed" : "Result: FAILED");
         return ok ? 0 : 1;
@@ -512,7 +512,7 @@ internal static class EnginesBench
         var pg = targets.First(t => t.Name == "PostgreSQL");
         var two = targets.First(t => t.Instances.Length > 1);
         Console.WriteLine();
-        Console.WriteLine(Invariant($"Summary: medians of {options.Rounds} rounds of {options.DurationSeconds} s, engines alternating. Load average {loadAtStart} at the start, {Load()} at the end;"));
+        Console.WriteLine(Invariant($"Summary: medians of {options.Rounds} rounds of {options.DurationSeconds} s, engines alternating. Load average {loadAtStart} at the start, {Machine.LoadAverage()} at the end;"));
         Console.WriteLine(Invariant($"other processes used {(others is { } o ? o.ToString("0.00", CultureInfo.InvariantCulture) : "?")} of the {Environment.ProcessorCount} cores on average during the {took.TotalMinutes:0.0} minutes."));
         Console.WriteLine();
         Console.WriteLine(Invariant($"| | SQLite | PostgreSQL | PostgreSQL / SQLite |"));
@@ -606,16 +606,6 @@ internal static class EnginesBench
     }
 
     private static TimeSpan OwnCpu() => Environment.CpuUsage.TotalTime + (Machine.ChildrenCpu() ?? TimeSpan.Zero);
-
-    /// <summary>The load averages as uptime prints them (1, 5 and 15 minutes).</summary>
-    private static string Load() =>
-        File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
-
-    private static bool Check(string what, bool ok, string figure)
-    {
-        Console.WriteLine($"  {(ok ? "ok  " : "FAIL")}  {what}{(figure.Length > 0 ? ": " + figure : "")}");
-        return ok;
-    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -60,6 +60,12 @@ if (args.Length > 0 && args[0] == "size")
     return await SizeBench.RunAsync(args[1..]);
 }
 
+// "threadsize" posts into small threads and into big ones, to show what a thread's size costs a post (ThreadSizeBench.cs).
+if (args.Length > 0 && args[0] == "threadsize")
+{
+    return await ThreadSizeBench.RunAsync(args[1..]);
+}
+
 // "flood" floods the board in its own process through its unix socket (Flood/FloodDrill.cs).
 if (args.Length > 0 && args[0] == "flood")
 {

@@ -10,4 +10,11 @@ public static class Stats
         return sorted.Length == 0 ? double.NaN
             : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
+
+    /// <summary>Prints one line of a run's checks ("ok" or "FAIL", what, the figure); returns <paramref name="ok"/>.</summary>
+    public static bool Check(string what, bool ok, string figure)
+    {
+        Console.WriteLine($"  {(ok ? "ok  " : "FAIL")}  {what}{(figure.Length > 0 ? ": " + figure : "")}");
+        return ok;
+    }
 }

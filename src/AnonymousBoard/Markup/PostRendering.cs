@@ -12,11 +12,14 @@ public sealed class PostRendering(IMarkupStore store)
     public RenderedBody Render(UnitOfWork work, string body, string boardSlug, long threadNo) =>
         PostMarkup.Render(body, boardSlug, threadNo, new Resolver(store, work));
 
-    /// <summary>Records whom a newly written post quotes, and touches the threads of the quoted posts (their backlinks changed).</summary>
+    /// <summary>
+    /// Records whom a newly written post quotes, and touches the threads of the quoted posts as grown: their
+    /// backlinks gained this post, nothing else of them changed (a re-rendered post's quotes go through <see cref="Rerender"/>).
+    /// </summary>
     public void SaveQuotes(UnitOfWork work, long postId, RenderedBody rendered)
     {
         store.SaveQuotes(work, postId, rendered.Quotes);
-        work.Touch(rendered.Quotes.Select(q => new ThreadRef(q.BoardId, q.ThreadNo)));
+        work.TouchGrown(rendered.Quotes.Select(q => new ThreadRef(q.BoardId, q.ThreadNo)));
     }
 
     /// <summary>Renders a stored post again from its source; its thread's pages are touched.</summary>

@@ -34,15 +34,18 @@ public static class Templates
     /// <exception cref="InvalidOperationException">The fragment has another number of slots.</exception>
     public static IReadOnlyList<PreparedHtml> PrepareWithSlots(RazorSlice slice, int slots)
     {
-        var html = Render(slice);
+        ArgumentNullException.ThrowIfNull(slice);
+        // Cut from the rendering buffer itself: a thread page is some 240 KB, and each copy of it is a large object.
+        using var buffer = new PageBuffer();
+        RenderInto(slice, buffer);
+        var html = buffer.WrittenSpan;
         var parts = new List<PreparedHtml>(slots + 1);
-        var start = 0;
-        for (var at = Array.IndexOf(html, (byte)0); at >= 0; at = Array.IndexOf(html, (byte)0, start))
+        for (var at = html.IndexOf((byte)0); at >= 0; at = html.IndexOf((byte)0))
         {
-            parts.Add(new PreparedHtml(html[start..at]));
-            start = at + 1;
+            parts.Add(new PreparedHtml(html[..at].ToArray()));
+            html = html[(at + 1)..];
         }
-        parts.Add(new PreparedHtml(html[start..]));
+        parts.Add(new PreparedHtml(html.ToArray()));
         return parts.Count == slots + 1
             ? parts
             : throw new InvalidOperationException($"The fragment has {parts.Count - 1} slots, not {slots}.");
@@ -56,12 +59,17 @@ public static class Templates
     {
         ArgumentNullException.ThrowIfNull(slice);
         using var buffer = new PageBuffer();
+        RenderInto(slice, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void RenderInto(RazorSlice slice, PageBuffer buffer)
+    {
         var rendering = slice.RenderAsync(buffer, Encoder);
         if (!rendering.IsCompletedSuccessfully)
         {
             rendering.AsTask().GetAwaiter().GetResult();
         }
-        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>A whole page as the response, with <paramref name="status"/>.</summary>

@@ -287,7 +287,7 @@ public sealed class PostingService(
             // A held post waits in the report queue like a reported one.
             posts.HoldForReview(work, postId, "Held for review by a filter.", draft.Now);
         }
-        work.Touch(new ThreadRef(board.Id, threadNo));
+        work.TouchGrown(new ThreadRef(board.Id, threadNo));
         work.TouchBoards();
     }
 

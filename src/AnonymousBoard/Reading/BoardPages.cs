@@ -88,8 +88,9 @@ public static class BoardPages
             return Results.NotFound();
         }
         var shape = Shape(b);
-        var prepared = cache.Thread("thread", new ThreadRef(b.Id, no), shape,
-            () => reader.GetThread(b.Id, no) is { } thread ? new PreparedThread(thread.Thread, Templates.Prepare(ThreadPosts.Create(Posts(b, thread)))) : Missing);
+        var prepared = cache.GrowingThread("thread", new ThreadRef(b.Id, no), shape,
+            () => reader.GetThread(b.Id, no) is { } thread ? PrepareThread(b, thread) : Missing,
+            old => GrowThread(b, old, reader));
         if (ReferenceEquals(prepared, Missing) || prepared.Thread.No != no)
         {
             // A reply's number is not a thread: send the reader to the thread that holds it.
@@ -108,7 +109,7 @@ public static class BoardPages
         var status = gate.Status;
         var all = boards.All;
         var whole = cache.Thread("thread-page", new ThreadRef(b.Id, no), new PageShape(shape, new BoardsNav(all), LevelLine.Of(status), prepared, form, delete),
-            () => CompressedPage.Of(Templates.PrepareWithSlots(ThreadPage.Create(new ThreadPageView(b, all, status, thread, prepared.Posts,
+            () => CompressedPage.Of(Templates.PrepareWithSlots(ThreadPage.Create(new ThreadPageView(b, all, status, thread, [.. prepared.Posts.Select(p => p.Html)],
                 form is null ? null : new FilledFormView(form, null, null), delete)), form is null ? 0 : 2)));
         if (form is null)
         {
@@ -167,11 +168,58 @@ public static class BoardPages
         return new PreparedIndex(previews, pageCount);
     }
 
-    /// <summary>A thread's posts as prepared HTML, with what the page says about the thread.</summary>
-    private sealed record PreparedThread(ThreadSummary Thread, PreparedHtml Posts) : ISized
+    /// <summary>Every post of a thread, each prepared on its own (so a reply renders only what it changed), with what the page says about the thread.</summary>
+    private sealed record PreparedThread(ThreadSummary Thread, IReadOnlyList<PreparedPost> Posts) : ISized
     {
-        public long Bytes => Posts.Utf8.Length;
+        public long LastNo => Posts.Count > 0 ? Posts[^1].No : 0;
+
+        // The fragments, and about 100 bytes for each post's record and backlinks.
+        public long Bytes => Posts.Sum(p => p.Html.Utf8.Length + 100L + (p.Backlinks.Count * 64L));
     }
 
-    private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), PreparedHtml.Empty);
+    /// <summary>A post as the thread page shows it, and the backlinks it was rendered with.</summary>
+    private sealed record PreparedPost(long No, PreparedHtml Html, IReadOnlyList<Backlink> Backlinks);
+
+    private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), []);
+
+    private static PreparedThread PrepareThread(Board board, ThreadContent thread)
+    {
+        var backlinks = BacklinksByPost(thread.Backlinks);
+        return new PreparedThread(thread.Thread, [.. thread.Posts.Select(p => PreparePost(board, p, backlinks))]);
+    }
+
+    private static PreparedPost PreparePost(Board board, StoredPost post, ILookup<long, Backlink> backlinks)
+    {
+        Backlink[] mine = [.. backlinks[post.No]];
+        return new PreparedPost(post.No, Templates.Prepare(PostArticle.Create(new PostView(board.Slug, post, mine))), mine);
+    }
+
+    /// <summary>
+    /// A thread prepared before, after writes that only grew it: its new posts rendered and added, and the earlier
+    /// posts whose backlinks changed (the ones the new posts quote) read and rendered again; the rest kept as they
+    /// were. Null (build it whole) when there is nothing to grow.
+    /// </summary>
+    private static PreparedThread? GrowThread(Board board, PreparedThread old, BoardReader reader)
+    {
+        if (ReferenceEquals(old, Missing))
+        {
+            return null;
+        }
+        var before = old.Posts.ToDictionary(p => p.No);
+        var growth = reader.GetThreadGrowth(board.Id, old.Thread.No, old.LastNo, backlinks => [.. BacklinksByPost(backlinks)
+            .Where(g => before.TryGetValue(g.Key, out var post) && !post.Backlinks.SequenceEqual(g))
+            .Select(g => g.Key)]);
+        if (growth is null)
+        {
+            return null;
+        }
+        var backlinks = BacklinksByPost(growth.Backlinks);
+        var changed = growth.Changed.ToDictionary(p => p.No);
+        var posts = new List<PreparedPost>(old.Posts.Count + growth.Added.Count);
+        posts.AddRange(old.Posts.Select(p => changed.TryGetValue(p.No, out var post) ? PreparePost(board, post, backlinks) : p));
+        posts.AddRange(growth.Added.Select(p => PreparePost(board, p, backlinks)));
+        return new PreparedThread(growth.Thread, posts);
+    }
+
+    private static ILookup<long, Backlink> BacklinksByPost(IEnumerable<Backlink> backlinks) => backlinks.ToLookup(b => b.ToNo);
 }

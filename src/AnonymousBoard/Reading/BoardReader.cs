@@ -12,6 +12,23 @@ public sealed class BoardReader(IStorage storage, IReadingStore store)
 
     public ThreadContent? GetThread(long boardId, long threadNo) => ReadThread(boardId, threadNo, lastReplies: null);
 
+    /// <summary>
+    /// What a thread prepared up to post <paramref name="afterNo"/> needs to be brought up to date after it only grew,
+    /// in one snapshot: the thread, its posts after that one, all its backlinks, and the earlier posts that
+    /// <paramref name="toRender"/> picks from the backlinks (those whose backlinks changed); null when the thread is gone.
+    /// </summary>
+    public ThreadGrowth? GetThreadGrowth(long boardId, long threadNo, long afterNo, Func<IReadOnlyList<Backlink>, IReadOnlyCollection<long>> toRender) =>
+        Read(work =>
+        {
+            if (store.FindThread(work, boardId, threadNo) is not { } thread)
+            {
+                return null;
+            }
+            var added = store.ListPostsAfter(work, boardId, threadNo, afterNo);
+            var backlinks = store.ListBacklinks(work, boardId, threadNo);
+            return new ThreadGrowth(thread, added, store.ListPostsByNumber(work, boardId, threadNo, toRender(backlinks)), backlinks);
+        });
+
     /// <summary>A thread's opening post and its last <paramref name="lastReplies"/> replies.</summary>
     public ThreadContent? GetThreadPreview(long boardId, long threadNo, int lastReplies) => ReadThread(boardId, threadNo, lastReplies);
 

@@ -12,6 +12,10 @@ public interface IReadingStore
     ThreadSummary? FindThread(UnitOfWork work, long boardId, long threadNo);
     /// <summary>The thread's opening post and its last <paramref name="lastReplies"/> replies (all of them when null), in order.</summary>
     IReadOnlyList<StoredPost> ListPosts(UnitOfWork work, long boardId, long threadNo, int? lastReplies);
+    /// <summary>The thread's posts numbered after <paramref name="afterNo"/>, in order (what a thread page prepared up to that post lacks).</summary>
+    IReadOnlyList<StoredPost> ListPostsAfter(UnitOfWork work, long boardId, long threadNo, long afterNo);
+    /// <summary>The thread's posts of these numbers, in order; a number not in the thread is left out.</summary>
+    IReadOnlyList<StoredPost> ListPostsByNumber(UnitOfWork work, long boardId, long threadNo, IReadOnlyCollection<long> nos);
     /// <summary>Who quotes the posts of this thread, from any thread or board.</summary>
     IReadOnlyList<Backlink> ListBacklinks(UnitOfWork work, long boardId, long threadNo);
     /// <summary>The thread that holds post <paramref name="no"/>, or null.</summary>
@@ -71,6 +75,12 @@ public sealed record ThreadSummary(
 
 /// <summary>Post <see cref="FromNo"/> (on board <see cref="FromBoard"/>) quotes post <see cref="ToNo"/>.</summary>
 public sealed record Backlink(long ToNo, string FromBoard, long FromNo, long FromThreadNo);
+
+/// <summary>
+/// What a thread that only grew adds to its prepared page (Reading/BoardReader.GetThreadGrowth): its posts after the
+/// last one prepared, the earlier ones to render again, and every backlink of the thread.
+/// </summary>
+public sealed record ThreadGrowth(ThreadSummary Thread, IReadOnlyList<StoredPost> Added, IReadOnlyList<StoredPost> Changed, IReadOnlyList<Backlink> Backlinks);
 
 /// <summary>A thread, or part of it (a preview), with the backlinks of the posts shown.</summary>
 public sealed record ThreadContent(ThreadSummary Thread, IReadOnlyList<StoredPost> Posts, int OmittedReplies, IReadOnlyList<Backlink> Backlinks);

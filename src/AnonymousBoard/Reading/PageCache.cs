@@ -25,11 +25,14 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
     private long _reads;
     private readonly Lock _evicting = new();
 
-    private readonly ConcurrentDictionary<ThreadRef, long> _threadVersions = new();
+    // For each thread: its version, raised by every write that touched it, and the version its last change that was
+    // not only growth (posts or backlinks added) raised it to. Written together, so a reader sees both of one write.
+    private readonly ConcurrentDictionary<ThreadRef, ThreadVersion> _threadVersions = new();
     private readonly ConcurrentDictionary<long, long> _boardVersions = new();
     // Raised by every write that changes a board's title, settings or rules (or its post count).
     private long _boardsVersion;
     private readonly ConcurrentDictionary<(string Kind, long A, long B), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(string Kind, long A, long B), object> _building = new();
 
     // Raised when every entry is stale at once (another instance's writes went unheard for a while).
     private long _epoch;
@@ -42,7 +45,18 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
     /// <param name="shape">What else the value depends on (the board's settings): part of the key.</param>
     /// <param name="build">Reads the store and renders; called without any lock held.</param>
     public T Thread<T>(string kind, ThreadRef thread, object shape, Func<T> build) where T : class =>
-        Get((kind, thread.BoardId, thread.ThreadNo), _threadVersions.GetValueOrDefault(thread), shape, build);
+        Get((kind, thread.BoardId, thread.ThreadNo), _threadVersions.GetValueOrDefault(thread).Version, shape, build);
+
+    /// <summary>
+    /// As <see cref="Thread{T}"/>, but when every write since the entry was built only grew the thread (posts added,
+    /// backlinks added: <see cref="UnitOfWork.TouchGrown(ThreadRef)"/>), <paramref name="grow"/> brings the entry up to
+    /// date instead of <paramref name="build"/> building it anew; it may return null to have it built anew.
+    /// </summary>
+    public T GrowingThread<T>(string kind, ThreadRef thread, object shape, Func<T> build, Func<T, T?> grow) where T : class
+    {
+        var version = _threadVersions.GetValueOrDefault(thread);
+        return Get((kind, thread.BoardId, thread.ThreadNo), version.Version, shape, build, (old, builtAt) => builtAt >= version.Rebuilt ? grow(old) : null);
+    }
 
     public T Board<T>(string kind, long boardId, long page, object shape, Func<T> build) where T : class =>
         Get((kind, boardId, page), _boardVersions.GetValueOrDefault(boardId), shape, build);
@@ -54,21 +68,41 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
     public T Form<T>(string kind, long boardId, long threadNo, object shape, Func<T> build) where T : class =>
         Get((kind, boardId, threadNo), Interlocked.Read(ref _boardsVersion), shape, build);
 
-    private T Get<T>((string, long, long) key, long version, object shape, Func<T> build) where T : class
+    /// <param name="grow">Brings a stale entry of the same shape (built at the version given) up to date, or returns null.</param>
+    private T Get<T>((string, long, long) key, long version, object shape, Func<T> build, Func<T, long, T?>? grow = null) where T : class
     {
         var epoch = Interlocked.Read(ref _epoch);
-        if (_entries.TryGetValue(key, out var entry) && entry.Epoch == epoch && entry.Version == version && entry.Shape.Equals(shape) && entry.Value is T hit)
+        var found = _entries.TryGetValue(key, out var entry) && entry.Epoch == epoch && entry.Shape.Equals(shape) ? entry.Value as T : null;
+        if (found is not null && entry!.Version == version)
         {
             entry.LastRead = Interlocked.Increment(ref _reads);
-            return hit;
+            return found;
         }
+        // Readers that miss together wait for one of them to build: with many posters on a big thread, each fetching
+        // the form after every reply, building it once per reader was most of what a reply cost. One lock per key, so
+        // an index page may build the previews it holds (other keys) while it holds its own.
+        lock (_building.GetOrAdd(key, _ => new object()))
+        {
+            if (_entries.TryGetValue(key, out entry) && entry.Epoch == epoch && entry.Version >= version && entry.Shape.Equals(shape) && entry.Value is T built)
+            {
+                // Built by the reader this one waited for (or by a later one, from newer rows).
+                entry.LastRead = Interlocked.Increment(ref _reads);
+                return built;
+            }
+            found = entry is not null && entry.Epoch == epoch && entry.Shape.Equals(shape) ? entry.Value as T : null;
+            return Build(key, epoch, version, shape, found is not null && grow is not null ? () => grow(found, entry!.Version) ?? build() : build);
+        }
+    }
+
+    private T Build<T>((string, long, long) key, long epoch, long version, object shape, Func<T> build) where T : class
+    {
         // The version was read before the store is: if a write lands meanwhile, this entry is
-        // already stale when stored and the next reader builds again.
+        // already stale when stored and the next reader builds again (whole, when the write was not growth).
         var value = build();
         var added = new Entry(epoch, version, shape, value, SizeOf(value)) { LastRead = Interlocked.Increment(ref _reads) };
         Entry? replaced = null;
-        // Readers that missed together build together; they all keep the first one stored, so what a value does
-        // once more (a page compresses itself when first asked) is done once.
+        // A reader that waited for none (its lock was dropped meanwhile) keeps the first one stored, so what a value
+        // does once more (a page compresses itself when first asked) is done once.
         var kept = _entries.AddOrUpdate(key, added, (_, old) =>
         {
             var same = old.Epoch == epoch && old.Version == version && old.Shape.Equals(shape) && old.Value is T;
@@ -112,6 +146,8 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
                 }
                 if (_entries.TryRemove(new KeyValuePair<(string, long, long), Entry>(key, entry)))
                 {
+                    // Its lock goes too, so they stay as many as the entries (a reader holding it builds unhindered).
+                    _building.TryRemove(key, out _);
                     Interlocked.Add(ref _bytes, -entry.Bytes);
                 }
             }
@@ -139,24 +175,24 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
         {
             Interlocked.Increment(ref _epoch);
             _entries.Clear();
+            _building.Clear();
             Interlocked.Exchange(ref _bytes, 0);
         }
         if (changes.Boards || changes.Everything)
         {
             Interlocked.Increment(ref _boardsVersion);
         }
-        Invalidate(changes.Threads);
-    }
-
-    /// <summary>Called after every committed write with the threads it touched.</summary>
-    public void Invalidate(IEnumerable<ThreadRef> touched)
-    {
-        foreach (var thread in touched)
+        var grown = changes.Grown.ToHashSet();
+        foreach (var thread in changes.Threads)
         {
-            _threadVersions.AddOrUpdate(thread, 1, (_, v) => v + 1);
+            // A change that is not growth also moves the version an entry must be built at, or after, to be grown.
+            _threadVersions.AddOrUpdate(thread, new ThreadVersion(1, grown.Contains(thread) ? 0 : 1),
+                (_, v) => new ThreadVersion(v.Version + 1, grown.Contains(thread) ? v.Rebuilt : v.Version + 1));
             _boardVersions.AddOrUpdate(thread.BoardId, 1, (_, v) => v + 1);
         }
     }
+
+    private readonly record struct ThreadVersion(long Version, long Rebuilt);
 }
 
 /// <summary>A prepared value that knows how many bytes it keeps (for the page cache's bound).</summary>

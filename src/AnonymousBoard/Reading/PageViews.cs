@@ -22,7 +22,8 @@ public sealed record ThreadContentView(string BoardSlug, ThreadContent Thread);
 public sealed record CatalogView(string BoardSlug, IReadOnlyList<ThreadSummary> Threads);
 
 /// <summary>A thread page (Reading/ThreadPage.cshtml); <paramref name="ReplyForm"/> is absent when the thread takes no replies.</summary>
-public sealed record ThreadPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, ThreadSummary Thread, PreparedHtml Posts,
+/// <param name="Posts">Each post as prepared on its own (Reading/PostArticle.cshtml), in order.</param>
+public sealed record ThreadPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, ThreadSummary Thread, IReadOnlyList<PreparedHtml> Posts,
     FilledFormView? ReplyForm, PreparedHtml DeleteForm);
 
 /// <summary>A prepared form and what this request writes into it (Reading/FilledForm.cshtml).</summary>

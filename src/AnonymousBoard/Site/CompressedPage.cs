@@ -42,7 +42,9 @@ public sealed class CompressedPage
     private static int s_upgrading;
 
     private readonly ReadOnlyMemory<byte>[] _parts;
-    private readonly uint[] _crcs;
+    // The parts' CRC-32s, for gzip's trailer: computed when gzip is first asked for, not for every version of a page
+    // (a byte at a time, a 240 KB thread page costs about as much as rendering a reply).
+    private uint[]? _crcs;
     private readonly long _built = System.Diagnostics.Stopwatch.GetTimestamp();
     private readonly object _compressing = new();
 
@@ -60,7 +62,6 @@ public sealed class CompressedPage
     private CompressedPage(ReadOnlyMemory<byte>[] parts, bool perRequest)
     {
         _parts = parts;
-        _crcs = [.. parts.Select(p => Crc32.Of(p.Span))];
         _upgrade = perRequest ? 1 : 0;
         _gzip = new Coded?[parts.Length];
         _brotli = new Coded?[parts.Length];
@@ -304,7 +305,14 @@ public sealed class CompressedPage
 
     private void WriteGzip(IBufferWriter<byte> output, Coded gzip, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
     {
-        var crc = _crcs[0];
+        var crcs = Volatile.Read(ref _crcs);
+        if (crcs is null)
+        {
+            // Readers racing here compute the same values; any one kept will do.
+            crcs = [.. _parts.Select(p => Crc32.Of(p.Span))];
+            Volatile.Write(ref _crcs, crcs);
+        }
+        var crc = crcs[0];
         long length = _parts[0].Length;
         output.Write(gzip.Pieces[0]);
         for (var i = 0; i < filled.Length; i++)
@@ -319,7 +327,7 @@ public sealed class CompressedPage
                 output.Write(chunk);
             }
             crc = Crc32.Combine(crc, Crc32.Of(slot), slot.Length);
-            crc = Crc32.Combine(crc, _crcs[i + 1], _parts[i + 1].Length);
+            crc = Crc32.Combine(crc, crcs[i + 1], _parts[i + 1].Length);
             length += slot.Length + _parts[i + 1].Length;
             if (i >= first)
             {

@@ -28,6 +28,7 @@ public interface IStorage
 public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisposable
 {
     private readonly List<ThreadRef> _threads = [];
+    private readonly List<ThreadRef> _grown = [];
     private readonly List<long> _boardsChanged = [];
     private readonly List<string> _freedFiles = [];
     private bool _boards;
@@ -37,6 +38,15 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
     public void Touch(ThreadRef thread) => _threads.Add(thread);
 
     public void Touch(IEnumerable<ThreadRef> threads) => _threads.AddRange(threads);
+
+    /// <summary>
+    /// This thread only grew: new posts were added to it, or its posts were quoted by new posts (their backlinks
+    /// grew); nothing it showed before changed otherwise. Its prepared page may then be updated rather than rebuilt
+    /// (Reading/PageCache), unless the same unit of work also <see cref="Touch(ThreadRef)"/>es it.
+    /// </summary>
+    public void TouchGrown(ThreadRef thread) => _grown.Add(thread);
+
+    public void TouchGrown(IEnumerable<ThreadRef> threads) => _grown.AddRange(threads);
 
     /// <summary>A board's title, settings or post count changed: the board list is read again.</summary>
     public void TouchBoards() => _boards = true;
@@ -62,7 +72,7 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
     public T Part<T>(Func<T> part)
     {
         ArgumentNullException.ThrowIfNull(part);
-        var (threads, boardsChanged, freed, boards) = (_threads.Count, _boardsChanged.Count, _freedFiles.Count, _boards);
+        var (threads, grown, boardsChanged, freed, boards) = (_threads.Count, _grown.Count, _boardsChanged.Count, _freedFiles.Count, _boards);
         BeginPart();
         try
         {
@@ -74,6 +84,7 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
         {
             UndoPart();
             _threads.RemoveRange(threads, _threads.Count - threads);
+            _grown.RemoveRange(grown, _grown.Count - grown);
             _boardsChanged.RemoveRange(boardsChanged, _boardsChanged.Count - boardsChanged);
             _freedFiles.RemoveRange(freed, _freedFiles.Count - freed);
             _boards = boards;
@@ -89,7 +100,7 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
     protected abstract void UndoPart();
 
     /// <summary>The threads touched so far, without repeats (what a result reports to its caller).</summary>
-    public IReadOnlyList<ThreadRef> TouchedThreads => _threads.Distinct().ToList();
+    public IReadOnlyList<ThreadRef> TouchedThreads => _threads.Concat(_grown).Distinct().ToList();
 
     /// <summary>
     /// Makes every write durable, ends the unit of work, then tells the listeners: the one place
@@ -102,7 +113,7 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
         {
             throw new InvalidOperationException("This unit of work was already committed.");
         }
-        var threads = _threads.Distinct().ToList();
+        var threads = TouchedThreads;
         if (threads.Count > 0 || _boardsChanged.Count > 0)
         {
             // Last, so the time is as close to the commit as it can be (see StampChanges).
@@ -133,7 +144,10 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
     protected abstract void CommitTransaction();
 
     /// <summary>What this unit of work has changed so far (an engine may announce it to other instances as part of its commit).</summary>
-    protected ChangeSet Pending() => new(_threads.Distinct().ToList(), _freedFiles.Distinct().ToList(), _boards);
+    protected ChangeSet Pending() => new(TouchedThreads, _freedFiles.Distinct().ToList(), _boards)
+    {
+        Grown = _grown.Except(_threads).Distinct().ToList(),
+    };
 
     public void Dispose()
     {
@@ -149,8 +163,12 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
 /// What a committed unit of work changed. <paramref name="Everything"/>: anything may have changed
 /// (another instance's writes went unheard for a while), so every cached page is stale.
 /// </summary>
+/// <param name="Threads">Every thread touched, grown or otherwise changed.</param>
 public sealed record ChangeSet(IReadOnlyList<ThreadRef> Threads, IReadOnlyList<string> FreedFiles, bool Boards, bool Everything = false)
 {
+    /// <summary>The threads of <see cref="Threads"/> that only grew (<see cref="UnitOfWork.TouchGrown(ThreadRef)"/>): posts added, backlinks added.</summary>
+    public IReadOnlyList<ThreadRef> Grown { get; init; } = [];
+
     public bool IsEmpty => Threads.Count == 0 && FreedFiles.Count == 0 && !Boards && !Everything;
 }
 

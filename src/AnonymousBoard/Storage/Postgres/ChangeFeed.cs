@@ -21,10 +21,15 @@ public sealed partial class ChangeFeed(PostgresDatabase database, Func<IEnumerab
     // NOTIFY carries at most 8000 bytes; a write touching more threads than fit says "everything".
     private const int MaxPayload = 7900;
 
-    /// <summary>"instance boards-flag board:no board:no …", or "instance *" when it would not fit.</summary>
+    /// <summary>
+    /// "instance boards-flag board:no board:no+ …" (a "+" marks a thread that only grew: its page may be updated
+    /// rather than rebuilt), or "instance *" when it would not fit.
+    /// </summary>
     internal static string Payload(Guid instance, ChangeSet changes)
     {
-        var text = $"{instance:N} {(changes.Boards ? 1 : 0)}" + string.Concat(changes.Threads.Select(t => FormattableString.Invariant($" {t.BoardId}:{t.ThreadNo}")));
+        var grown = changes.Grown.ToHashSet();
+        var text = $"{instance:N} {(changes.Boards ? 1 : 0)}"
+            + string.Concat(changes.Threads.Select(t => FormattableString.Invariant($" {t.BoardId}:{t.ThreadNo}{(grown.Contains(t) ? "+" : "")}")));
         return text.Length <= MaxPayload ? text : $"{instance:N} *";
     }
 
@@ -40,9 +45,10 @@ public sealed partial class ChangeFeed(PostgresDatabase database, Func<IEnumerab
         {
             return new ChangeSet([], [], Boards: true, Everything: true);
         }
-        var threads = parts.Skip(2).Select(p => p.Split(':'))
-            .Select(p => new ThreadRef(long.Parse(p[0], CultureInfo.InvariantCulture), long.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
-        return new ChangeSet(threads, [], parts[1] == "1");
+        var threads = parts.Skip(2).Select(p => (Grown: p.EndsWith('+'), Ref: p.TrimEnd('+').Split(':')))
+            .Select(p => (p.Grown, Ref: new ThreadRef(long.Parse(p.Ref[0], CultureInfo.InvariantCulture), long.Parse(p.Ref[1], CultureInfo.InvariantCulture))))
+            .ToList();
+        return new ChangeSet([.. threads.Select(t => t.Ref)], [], parts[1] == "1") { Grown = [.. threads.Where(t => t.Grown).Select(t => t.Ref)] };
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

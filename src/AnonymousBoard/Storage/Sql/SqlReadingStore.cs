@@ -47,6 +47,17 @@ public sealed class SqlReadingStore : IReadingStore
               ORDER BY no
               """, new { b = boardId, t = threadNo, n = lastReplies }).ConvertAll(r => r.ToPost());
 
+    public IReadOnlyList<StoredPost> ListPostsAfter(UnitOfWork work, long boardId, long threadNo, long afterNo) =>
+        SqlUnitOfWork.Of(work).Query<PostRow>($"SELECT {PostColumns} FROM posts p WHERE p.board_id = @b AND p.thread_no = @t AND p.no > @after ORDER BY p.no",
+            new { b = boardId, t = threadNo, after = afterNo }).ConvertAll(r => r.ToPost());
+
+    // One statement per post: they are few (the posts a reply quotes), and a list parameter is spelled differently
+    // by the two engines (Dapper's IN expansion fails on PostgreSQL, which wants = ANY).
+    public IReadOnlyList<StoredPost> ListPostsByNumber(UnitOfWork work, long boardId, long threadNo, IReadOnlyCollection<long> nos) =>
+        [.. nos.Order().Distinct().Select(no => SqlUnitOfWork.Of(work).First<PostRow>(
+                $"SELECT {PostColumns} FROM posts p WHERE p.board_id = @b AND p.thread_no = @t AND p.no = @no", new { b = boardId, t = threadNo, no }))
+            .OfType<PostRow>().Select(r => r.ToPost())];
+
     public IReadOnlyList<Backlink> ListBacklinks(UnitOfWork work, long boardId, long threadNo) =>
         SqlUnitOfWork.Of(work).Query<BacklinkRow>("""
             SELECT q.to_no, fb.slug AS from_board, fp.no AS from_no, fp.thread_no AS from_thread_no
