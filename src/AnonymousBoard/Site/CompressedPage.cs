@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.IO.Compression;
 using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Site;
@@ -26,7 +24,7 @@ namespace AnonymousBoard.Site;
 /// for the slow level, a page that is read for a while gets it once. One such compression runs at a time.
 /// Staff pages never come here (BREACH: they carry antiforgery tokens and session state beside what others wrote).
 /// </summary>
-public sealed class CompressedPage
+public sealed partial class CompressedPage
 {
     /// <summary>How long a page stays unchanged and read before it is compressed at the best level.</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
@@ -261,160 +259,6 @@ public sealed class CompressedPage
                 Volatile.Write(ref s_upgrading, 0);
             }
         });
-    }
-
-    // ----- gzip (RFC 1952 around RFC 1951) -----
-
-    // The member's header: deflate, no name or time, "unknown" system.
-    private static readonly byte[] GzipHeader = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
-
-    // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end of block), then CRC-32 and length.
-    private const int GzipEnd = 2 + 4 + 4;
-
-    private static byte[] Deflate(ReadOnlySpan<ReadOnlyMemory<byte>> parts, bool best, bool header)
-    {
-        using var output = new MemoryStream();
-        if (header)
-        {
-            output.Write(GzipHeader);
-        }
-        var length = 0L;
-        foreach (var part in parts)
-        {
-            length += part.Length;
-        }
-        if (length == 0)
-        {
-            return output.ToArray();
-        }
-        using var deflate = new DeflateStream(output, best ? CompressionLevel.SmallestSize : CompressionLevel.Optimal, leaveOpen: true);
-        foreach (var part in parts)
-        {
-            deflate.Write(part.Span);
-        }
-        // A sync flush ends the data so far on a byte boundary with an empty stored block, and sets no BFINAL.
-        deflate.Flush();
-        var flushed = output.ToArray();
-        // Disposing writes a final block after this, which is not kept.
-        return flushed.AsSpan().EndsWith((byte[])[0, 0, 0xff, 0xff])
-            ? flushed
-            : throw new InvalidOperationException("deflate did not end its flush with an empty stored block");
-    }
-
-    private static int StoredLength(int length) => length + (5 * ((length + ushort.MaxValue - 1) / ushort.MaxValue));
-
-    private void WriteGzip(IBufferWriter<byte> output, Coded gzip, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
-    {
-        var crcs = Volatile.Read(ref _crcs);
-        if (crcs is null)
-        {
-            // Readers racing here compute the same values; any one kept will do.
-            crcs = [.. _parts.Select(p => Crc32.Of(p.Span))];
-            Volatile.Write(ref _crcs, crcs);
-        }
-        var crc = crcs[0];
-        long length = _parts[0].Length;
-        output.Write(gzip.Pieces[0]);
-        for (var i = 0; i < filled.Length; i++)
-        {
-            var slot = filled[i].Span;
-            for (var at = 0; at < slot.Length; at += ushort.MaxValue)
-            {
-                // A stored block, not final: BTYPE 00 (the rest of the byte is padding), LEN, NLEN, the bytes.
-                var chunk = slot.Slice(at, Math.Min(ushort.MaxValue, slot.Length - at));
-                Span<byte> head = [0, (byte)chunk.Length, (byte)(chunk.Length >> 8), (byte)~chunk.Length, (byte)(~chunk.Length >> 8)];
-                output.Write(head);
-                output.Write(chunk);
-            }
-            crc = Crc32.Combine(crc, Crc32.Of(slot), slot.Length);
-            crc = Crc32.Combine(crc, crcs[i + 1], _parts[i + 1].Length);
-            length += slot.Length + _parts[i + 1].Length;
-            if (i >= first)
-            {
-                output.Write(gzip.Pieces[i + 1 - first]);
-            }
-        }
-        Span<byte> end = stackalloc byte[GzipEnd];
-        end[0] = 3;
-        end[1] = 0;
-        BinaryPrimitives.WriteUInt32LittleEndian(end[2..], crc);
-        BinaryPrimitives.WriteUInt32LittleEndian(end[6..], (uint)length);
-        output.Write(end);
-    }
-
-    // ----- brotli (RFC 7932) -----
-
-    private static byte[] Brotli(ReadOnlySpan<ReadOnlyMemory<byte>> parts, int quality, bool final)
-    {
-        var length = 0;
-        foreach (var part in parts)
-        {
-            length += part.Length;
-        }
-        using var encoder = new BrotliEncoder(quality, BrotliWindow);
-        var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(length) + 64];
-        var written = 0;
-        var status = OperationStatus.Done;
-        for (var i = 0; i < parts.Length && status == OperationStatus.Done; i++)
-        {
-            status = encoder.Compress(parts[i].Span, buffer.AsSpan(written), out var consumed, out var wrote, final && i == parts.Length - 1);
-            written += wrote;
-            status = consumed == parts[i].Length ? status : OperationStatus.DestinationTooSmall;
-        }
-        if (status == OperationStatus.Done && !final)
-        {
-            // A flush ends the output on a byte boundary (with an empty metadata block when needed), not final.
-            status = encoder.Flush(buffer.AsSpan(written), out var flushed);
-            written += flushed;
-        }
-        return status == OperationStatus.Done
-            ? buffer[..written]
-            : throw new InvalidOperationException($"brotli could not compress the page ({status})");
-    }
-
-    private void WriteBrotli(IBufferWriter<byte> output, Coded brotli, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
-    {
-        output.Write(brotli.Pieces[0]);
-        if (first == Slots)
-        {
-            return;
-        }
-        long tail = TailLength(first);
-        for (var i = first; i < filled.Length; i++)
-        {
-            tail += filled[i].Length;
-        }
-        Span<byte> header = stackalloc byte[4];
-        output.Write(header[..MetaBlockHeader(tail, header)]);
-        for (var i = first; i < filled.Length; i++)
-        {
-            output.Write(filled[i].Span);
-            output.Write(_parts[i + 1].Span);
-        }
-        // The last meta-block, empty: ISLAST 1, ISLASTEMPTY 1.
-        output.Write((byte[])[3]);
-    }
-
-    /// <summary>
-    /// The header of an uncompressed meta-block of <paramref name="length"/> bytes, written from a byte boundary
-    /// into <paramref name="header"/> (when long enough); returns its length. ISLAST 0, MNIBBLES (the fewest
-    /// that hold MLEN-1: a larger count with a zero top nibble is invalid), MLEN-1, ISUNCOMPRESSED 1, zero padding.
-    /// </summary>
-    private static int MetaBlockHeader(long length, Span<byte> header)
-    {
-        if (length is < 1 or > 1 << 24)
-        {
-            throw new InvalidOperationException("the per-request end of a page must be 1 byte to 16 MiB");
-        }
-        var m = (ulong)(length - 1);
-        var nibbles = m < 1 << 16 ? 4 : m < 1 << 20 ? 5 : 6;
-        var bits = ((ulong)(nibbles - 4) << 1) | (m << 3) | (1UL << (3 + (4 * nibbles)));
-        var bytes = (4 + (4 * nibbles) + 7) / 8;
-        for (var i = 0; i < bytes && header.Length >= bytes; i++)
-        {
-            header[i] = (byte)(bits >> (8 * i));
-        }
-        return bytes;
     }
 
     private sealed class PageResult(CompressedPage page, string contentType, ReadOnlyMemory<byte>[] filled, int status) : IResult
