@@ -34,6 +34,7 @@ public sealed class BackupTests(ITestOutputHelper output) : IDisposable
         var posters = new Posters(DurableBoard.MakeImages(_root), Random.Shared.Next());
         List<AckedPost> before, byTheEnd;
         HashSet<AckedPost> byTheBackup;
+        int sentAfter;
         using (var board = await BoardProcess.StartAsync(DataDirectory))
         {
             using var stop = new CancellationTokenSource();
@@ -43,6 +44,9 @@ public sealed class BackupTests(ITestOutputHelper output) : IDisposable
             before = [.. posters.Acked];
             var (code, text) = await BoardProcess.RunCommandAsync("backup", BackupFile, $"--Board:DataDirectory={DataDirectory}");
             byTheBackup = [.. posters.Acked];
+            // A post committed before the snapshot may be answered after the backup ended (a busy machine delays the 303):
+            // only what was sent after it ended is surely not in it.
+            var sentByTheEnd = posters.Attempts;
             Assert.True(code == 0, text);
             Assert.Contains("quick_check ok", text, StringComparison.Ordinal);
             Assert.Contains("secure-tripcode.key", text, StringComparison.Ordinal);
@@ -51,7 +55,8 @@ public sealed class BackupTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(1, refused);
             Assert.Contains("the board is running", why, StringComparison.Ordinal);
 
-            await WaitFor(() => posters.Acked.Count >= byTheBackup.Count + 5, "5 more posts after the backup");
+            await WaitFor(() => posters.Acked.Count(a => a.Sent > sentByTheEnd) >= 5, "5 more posts sent after the backup");
+            sentAfter = sentByTheEnd;
             await stop.CancelAsync();
             await posting;
             Assert.Empty(posters.Faults);
@@ -80,7 +85,7 @@ public sealed class BackupTests(ITestOutputHelper output) : IDisposable
 
         // The backup is a snapshot: what was posted after it finished is not in it.
         var browser = new Support.WebBrowser(client);
-        foreach (var later in byTheEnd.Where(a => !byTheBackup.Contains(a)))
+        foreach (var later in byTheEnd.Where(a => a.Sent > sentAfter))
         {
             var page = await browser.Get($"/{later.Board}/thread/{later.ThreadNo}");
             Assert.DoesNotContain(later.Marker, page.Html, StringComparison.Ordinal);

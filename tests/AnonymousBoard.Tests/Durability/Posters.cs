@@ -10,7 +10,11 @@ namespace AnonymousBoard.Tests.Durability;
 /// <param name="Image">The test image sent with it, or null for a text post.</param>
 /// <param name="Tripcode">True when it was posted as Name#key.</param>
 /// <param name="Quotes">The post (same board and thread) its body quotes with &gt;&gt;N, or null.</param>
-public sealed record AckedPost(string Board, long No, long ThreadNo, string Body, string Marker, string? Image, bool Tripcode, long? Quotes);
+public sealed record AckedPost(string Board, long No, long ThreadNo, string Body, string Marker, string? Image, bool Tripcode, long? Quotes)
+{
+    /// <summary>Which POST this was, counting from 1 as they were sent (<see cref="Posters.Attempts"/> before it was sent is one less).</summary>
+    public int Sent { get; init; }
+}
 
 /// <summary>
 /// Many people posting at once through the real form: new threads, replies (some quoting, some
@@ -98,7 +102,7 @@ public sealed partial class Posters(IReadOnlyList<(string Name, byte[] Bytes)> i
         form.Add(part);
         form.Add(new StringContent(ticket), "ticket");
 
-        Interlocked.Increment(ref _attempts);
+        var sent = Interlocked.Increment(ref _attempts);
         using var response = await client.PostAsync(new Uri($"/{board}/post", UriKind.Relative), form, stop);
         if (response.StatusCode != HttpStatusCode.SeeOther)
         {
@@ -113,7 +117,7 @@ public sealed partial class Posters(IReadOnlyList<(string Name, byte[] Bytes)> i
         }
         var no = long.Parse(location.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
         var acked = new AckedPost(board, no, long.Parse(location.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture),
-            body, marker, image, tripcode, quotes);
+            body, marker, image, tripcode, quotes) { Sent = sent };
         var first = _acked.GetOrAdd((board, no), acked);
         if (first != acked)
         {
