@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
-using AnonymousBoard.Tests.Support;
-using Npgsql;
 
 namespace AnonymousBoard.Benchmarks;
 
