@@ -144,10 +144,11 @@ public sealed class AdmissionGate
             lock (gate)
             {
                 var now = time.GetUtcNow();
-                var current = UpdateLevel(now);
+                var reading = Measure(now);
+                var current = UpdateLevel(now, reading);
                 var settings = options.For(current);
                 return new GateStatus(current, forced is not null, levelReason, settings,
-                    counts.Count(GateTally.Accepted, now), counts.Count(GateTally.Rejected, now), SlotTime(now, settings) - now);
+                    reading.AcceptedPosts, reading.RejectedAttempts, SlotTime(now, settings) - now);
             }
         }
     }
@@ -197,14 +198,17 @@ public sealed class AdmissionGate
     /// <summary>A ticket for a new form on <paramref name="boardSlug"/>, bound to the circuit that asked.</summary>
     public TicketOffer IssueTicket(string boardSlug, uint? circuitId)
     {
+        DateTimeOffset now;
+        GateLevel current;
         lock (gate)
         {
-            var now = time.GetUtcNow();
-            var current = UpdateLevel(now);
-            var settings = options.For(current);
-            var ticket = PostingTicket.Create(boardSlug, circuitId, now, settings.TimeLock, options.TicketLifetime);
-            return Offer(ticket, ticket.Protect(Keys), current);
+            now = time.GetUtcNow();
+            current = UpdateLevel(now, Measure(now));
         }
+        // Every page with a form asks for a ticket: its random id and MAC are made outside the gate's lock, which
+        // the readers of all pages share.
+        var ticket = PostingTicket.Create(boardSlug, circuitId, now, options.For(current).TimeLock, options.TicketLifetime);
+        return Offer(ticket, ticket.Protect(Keys), current);
     }
 
     /// <summary>Decides on one submitted form. On Admitted the ticket is already spent: write the post.</summary>
@@ -214,7 +218,7 @@ public sealed class AdmissionGate
         lock (gate)
         {
             var now = time.GetUtcNow();
-            var current = UpdateLevel(now);
+            var current = UpdateLevel(now, Measure(now));
             var settings = options.For(current);
 
             StampResult? stampResult = null;
@@ -363,13 +367,15 @@ public sealed class AdmissionGate
         }
     }
 
-    private GateLevel UpdateLevel(DateTimeOffset now)
+    private LevelReading Measure(DateTimeOffset now) =>
+        GateLevels.Measure(counts.Count(GateTally.Accepted, now), counts.Count(GateTally.Rejected, now), options);
+
+    private GateLevel UpdateLevel(DateTimeOffset now, LevelReading reading)
     {
         if (forced is GateLevel f)
         {
             return f;
         }
-        var reading = GateLevels.Measure(counts.Count(GateTally.Accepted, now), counts.Count(GateTally.Rejected, now), options);
         if (reading.Level >= level)
         {
             if (reading.Level > level)

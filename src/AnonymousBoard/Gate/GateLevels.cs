@@ -144,8 +144,40 @@ public sealed record GateOptions
     }
 }
 
-/// <summary>The level the measured rates call for, and why, in words a moderator can read.</summary>
-public readonly record struct LevelReading(GateLevel Level, string Reason);
+/// <summary>
+/// The level the measured rates call for, and why, in words a moderator can read. Every page asks for the level and
+/// few read why, so the words are put together only when <see cref="Reason"/> is read.
+/// </summary>
+public readonly record struct LevelReading(GateLevel Level, LevelCause Cause, int AcceptedPosts, int RejectedAttempts, GateOptions Options)
+{
+    public string Reason
+    {
+        get
+        {
+            var minutes = Options.Window.TotalMinutes;
+            return Cause switch
+            {
+                LevelCause.RejectedAttempts when Level == GateLevel.Flood =>
+                    $"flood: {RejectedAttempts} rejected attempts in {minutes:0} minutes (threshold {Options.FloodRejectedAttempts})",
+                LevelCause.AcceptedPosts when Level == GateLevel.Flood =>
+                    $"flood: {AcceptedPosts} posts in {minutes:0} minutes (threshold {Options.FloodAcceptedPosts})",
+                LevelCause.RejectedAttempts =>
+                    $"busy: {RejectedAttempts} rejected attempts in {minutes:0} minutes (threshold {Options.BusyRejectedAttempts})",
+                LevelCause.AcceptedPosts =>
+                    $"busy: {AcceptedPosts} posts in {minutes:0} minutes (threshold {Options.BusyAcceptedPosts})",
+                _ => $"calm: {AcceptedPosts} posts and {RejectedAttempts} rejected attempts in {minutes:0} minutes",
+            };
+        }
+    }
+}
+
+/// <summary>Which count put the board at its level.</summary>
+public enum LevelCause
+{
+    Quiet,
+    RejectedAttempts,
+    AcceptedPosts,
+}
 
 public static class GateLevels
 {
@@ -153,24 +185,13 @@ public static class GateLevels
     public static LevelReading Measure(int acceptedPosts, int rejectedAttempts, GateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var minutes = options.Window.TotalMinutes;
-        if (rejectedAttempts >= options.FloodRejectedAttempts)
-        {
-            return new(GateLevel.Flood, $"flood: {rejectedAttempts} rejected attempts in {minutes:0} minutes (threshold {options.FloodRejectedAttempts})");
-        }
-        if (acceptedPosts >= options.FloodAcceptedPosts)
-        {
-            return new(GateLevel.Flood, $"flood: {acceptedPosts} posts in {minutes:0} minutes (threshold {options.FloodAcceptedPosts})");
-        }
-        if (rejectedAttempts >= options.BusyRejectedAttempts)
-        {
-            return new(GateLevel.Busy, $"busy: {rejectedAttempts} rejected attempts in {minutes:0} minutes (threshold {options.BusyRejectedAttempts})");
-        }
-        if (acceptedPosts >= options.BusyAcceptedPosts)
-        {
-            return new(GateLevel.Busy, $"busy: {acceptedPosts} posts in {minutes:0} minutes (threshold {options.BusyAcceptedPosts})");
-        }
-        return new(GateLevel.Calm, $"calm: {acceptedPosts} posts and {rejectedAttempts} rejected attempts in {minutes:0} minutes");
+        var (level, cause) =
+            rejectedAttempts >= options.FloodRejectedAttempts ? (GateLevel.Flood, LevelCause.RejectedAttempts)
+            : acceptedPosts >= options.FloodAcceptedPosts ? (GateLevel.Flood, LevelCause.AcceptedPosts)
+            : rejectedAttempts >= options.BusyRejectedAttempts ? (GateLevel.Busy, LevelCause.RejectedAttempts)
+            : acceptedPosts >= options.BusyAcceptedPosts ? (GateLevel.Busy, LevelCause.AcceptedPosts)
+            : (GateLevel.Calm, LevelCause.Quiet);
+        return new(level, cause, acceptedPosts, rejectedAttempts, options);
     }
 }
 

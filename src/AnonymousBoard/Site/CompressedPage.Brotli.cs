@@ -34,9 +34,11 @@ public sealed partial class CompressedPage
             : throw new InvalidOperationException($"brotli could not compress the page ({status})");
     }
 
-    private void WriteBrotli(IBufferWriter<byte> output, Coded brotli, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
+    private static readonly byte[] LastEmptyMetaBlock = [3];
+
+    private void BrotliPieces(List<ReadOnlyMemory<byte>> output, Coded brotli, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
     {
-        output.Write(brotli.Pieces[0]);
+        output.Add(brotli.Pieces[0]);
         if (first == Slots)
         {
             return;
@@ -46,15 +48,15 @@ public sealed partial class CompressedPage
         {
             tail += filled[i].Length;
         }
-        Span<byte> header = stackalloc byte[4];
-        output.Write(header[..MetaBlockHeader(tail, header)]);
+        var header = new byte[4];
+        output.Add(header.AsMemory(0, MetaBlockHeader(tail, header)));
         for (var i = first; i < filled.Length; i++)
         {
-            output.Write(filled[i].Span);
-            output.Write(_parts[i + 1].Span);
+            output.Add(filled[i]);
+            output.Add(_parts[i + 1]);
         }
         // The last meta-block, empty: ISLAST 1, ISLASTEMPTY 1.
-        output.Write((byte[])[3]);
+        output.Add(LastEmptyMetaBlock);
     }
 
     /// <summary>

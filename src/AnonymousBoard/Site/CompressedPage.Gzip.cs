@@ -45,7 +45,7 @@ public sealed partial class CompressedPage
 
     private static int StoredLength(int length) => length + (5 * ((length + ushort.MaxValue - 1) / ushort.MaxValue));
 
-    private void WriteGzip(IBufferWriter<byte> output, Coded gzip, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
+    private void GzipPieces(List<ReadOnlyMemory<byte>> output, Coded gzip, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
     {
         var crcs = Volatile.Read(ref _crcs);
         if (crcs is null)
@@ -56,31 +56,30 @@ public sealed partial class CompressedPage
         }
         var crc = crcs[0];
         long length = _parts[0].Length;
-        output.Write(gzip.Pieces[0]);
+        output.Add(gzip.Pieces[0]);
         for (var i = 0; i < filled.Length; i++)
         {
-            var slot = filled[i].Span;
+            var slot = filled[i];
             for (var at = 0; at < slot.Length; at += ushort.MaxValue)
             {
                 // A stored block, not final: BTYPE 00 (the rest of the byte is padding), LEN, NLEN, the bytes.
                 var chunk = slot.Slice(at, Math.Min(ushort.MaxValue, slot.Length - at));
-                Span<byte> head = [0, (byte)chunk.Length, (byte)(chunk.Length >> 8), (byte)~chunk.Length, (byte)(~chunk.Length >> 8)];
-                output.Write(head);
-                output.Write(chunk);
+                output.Add((byte[])[0, (byte)chunk.Length, (byte)(chunk.Length >> 8), (byte)~chunk.Length, (byte)(~chunk.Length >> 8)]);
+                output.Add(chunk);
             }
-            crc = Crc32.Combine(crc, Crc32.Of(slot), slot.Length);
+            crc = Crc32.Combine(crc, Crc32.Of(slot.Span), slot.Length);
             crc = Crc32.Combine(crc, crcs[i + 1], _parts[i + 1].Length);
             length += slot.Length + _parts[i + 1].Length;
             if (i >= first)
             {
-                output.Write(gzip.Pieces[i + 1 - first]);
+                output.Add(gzip.Pieces[i + 1 - first]);
             }
         }
-        Span<byte> end = stackalloc byte[GzipEnd];
+        var end = new byte[GzipEnd];
         end[0] = 3;
         end[1] = 0;
-        BinaryPrimitives.WriteUInt32LittleEndian(end[2..], crc);
-        BinaryPrimitives.WriteUInt32LittleEndian(end[6..], (uint)length);
-        output.Write(end);
+        BinaryPrimitives.WriteUInt32LittleEndian(end.AsSpan(2), crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(end.AsSpan(6), (uint)length);
+        output.Add(end);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Site;
@@ -36,6 +37,10 @@ public sealed partial class CompressedPage
 
     // 4 MiB: more than any page, and what every brotli decoder accepts.
     private const int BrotliWindow = 22;
+
+    // Pieces this long are written to the response as memory rather than copied through its buffer writer: past
+    // Kestrel's 4 KB block, a copy through the writer takes a lock per block.
+    private const int LargePiece = 4096;
 
     private static int s_upgrading;
 
@@ -165,26 +170,68 @@ public sealed partial class CompressedPage
         /// <summary>The bytes <see cref="Write"/> writes.</summary>
         public long Length { get; }
 
+        /// <summary>For tests and tools: the bytes into any buffer writer.</summary>
         public void Write(IBufferWriter<byte> output)
         {
             ArgumentNullException.ThrowIfNull(output);
+            foreach (var piece in Pieces())
+            {
+                output.Write(piece.Span);
+            }
+        }
+
+        /// <summary>
+        /// The bytes as a response sends them. Kestrel keeps what is written through its buffer writer before the
+        /// headers go out in a buffer of its own and copies it once more, and copies a large span in 4 KB blocks,
+        /// taking a lock for each; a written memory goes to the connection's pipe with the headers in one copy. So
+        /// the first piece and every large one are written as memory, the small ones (a slot, a block header) into
+        /// the pipe's buffer, and the whole flushed once at the end.
+        /// </summary>
+        public async Task WriteAsync(PipeWriter output, CancellationToken cancellation)
+        {
+            ArgumentNullException.ThrowIfNull(output);
+            var started = false;
+            foreach (var piece in Pieces())
+            {
+                if (piece.IsEmpty)
+                {
+                    continue;
+                }
+                if (!started || piece.Length >= LargePiece)
+                {
+                    await output.WriteAsync(piece, cancellation);
+                    started = true;
+                }
+                else
+                {
+                    output.Write(piece.Span);
+                }
+            }
+            await output.FlushAsync(cancellation);
+        }
+
+        /// <summary>The bytes in order: the page's own memory, the filled slots, and the few small headers a coding adds.</summary>
+        private List<ReadOnlyMemory<byte>> Pieces()
+        {
+            var pieces = new List<ReadOnlyMemory<byte>>(2 * _filled.Length + 4);
             switch (Coding)
             {
                 case ContentCoding.Gzip:
-                    _page.WriteGzip(output, _coded!, _filled, _first);
+                    _page.GzipPieces(pieces, _coded!, _filled, _first);
                     break;
                 case ContentCoding.Brotli:
-                    _page.WriteBrotli(output, _coded!, _filled, _first);
+                    _page.BrotliPieces(pieces, _coded!, _filled, _first);
                     break;
                 default:
-                    output.Write(_page._parts[0].Span);
+                    pieces.Add(_page._parts[0]);
                     for (var i = 0; i < _filled.Length; i++)
                     {
-                        output.Write(_filled[i].Span);
-                        output.Write(_page._parts[i + 1].Span);
+                        pieces.Add(_filled[i]);
+                        pieces.Add(_page._parts[i + 1]);
                     }
                     break;
             }
+            return pieces;
         }
     }
 
@@ -281,8 +328,7 @@ public sealed partial class CompressedPage
             }
             var encoded = page.Encode(coding, filled);
             response.ContentLength = encoded.Length;
-            encoded.Write(response.BodyWriter);
-            await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+            await encoded.WriteAsync(response.BodyWriter, httpContext.RequestAborted);
         }
     }
 }
