@@ -14,7 +14,20 @@ public sealed partial class CompressedPage
             length += part.Length;
         }
         using var encoder = new BrotliEncoder(quality, BrotliWindow);
-        var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(length) + 64];
+        // From the pool: a thread page's is a quarter of a megabyte, and one is needed after every reply.
+        var buffer = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(length) + 64);
+        try
+        {
+            return Compress(encoder, parts, final, buffer);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte[] Compress(BrotliEncoder encoder, ReadOnlySpan<ReadOnlyMemory<byte>> parts, bool final, byte[] buffer)
+    {
         var written = 0;
         var status = OperationStatus.Done;
         for (var i = 0; i < parts.Length && status == OperationStatus.Done; i++)
