@@ -38,14 +38,18 @@ public sealed class BoardProcess : IAsyncDisposable
     /// ends); a fresh temporary one (deleted) when null.
     /// </param>
     /// <param name="environment">More environment variables for the board (DOTNET_PerfMapEnabled for a profile).</param>
-    public static async Task<BoardProcess> StartAsync(IEnumerable<string> settings, string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="program">Another build's AnonymousBoard.dll (the posting benchmark's "before"); the one beside this program when null.</param>
+    public static async Task<BoardProcess> StartAsync(IEnumerable<string> settings, string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null,
+        string? program = null)
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "anonboard-load-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var port = FreePort();
         var apphost = Path.Combine(AppContext.BaseDirectory, "AnonymousBoard");
-        var start = File.Exists(apphost) ? new ProcessStartInfo(apphost) : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "AnonymousBoard.dll") } };
+        var start = program is not null ? new ProcessStartInfo("dotnet") { ArgumentList = { Path.GetFullPath(program) } }
+            : File.Exists(apphost) ? new ProcessStartInfo(apphost)
+            : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "AnonymousBoard.dll") } };
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

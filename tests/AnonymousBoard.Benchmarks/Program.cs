@@ -66,6 +66,12 @@ if (args.Length > 0 && args[0] == "threadsize")
     return await ThreadSizeBench.RunAsync(args[1..]);
 }
 
+// "posting" posts with 1 and 16 posters into this build and an older one, rounds alternating (PostingBench.cs).
+if (args.Length > 0 && args[0] == "posting")
+{
+    return await PostingBench.RunAsync(args[1..]);
+}
+
 // "flood" floods the board in its own process through its unix socket (Flood/FloodDrill.cs).
 if (args.Length > 0 && args[0] == "flood")
 {
