@@ -25,6 +25,9 @@ public sealed class BoardProcess : IAsyncDisposable
 
     private readonly bool _ownsData;
 
+    // The program and its first argument (the dll, when started through dotnet): what runs the operator's commands.
+    private string[] _program = [];
+
     private BoardProcess(Process process, string dataDirectory, Uri baseAddress, bool ownsData)
     {
         _process = process;
@@ -47,9 +50,14 @@ public sealed class BoardProcess : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var port = FreePort();
         var apphost = Path.Combine(AppContext.BaseDirectory, "AnonymousBoard");
-        var start = program is not null ? new ProcessStartInfo("dotnet") { ArgumentList = { Path.GetFullPath(program) } }
-            : File.Exists(apphost) ? new ProcessStartInfo(apphost)
-            : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "AnonymousBoard.dll") } };
+        string[] command = program is not null ? ["dotnet", Path.GetFullPath(program)]
+            : File.Exists(apphost) ? [apphost]
+            : ["dotnet", Path.Combine(AppContext.BaseDirectory, "AnonymousBoard.dll")];
+        var start = new ProcessStartInfo(command[0]);
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -63,7 +71,10 @@ public sealed class BoardProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
-        var board = new BoardProcess(process, dataDirectory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), ownsData);
+        var board = new BoardProcess(process, dataDirectory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), ownsData)
+        {
+            _program = command,
+        };
         process.OutputDataReceived += (_, e) => board.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => board.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -149,6 +160,24 @@ public sealed class BoardProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Runs an operator's command (<c>boards update b --thread-cap 1000</c>) of the same program on this board's data directory.</summary>
+    public async Task RunCommand(params string[] args)
+    {
+        var start = new ProcessStartInfo(_program[0]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DataDirectory };
+        foreach (var argument in _program.Skip(1).Concat(args).Append($"--Board:DataDirectory={DataDirectory}"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var command = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var output = command.StandardOutput.ReadToEndAsync();
+        var error = await command.StandardError.ReadToEndAsync();
+        await command.WaitForExitAsync();
+        if (command.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{string.Join(' ', args)} failed ({command.ExitCode}): {error}{await output}");
+        }
     }
 
     public async ValueTask DisposeAsync()
