@@ -181,6 +181,81 @@ public sealed class DatabaseTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(DbPath));
     }
 
+    /// <summary>Page 100 of the file overwritten, as a failing disk or a stray write would.</summary>
+    private void DamagePage100(bool keepTimeOfChange)
+    {
+        var changed = File.GetLastWriteTimeUtc(DbPath);
+        using (var file = new FileStream(DbPath, FileMode.Open))
+        {
+            file.Position = 99 * 4096;
+            file.Write(Enumerable.Repeat((byte)0xFF, 4096).ToArray());
+        }
+        if (keepTimeOfChange)
+        {
+            File.SetLastWriteTimeUtc(DbPath, changed);
+        }
+    }
+
+    [Fact]
+    public void Only_a_file_closed_cleanly_and_unchanged_since_is_spared_the_full_check_at_start()
+    {
+        MakeBoardWithPosts();
+        // A clean stop: the board disposes its database, which folds the WAL in and leaves the note.
+        using (var stopped = new SqliteDatabase(DbPath))
+        {
+            stopped.Migrate();
+        }
+        Assert.True(File.Exists(DbPath + ".closed"));
+        Assert.False(File.Exists(DbPath + "-wal"));
+
+        // The trade made visible: damage that changes neither the length nor the time of last change goes unread at
+        // start (SQLite finds it when it reads that page). The note is gone once the start has read it.
+        DamagePage100(keepTimeOfChange: true);
+        new SqliteDatabase(DbPath).Migrate();
+        Assert.False(File.Exists(DbPath + ".closed"));
+
+        // That run did not stop cleanly (never disposed): the next start reads every page and refuses the file.
+        SqliteConnection.ClearAllPools();
+        var before = File.ReadAllBytes(DbPath);
+        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, File.ReadAllBytes(DbPath));
+    }
+
+    [Fact]
+    public void A_file_changed_after_a_clean_stop_is_checked_whole_and_refused_when_damaged()
+    {
+        MakeBoardWithPosts();
+        using (var stopped = new SqliteDatabase(DbPath))
+        {
+            stopped.Migrate();
+        }
+        Assert.True(File.Exists(DbPath + ".closed"));
+        // A write by anything else moves the time of last change.
+        Thread.Sleep(20);
+        DamagePage100(keepTimeOfChange: false);
+        var before = File.ReadAllBytes(DbPath);
+
+        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, File.ReadAllBytes(DbPath));
+    }
+
+    [Fact]
+    public void A_wal_left_beside_a_file_closed_cleanly_means_a_later_run_crashed_and_the_file_is_checked_whole()
+    {
+        MakeBoardWithPosts();
+        using (var stopped = new SqliteDatabase(DbPath))
+        {
+            stopped.Migrate();
+        }
+        DamagePage100(keepTimeOfChange: true);
+        // Someone opened the file after the clean stop and was killed: its (empty) WAL is still there.
+        File.WriteAllBytes(DbPath + "-wal", []);
+
+        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
+    }
+
     [Fact]
     public void Another_programs_database_that_uses_user_version_too_is_refused_and_left_untouched()
     {
