@@ -180,6 +180,32 @@ public sealed class BoardProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the board as an operator's service manager does: SIGTERM, and the board shuts down cleanly (its database
+    /// closed, as a restart after a clean stop finds it); killed if it has not exited within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        using (var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", Pid.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false }))
+        {
+            await term!.WaitForExitAsync();
+        }
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -89,8 +89,14 @@ internal static class SizeBench
         public string DataDirectory => dataDirectory;
         public SeededBoard Seeded => seeded;
         public List<double> Starts { get; } = [];
+        // The same starts by how the run before ended: stopped cleanly (SIGTERM) or killed (as a crash leaves the file).
+        public List<double> CleanStarts { get; } = [];
+        public List<double> CrashStarts { get; } = [];
         public List<long> RssAtStart { get; } = [];
         public long RssAfterReads { get; set; }
+        // RSS split as the kernel counts it: anonymous (the GC's heap, SQLite's caches, stacks), mapped files (the
+        // program and its libraries), shared memory (the runtime's double-mapped code).
+        public (long Anon, long File, long Shmem) RssSplit { get; set; }
         public long PeakRss { get; set; }
         public LoadRun.Reads? Mixed { get; set; }
         public int MixedPaths { get; set; }
@@ -202,9 +208,12 @@ internal static class SizeBench
 
     private static async Task Measure(Sized[] boards, Wrk wrk, SizeOptions options, List<string> problems)
     {
-        // 1. Start-up, interleaved: small, big, small, big, ...
+        // 1. Start-up, interleaved: small, big, small, big, ... Each run ends in turn with a clean stop and a kill, so the
+        // starts after each are timed. A clean stop leaves its note beside the database (the seeding's does; a board
+        // measured before and killed leaves none).
         Console.WriteLine();
-        Console.WriteLine(Invariant($"1. Start-up to the first 200 of /, {options.Starts} starts of each board, interleaved"));
+        Console.WriteLine(Invariant($"1. Start-up to the first 200 of /, {options.Starts} starts of each board, interleaved; runs end in turn with a clean stop (SIGTERM) and a kill"));
+        var cleanBefore = boards.ToDictionary(b => b, b => File.Exists(Path.Combine(b.DataDirectory, "board.db.closed")));
         for (var round = 1; round <= options.Starts; round++)
         {
             foreach (var board in boards)
@@ -212,8 +221,14 @@ internal static class SizeBench
                 var clock = Stopwatch.StartNew();
                 await using var process = await BoardProcess.StartAsync(Posters.GateSettings, board.DataDirectory);
                 board.Starts.Add(clock.Elapsed.TotalSeconds);
+                (cleanBefore[board] ? board.CleanStarts : board.CrashStarts).Add(board.Starts[^1]);
                 board.RssAtStart.Add(process.Status("VmRSS") ?? 0);
-                Console.WriteLine(Invariant($"   round {round} {board.Name,-5} {board.Starts[^1]:0.00} s, RSS {Mib(board.RssAtStart[^1])}"));
+                Console.WriteLine(Invariant($"   round {round} {board.Name,-5} {board.Starts[^1]:0.00} s after {(cleanBefore[board] ? "a clean stop" : "a kill")}, RSS {Mib(board.RssAtStart[^1])}"));
+                cleanBefore[board] = !cleanBefore[board];
+                if (cleanBefore[board])
+                {
+                    await process.StopAsync(TimeSpan.FromSeconds(30));
+                }
             }
         }
 
@@ -237,12 +252,13 @@ internal static class SizeBench
                     new LoadOptions(options.Readers, 0, options.MixedSeconds, 2, 0, 0, false), TimeSpan.FromSeconds(options.MixedSeconds));
                 board.Mixed = reads;
                 board.RssAfterReads = process.Status("VmRSS") ?? 0;
+                board.RssSplit = (process.Status("RssAnon") ?? 0, process.Status("RssFile") ?? 0, process.Status("RssShmem") ?? 0);
                 board.PeakRss = process.Status("VmHWM") ?? 0;
                 if (reads.Errors > 0)
                 {
                     problems.Add(Invariant($"{board.Name} board: {reads.Errors} failed mixed reads ({string.Join("; ", reads.ErrorSamples)})"));
                 }
-                Console.WriteLine(Invariant($"   {board.Name,-5} {reads.Requests / (double)options.MixedSeconds,7:N0} req/s over {paths.Length} paths, p99 {reads.P99 * 1000:0.0} ms; RSS {Mib(board.RssAfterReads)}, VmHWM {Mib(board.PeakRss)}"));
+                Console.WriteLine(Invariant($"   {board.Name,-5} {reads.Requests / (double)options.MixedSeconds,7:N0} req/s over {paths.Length} paths, p99 {reads.P99 * 1000:0.0} ms; RSS {Mib(board.RssAfterReads)} (anonymous {Mib(board.RssSplit.Anon)}, files {Mib(board.RssSplit.File)}, shared {Mib(board.RssSplit.Shmem)}), VmHWM {Mib(board.PeakRss)}"));
             }
 
             Console.WriteLine();
@@ -333,8 +349,15 @@ internal static class SizeBench
         Row("threads (150 live, the rest archived)", s.Seeded.Threads, b.Seeded.Threads, v => v.ToString("N0", CultureInfo.InvariantCulture));
         Row("database (board.db with its WAL)", DatabaseBytes(s.DataDirectory), DatabaseBytes(b.DataDirectory), v => Mib((long)v));
         Row("start-up to the first 200 of /", Stats.Median(s.Starts), Stats.Median(b.Starts), v => Invariant($"{v:0.00} s"));
+        if (s.CleanStarts.Count > 0 && b.CleanStarts.Count > 0 && s.CrashStarts.Count > 0 && b.CrashStarts.Count > 0)
+        {
+            Row("  after a clean stop", Stats.Median(s.CleanStarts), Stats.Median(b.CleanStarts), v => Invariant($"{v:0.00} s"));
+            Row("  after a kill (quick_check reads the whole file)", Stats.Median(s.CrashStarts), Stats.Median(b.CrashStarts), v => Invariant($"{v:0.00} s"));
+        }
         Row("RSS just after start-up", Stats.Median(s.RssAtStart.Select(r => (double)r)), Stats.Median(b.RssAtStart.Select(r => (double)r)), v => Mib((long)v));
         Row(Invariant($"RSS after {options.MixedSeconds} s of mixed reads"), s.RssAfterReads, b.RssAfterReads, v => Mib((long)v));
+        Row("  of it anonymous (GC heap, SQLite, stacks)", s.RssSplit.Anon, b.RssSplit.Anon, v => Mib((long)v));
+        Row("  of it mapped files (program, libraries)", s.RssSplit.File, b.RssSplit.File, v => Mib((long)v));
         Row("peak RSS (VmHWM) over the run", s.PeakRss, b.PeakRss, v => Mib((long)v));
         Row("mixed reads", s.Mixed!.Requests / (double)options.MixedSeconds, b.Mixed!.Requests / (double)options.MixedSeconds, v => Invariant($"{v:N0} req/s"));
         foreach (var page in new[] { "thread", "index" })

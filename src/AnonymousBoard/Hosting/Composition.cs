@@ -39,7 +39,8 @@ public static class Composition
         }
         else
         {
-            services.AddSingleton(new SqliteDatabase(options.DatabasePath));
+            // Made by a factory, so the container disposes it with the board: a clean stop leaves the note that spares the next start a full check.
+            services.AddSingleton(_ => new SqliteDatabase(options.DatabasePath));
             services.AddSingleton<IStorage>(sp => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>(), Listeners(sp), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<Search.ISearchStore, SqliteSearchStore>();
             // One process serves a SQLite board: the gate keeps its state in memory.

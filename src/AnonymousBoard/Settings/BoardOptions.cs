@@ -17,8 +17,12 @@ public sealed class BoardOptions
     /// <summary>An identical post within this many seconds is taken for a resubmit.</summary>
     public int DuplicateWindowSeconds { get; set; } = 120;
 
-    /// <summary>How much prepared HTML, JSON and feeds the page cache may hold; past it the pages read least recently go.</summary>
-    public int PageCacheMegabytes { get; set; } = 64;
+    /// <summary>
+    /// How much prepared HTML, JSON and feeds the page cache may hold; past it the pages read least recently go. 32: a
+    /// board's hot pages (its index pages, the live threads being read) fit, and the process stays under 200 MB
+    /// however large the board (README, "Size benchmark").
+    /// </summary>
+    public int PageCacheMegabytes { get; set; } = 32;
 
     /// <summary>The "Board:Images" settings: how many images are processed at once, how many wait.</summary>
     public ImageOptions Images { get; set; } = new();

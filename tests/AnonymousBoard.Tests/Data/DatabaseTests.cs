@@ -26,6 +26,16 @@ public sealed class DatabaseTests : IDisposable
         return command.ExecuteScalar();
     }
 
+    /// <summary>Starting on the file is refused, and the file is left as it was.</summary>
+    private void AssertRefusedUntouched()
+    {
+        SqliteConnection.ClearAllPools();
+        var before = File.ReadAllBytes(DbPath);
+        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, File.ReadAllBytes(DbPath));
+    }
+
     [Fact]
     public void Migrating_a_new_file_sets_the_schema_version_wal_and_foreign_keys()
     {
@@ -92,12 +102,7 @@ public sealed class DatabaseTests : IDisposable
             c.Open();
             Scalar(c, "CREATE TABLE other_app (x INTEGER)");
         }
-        SqliteConnection.ClearAllPools();
-        var before = File.ReadAllBytes(DbPath);
-
-        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
-        SqliteConnection.ClearAllPools();
-        Assert.Equal(before, File.ReadAllBytes(DbPath));
+        AssertRefusedUntouched();
     }
 
     [Fact]
@@ -115,10 +120,7 @@ public sealed class DatabaseTests : IDisposable
     public void Random_bytes_the_size_of_a_database_are_refused_and_left_untouched()
     {
         File.WriteAllBytes(DbPath, System.Security.Cryptography.RandomNumberGenerator.GetBytes(64 * 1024));
-        var before = File.ReadAllBytes(DbPath);
-        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
-        SqliteConnection.ClearAllPools();
-        Assert.Equal(before, File.ReadAllBytes(DbPath));
+        AssertRefusedUntouched();
     }
 
     /// <summary>A real board database of a few hundred pages, checkpointed into the one file.</summary>
@@ -168,17 +170,72 @@ public sealed class DatabaseTests : IDisposable
     public void A_board_database_with_a_damaged_page_is_refused_and_left_untouched()
     {
         MakeBoardWithPosts();
+        DamagePage100(keepTimeOfChange: false);
+        AssertRefusedUntouched();
+    }
+
+    /// <summary>Page 100 of the file (of the posts' b-tree) overwritten, as a failing disk or a stray write would.</summary>
+    private void DamagePage100(bool keepTimeOfChange)
+    {
+        var changed = File.GetLastWriteTimeUtc(DbPath);
         using (var file = new FileStream(DbPath, FileMode.Open))
         {
-            // Page 100 of the posts' b-tree overwritten, as a failing disk or a stray write would.
             file.Position = 99 * 4096;
             file.Write(Enumerable.Repeat((byte)0xFF, 4096).ToArray());
         }
-        var before = File.ReadAllBytes(DbPath);
+        if (keepTimeOfChange)
+        {
+            File.SetLastWriteTimeUtc(DbPath, changed);
+        }
+    }
 
-        Assert.Throws<StorageException>(() => new SqliteDatabase(DbPath).Migrate());
-        SqliteConnection.ClearAllPools();
-        Assert.Equal(before, File.ReadAllBytes(DbPath));
+    /// <summary>A board of posts stopped cleanly: the board disposes its database, which folds the WAL in and leaves the note.</summary>
+    private void MakeBoardStoppedCleanly()
+    {
+        MakeBoardWithPosts();
+        using (var stopped = new SqliteDatabase(DbPath))
+        {
+            stopped.Migrate();
+        }
+        Assert.True(File.Exists(DbPath + ".closed"));
+        Assert.False(File.Exists(DbPath + "-wal"));
+    }
+
+    [Fact]
+    public void Only_a_file_closed_cleanly_and_unchanged_since_is_spared_the_full_check_at_start()
+    {
+        MakeBoardStoppedCleanly();
+
+        // The trade made visible: damage that changes neither the length nor the time of last change goes unread at
+        // start (SQLite finds it when it reads that page). The note is gone once the start has read it.
+        DamagePage100(keepTimeOfChange: true);
+        new SqliteDatabase(DbPath).Migrate();
+        Assert.False(File.Exists(DbPath + ".closed"));
+
+        // That run did not stop cleanly (never disposed): the next start reads every page and refuses the file.
+        AssertRefusedUntouched();
+    }
+
+    [Fact]
+    public void A_file_changed_after_a_clean_stop_is_checked_whole_and_refused_when_damaged()
+    {
+        MakeBoardStoppedCleanly();
+        // A write by anything else moves the time of last change.
+        Thread.Sleep(20);
+        DamagePage100(keepTimeOfChange: false);
+
+        AssertRefusedUntouched();
+    }
+
+    [Fact]
+    public void A_wal_left_beside_a_file_closed_cleanly_means_a_later_run_crashed_and_the_file_is_checked_whole()
+    {
+        MakeBoardStoppedCleanly();
+        DamagePage100(keepTimeOfChange: true);
+        // Someone opened the file after the clean stop and was killed: its (empty) WAL is still there.
+        File.WriteAllBytes(DbPath + "-wal", []);
+
+        AssertRefusedUntouched();
     }
 
     [Fact]
