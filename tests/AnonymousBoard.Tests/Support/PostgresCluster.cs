@@ -17,6 +17,7 @@ public sealed class PostgresCluster : IDisposable
     public PostgresCluster(params string[] serverSettings)
     {
         _settings = string.Concat(serverSettings.Select(setting => $" -c {setting}"));
+        RemoveLeftovers();
         Directory.CreateDirectory(_root);
         // PostgreSQL refuses to run as root; as root the cluster belongs to the postgres user the package made.
         if (Environment.UserName == "root")
@@ -81,6 +82,36 @@ public sealed class PostgresCluster : IDisposable
         {
         }
     }
+
+    /// <summary>
+    /// Removes the clusters earlier runs left behind. A test process ended before its exit handler has deleted
+    /// its cluster (the shared one holds gigabytes) leaves the directory, and runs add up until the disk is full.
+    /// A directory is left behind when no server of it runs and its log has not been written for ten minutes
+    /// (a cluster that a test stops for a moment, or that is being made, is younger than that).
+    /// </summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var root in Directory.EnumerateDirectories(Path.GetTempPath(), "anonboard-pg-*"))
+        {
+            try
+            {
+                var log = Path.Combine(root, "log");
+                var written = File.Exists(log) ? File.GetLastWriteTimeUtc(log) : Directory.GetLastWriteTimeUtc(root);
+                if (DateTime.UtcNow - written > TimeSpan.FromMinutes(10) && !Running(Path.Combine(root, "data", "postmaster.pid")))
+                {
+                    Directory.Delete(root, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run's, or going meanwhile: left to the next run.
+            }
+        }
+    }
+
+    private static bool Running(string pidFile) =>
+        File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var pid)
+        && Directory.Exists($"/proc/{pid}");
 
     private static void AsServerUser(string program, params string[] args)
     {
