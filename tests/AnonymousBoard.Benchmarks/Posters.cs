@@ -26,6 +26,13 @@ public sealed class Writes
     public ConcurrentBag<double> FormLatencies { get; } = [];
 }
 
+/// <summary>A timed posting run (<see cref="Posters.Timed"/>); the medians in milliseconds.</summary>
+public sealed record TimedPosting(Writes Writes, double Seconds, double BoardCpuMs)
+{
+    public double FormMs => Stats.Median(Writes.FormLatencies) * 1000;
+    public double PostMs => Stats.Median(Writes.Latencies.Select(l => l.Seconds)) * 1000;
+}
+
 /// <summary>What the check of the acknowledged posts found.</summary>
 public sealed record PostCheck(IReadOnlyList<string> Missing, int Repeated, int LargestPage, int Threads);
 
@@ -118,6 +125,21 @@ public static partial class Posters
                 writes.Errors.Enqueue($"writer {writer}: no answer within {client.Timeout.TotalSeconds} s");
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="posters"/> posters on one board for <paramref name="duration"/> (<see cref="Write"/>): what they
+    /// wrote, how long it took, and the board's CPU per acknowledged post.
+    /// </summary>
+    public static async Task<TimedPosting> Timed(BoardProcess board, HttpClient client, IReadOnlyList<long> threads, int posters, TimeSpan duration)
+    {
+        var writes = new Writes();
+        var cpuBefore = board.CpuTime().Own.TotalMilliseconds;
+        var started = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, posters).Select(w =>
+            Task.Run(() => Write(client, w, threads, imageEvery: 0, duration, started, writes))));
+        var seconds = started.Elapsed.TotalSeconds;
+        return new TimedPosting(writes, seconds, (board.CpuTime().Own.TotalMilliseconds - cpuBefore) / Math.Max(1, writes.Acknowledged.Count));
     }
 
     /// <summary>Every acknowledged post must be on its thread's page, with its own words, and no number given twice.</summary>

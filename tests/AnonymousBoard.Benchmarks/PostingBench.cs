@@ -89,17 +89,10 @@ internal static class PostingBench
                 var errors = new List<string>();
                 async Task<Run> Post(int posters, TimeSpan duration)
                 {
-                    var writes = new Writes();
-                    var cpuBefore = board.CpuTime().Own.TotalMilliseconds;
-                    var started = Stopwatch.StartNew();
-                    await Task.WhenAll(Enumerable.Range(0, posters).Select(w =>
-                        Task.Run(() => Posters.Write(client, w, threads, imageEvery: 0, duration, started, writes))));
-                    var seconds = started.Elapsed.TotalSeconds;
-                    var posts = writes.Acknowledged.Count;
-                    acknowledged.AddRange(writes.Acknowledged);
-                    errors.AddRange(writes.Errors);
-                    return new Run(posts / seconds, (board.CpuTime().Own.TotalMilliseconds - cpuBefore) / Math.Max(1, posts),
-                        Stats.Median(writes.FormLatencies) * 1000, Stats.Median(writes.Latencies.Select(l => l.Seconds)) * 1000);
+                    var run = await Posters.Timed(board, client, threads, posters, duration);
+                    acknowledged.AddRange(run.Writes.Acknowledged);
+                    errors.AddRange(run.Writes.Errors);
+                    return new Run(run.Writes.Acknowledged.Count / run.Seconds, run.BoardCpuMs, run.FormMs, run.PostMs);
                 }
 
                 // Warm-up: the posting path compiled and the pages built once, as on a board that has been up a while.

@@ -116,19 +116,10 @@ internal static class ThreadSizeBench
 
             async Task<Run> Post(List<long> threads, int posters, bool compressedForms = false)
             {
-                var poster = compressedForms ? compressed : client;
-                var writes = new Writes();
-                var cpuBefore = board.CpuTime().Own.TotalMilliseconds;
-                var started = Stopwatch.StartNew();
-                var duration = TimeSpan.FromSeconds(options.DurationSeconds);
-                await Task.WhenAll(Enumerable.Range(0, posters).Select(w =>
-                    Task.Run(() => Posters.Write(poster, w, threads, imageEvery: 0, duration, started, writes))));
-                var seconds = started.Elapsed.TotalSeconds;
-                var posts = writes.Acknowledged.Count;
-                acknowledged.AddRange(writes.Acknowledged);
-                errors.AddRange(writes.Errors);
-                return new Run(posts, seconds, (board.CpuTime().Own.TotalMilliseconds - cpuBefore) / Math.Max(1, posts),
-                    Stats.Median(writes.FormLatencies) * 1000, Stats.Median(writes.Latencies.Select(l => l.Seconds)) * 1000);
+                var run = await Posters.Timed(board, compressedForms ? compressed : client, threads, posters, TimeSpan.FromSeconds(options.DurationSeconds));
+                acknowledged.AddRange(run.Writes.Acknowledged);
+                errors.AddRange(run.Writes.Errors);
+                return new Run(run.Writes.Acknowledged.Count, run.Seconds, run.BoardCpuMs, run.FormMs, run.PostMs);
             }
 
             // Warm-up: the posting path compiled, both kinds of thread page built once.
