@@ -247,11 +247,13 @@ public sealed class ChromiumScenarios(Chromium chromium, FreshBoard fresh) : ICl
             await person.Open("/b/");
             var form = person.Form("Start a new thread");
             var opens = OpensAt(await form.InnerTextAsync());
-            await person.Type("Subject", "In a hurry", form);
-            await person.Type("Comment", "Posted at once.", form);
+            // Pasted, not typed key by key: on a loaded machine typing these took Chromium more than the lock's 5 s.
+            await person.Paste("Subject", "In a hurry", form);
+            await person.Paste("Comment", "Posted at once.", form);
             await person.Press("Post", form);
 
-            Assert.Equal("/b/post", person.Location);
+            Assert.True(person.Location == "/b/post",
+                $"The post went through before its time lock ended: {person.Location}, {DateTimeOffset.UtcNow - opens} after the form said it would open.");
             var alert = await person.Page.GetByRole(AriaRole.Alert).InnerTextAsync();
             Assert.True(alert.Contains("Too early: this form can be posted in", StringComparison.Ordinal), alert);
             Assert.Contains("Everything you typed is still in the form below.", alert, StringComparison.Ordinal);
