@@ -19,7 +19,7 @@ public sealed class PostRendering(IMarkupStore store)
     public void SaveQuotes(UnitOfWork work, long postId, RenderedBody rendered)
     {
         store.SaveQuotes(work, postId, rendered.Quotes);
-        work.TouchGrown(rendered.Quotes.Select(q => new ThreadRef(q.BoardId, q.ThreadNo)));
+        work.TouchQuoted(rendered.Quotes.Select(q => new QuotedPost(new ThreadRef(q.BoardId, q.ThreadNo), q.No)));
     }
 
     /// <summary>Renders a stored post again from its source; its thread's pages are touched.</summary>

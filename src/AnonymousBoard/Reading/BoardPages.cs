@@ -90,7 +90,7 @@ public static class BoardPages
         var shape = Shape(b);
         var prepared = cache.GrowingThread("thread", new ThreadRef(b.Id, no), shape,
             () => reader.GetThread(b.Id, no) is { } thread ? PrepareThread(b, thread) : Missing,
-            old => GrowThread(b, old, reader));
+            (old, quoted) => GrowThread(b, old, quoted, reader));
         if (ReferenceEquals(prepared, Missing) || prepared.Thread.No != no)
         {
             // A reply's number is not a thread: send the reader to the thread that holds it.
@@ -196,17 +196,17 @@ public static class BoardPages
 
     /// <summary>
     /// A thread prepared before, after writes that only grew it: its new posts rendered and added, and the earlier
-    /// posts whose backlinks changed (the ones the new posts quote) read and rendered again; the rest kept as they
-    /// were. Null (build it whole) when there is nothing to grow.
+    /// posts whose backlinks changed (the ones the new posts quote: <paramref name="quoted"/>, when known) read and
+    /// rendered again; the rest kept as they were. Null (build it whole) when there is nothing to grow.
     /// </summary>
-    private static PreparedThread? GrowThread(Board board, PreparedThread old, BoardReader reader)
+    private static PreparedThread? GrowThread(Board board, PreparedThread old, IReadOnlySet<long>? quoted, BoardReader reader)
     {
         if (ReferenceEquals(old, Missing))
         {
             return null;
         }
         var before = old.Posts.ToDictionary(p => p.No);
-        var growth = reader.GetThreadGrowth(board.Id, old.Thread.No, old.LastNo, backlinks => [.. BacklinksByPost(backlinks)
+        var growth = reader.GetThreadGrowth(board.Id, old.Thread.No, old.LastNo, quoted, backlinks => [.. BacklinksByPost(backlinks)
             .Where(g => before.TryGetValue(g.Key, out var post) && !post.Backlinks.SequenceEqual(g))
             .Select(g => g.Key)]);
         if (growth is null)

@@ -14,10 +14,12 @@ public sealed class BoardReader(IStorage storage, IReadingStore store)
 
     /// <summary>
     /// What a thread prepared up to post <paramref name="afterNo"/> needs to be brought up to date after it only grew,
-    /// in one snapshot: the thread, its posts after that one, all its backlinks, and the earlier posts that
-    /// <paramref name="toRender"/> picks from the backlinks (those whose backlinks changed); null when the thread is gone.
+    /// in one snapshot: the thread, its posts after that one, the backlinks of the <paramref name="quoted"/> posts (when
+    /// null, every backlink of the thread), and the earlier posts that <paramref name="toRender"/> picks from those
+    /// backlinks (those whose backlinks changed); null when the thread is gone.
     /// </summary>
-    public ThreadGrowth? GetThreadGrowth(long boardId, long threadNo, long afterNo, Func<IReadOnlyList<Backlink>, IReadOnlyCollection<long>> toRender) =>
+    public ThreadGrowth? GetThreadGrowth(long boardId, long threadNo, long afterNo, IReadOnlySet<long>? quoted,
+        Func<IReadOnlyList<Backlink>, IReadOnlyCollection<long>> toRender) =>
         Read(work =>
         {
             if (store.FindThread(work, boardId, threadNo) is not { } thread)
@@ -25,7 +27,8 @@ public sealed class BoardReader(IStorage storage, IReadingStore store)
                 return null;
             }
             var added = store.ListPostsAfter(work, boardId, threadNo, afterNo);
-            var backlinks = store.ListBacklinks(work, boardId, threadNo);
+            // A thread of hundreds of posts has hundreds to look up; a reply quotes a few.
+            var backlinks = quoted is null ? store.ListBacklinks(work, boardId, threadNo) : store.ListBacklinksTo(work, boardId, quoted);
             return new ThreadGrowth(thread, added, store.ListPostsByNumber(work, boardId, threadNo, toRender(backlinks)), backlinks);
         });
 

@@ -18,6 +18,8 @@ public interface IReadingStore
     IReadOnlyList<StoredPost> ListPostsByNumber(UnitOfWork work, long boardId, long threadNo, IReadOnlyCollection<long> nos);
     /// <summary>Who quotes the posts of this thread, from any thread or board.</summary>
     IReadOnlyList<Backlink> ListBacklinks(UnitOfWork work, long boardId, long threadNo);
+    /// <summary>Who quotes the posts of these numbers on the board, from any thread or board.</summary>
+    IReadOnlyList<Backlink> ListBacklinksTo(UnitOfWork work, long boardId, IReadOnlyCollection<long> nos);
     /// <summary>The thread that holds post <paramref name="no"/>, or null.</summary>
     long? FindThreadOf(UnitOfWork work, long boardId, long no);
     /// <summary>Where a post of a thread staff moved went, or null.</summary>
@@ -78,7 +80,8 @@ public sealed record Backlink(long ToNo, string FromBoard, long FromNo, long Fro
 
 /// <summary>
 /// What a thread that only grew adds to its prepared page (Reading/BoardReader.GetThreadGrowth): its posts after the
-/// last one prepared, the earlier ones to render again, and every backlink of the thread.
+/// last one prepared, the earlier ones to render again, and the backlinks of the posts that may have changed (every
+/// backlink of the thread when which ones was not known).
 /// </summary>
 public sealed record ThreadGrowth(ThreadSummary Thread, IReadOnlyList<StoredPost> Added, IReadOnlyList<StoredPost> Changed, IReadOnlyList<Backlink> Backlinks);
 

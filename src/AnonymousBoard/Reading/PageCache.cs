@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using AnonymousBoard.Markup;
 using AnonymousBoard.Settings;
 using AnonymousBoard.Site;
@@ -50,12 +51,14 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
     /// <summary>
     /// As <see cref="Thread{T}"/>, but when every write since the entry was built only grew the thread (posts added,
     /// backlinks added: <see cref="UnitOfWork.TouchGrown(ThreadRef)"/>), <paramref name="grow"/> brings the entry up to
-    /// date instead of <paramref name="build"/> building it anew; it may return null to have it built anew.
+    /// date instead of <paramref name="build"/> building it anew; it may return null to have it built anew. It is given
+    /// the posts of the thread that new posts quoted since (whose backlinks grew), or null when they are not known.
     /// </summary>
-    public T GrowingThread<T>(string kind, ThreadRef thread, object shape, Func<T> build, Func<T, T?> grow) where T : class
+    public T GrowingThread<T>(string kind, ThreadRef thread, object shape, Func<T> build, Func<T, IReadOnlySet<long>?, T?> grow) where T : class
     {
         var version = _threadVersions.GetValueOrDefault(thread);
-        return Get((kind, thread.BoardId, thread.ThreadNo), version.Version, shape, build, (old, builtAt) => builtAt >= version.Rebuilt ? grow(old) : null);
+        return Get((kind, thread.BoardId, thread.ThreadNo), version.Version, shape, build,
+            (old, builtAt) => builtAt >= version.Rebuilt ? grow(old, version.Quoted is { } log ? log.Since(builtAt) : new HashSet<long>()) : null);
     }
 
     public T Board<T>(string kind, long boardId, long page, object shape, Func<T> build) where T : class =>
@@ -183,16 +186,49 @@ public sealed class PageCache(IOptions<BoardOptions> options) : ICommitListener
             Interlocked.Increment(ref _boardsVersion);
         }
         var grown = changes.Grown.ToHashSet();
+        var quoted = changes.Quoted.ToLookup(q => q.Thread, q => q.No);
         foreach (var thread in changes.Threads)
         {
             // A change that is not growth also moves the version an entry must be built at, or after, to be grown.
-            _threadVersions.AddOrUpdate(thread, new ThreadVersion(1, grown.Contains(thread) ? 0 : 1),
-                (_, v) => new ThreadVersion(v.Version + 1, grown.Contains(thread) ? v.Rebuilt : v.Version + 1));
+            _threadVersions.AddOrUpdate(thread,
+                _ => grown.Contains(thread) ? new ThreadVersion(1, 0, QuoteLog.Empty.Add(1, quoted[thread])) : new ThreadVersion(1, 1, null),
+                (_, v) => grown.Contains(thread)
+                    ? new ThreadVersion(v.Version + 1, v.Rebuilt, (v.Quoted ?? QuoteLog.Empty).Add(v.Version + 1, quoted[thread]))
+                    : new ThreadVersion(v.Version + 1, v.Version + 1, null));
             _boardVersions.AddOrUpdate(thread.BoardId, 1, (_, v) => v + 1);
         }
     }
 
-    private readonly record struct ThreadVersion(long Version, long Rebuilt);
+    /// <param name="Quoted">The posts quoted by the growth since <paramref name="Rebuilt"/> (null: none).</param>
+    private readonly record struct ThreadVersion(long Version, long Rebuilt, QuoteLog? Quoted);
+
+    /// <summary>
+    /// The posts of a thread that new posts quoted, by the version each write raised the thread to: the last
+    /// <see cref="Kept"/>, so a hot thread's log stays small; an entry built before what was forgotten is grown
+    /// knowing nothing of which posts were quoted.
+    /// </summary>
+    private sealed record QuoteLog(long CompleteAfter, ImmutableArray<(long Version, long No)> Entries)
+    {
+        private const int Kept = 64;
+
+        public static readonly QuoteLog Empty = new(0, []);
+
+        /// <summary>The posts quoted since <paramref name="builtAt"/>, or null when the log no longer reaches back that far.</summary>
+        public HashSet<long>? Since(long builtAt) =>
+            builtAt < CompleteAfter ? null : [.. Entries.Where(e => e.Version > builtAt).Select(e => e.No)];
+
+        public QuoteLog Add(long version, IEnumerable<long> nos)
+        {
+            var entries = Entries.AddRange(nos.Select(no => (version, no)));
+            if (entries.Length <= Kept)
+            {
+                return entries == Entries ? this : this with { Entries = entries };
+            }
+            // Forget whole versions, so what remains is all of every version after CompleteAfter.
+            var forgotten = entries[entries.Length - Kept - 1].Version;
+            return new QuoteLog(Math.Max(CompleteAfter, forgotten), [.. entries.Where(e => e.Version > forgotten)]);
+        }
+    }
 }
 
 /// <summary>A prepared value that knows how many bytes it keeps (for the page cache's bound).</summary>

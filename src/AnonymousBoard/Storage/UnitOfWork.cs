@@ -29,6 +29,7 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
 {
     private readonly List<ThreadRef> _threads = [];
     private readonly List<ThreadRef> _grown = [];
+    private readonly List<QuotedPost> _quoted = [];
     private readonly List<long> _boardsChanged = [];
     private readonly List<string> _freedFiles = [];
     private bool _boards;
@@ -47,6 +48,19 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
     public void TouchGrown(ThreadRef thread) => _grown.Add(thread);
 
     public void TouchGrown(IEnumerable<ThreadRef> threads) => _grown.AddRange(threads);
+
+    /// <summary>
+    /// These posts were quoted by a new post: their threads only grew (<see cref="TouchGrown(ThreadRef)"/>), and a
+    /// prepared page brings the backlinks of these posts up to date without reading every backlink of the thread.
+    /// </summary>
+    public void TouchQuoted(IEnumerable<QuotedPost> posts)
+    {
+        foreach (var post in posts)
+        {
+            _quoted.Add(post);
+            _grown.Add(post.Thread);
+        }
+    }
 
     /// <summary>A board's title, settings or post count changed: the board list is read again.</summary>
     public void TouchBoards() => _boards = true;
@@ -147,6 +161,7 @@ public abstract class UnitOfWork(IEnumerable<ICommitListener> listeners) : IDisp
     protected ChangeSet Pending() => new(TouchedThreads, _freedFiles.Distinct().ToList(), _boards)
     {
         Grown = _grown.Except(_threads).Distinct().ToList(),
+        Quoted = _quoted.Where(q => !_threads.Contains(q.Thread)).Distinct().ToList(),
     };
 
     public void Dispose()
@@ -169,6 +184,9 @@ public sealed record ChangeSet(IReadOnlyList<ThreadRef> Threads, IReadOnlyList<s
     /// <summary>The threads of <see cref="Threads"/> that only grew (<see cref="UnitOfWork.TouchGrown(ThreadRef)"/>): posts added, backlinks added.</summary>
     public IReadOnlyList<ThreadRef> Grown { get; init; } = [];
 
+    /// <summary>Every post of the <see cref="Grown"/> threads that gained a backlink (<see cref="UnitOfWork.TouchQuoted"/>).</summary>
+    public IReadOnlyList<QuotedPost> Quoted { get; init; } = [];
+
     public bool IsEmpty => Threads.Count == 0 && FreedFiles.Count == 0 && !Boards && !Everything;
 }
 
@@ -180,3 +198,6 @@ public interface ICommitListener
 
 /// <summary>A thread whose pages must be built again after a write.</summary>
 public readonly record struct ThreadRef(long BoardId, long ThreadNo);
+
+/// <summary>Post <paramref name="No"/> of <paramref name="Thread"/>, which a new post quotes.</summary>
+public readonly record struct QuotedPost(ThreadRef Thread, long No);

@@ -158,6 +158,50 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IDisposabl
         Assert.DoesNotContain("first use of the ticket from A", await onB.GetStringAsync(new Uri("/b/", UriKind.Relative)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_page_updated_from_another_instance_s_replies_and_quotes_is_the_page_rendered_from_scratch()
+    {
+        var a = await Start();
+        var b = await Start();
+        using var onB = b.Client();
+        async Task<long> PostOn(BoardProcess instance, long? thread, string body)
+        {
+            using var client = instance.Client();
+            var form = await new WebBrowser(client).Get(thread is { } t ? $"/b/thread/{t}" : "/b/");
+            var fields = new Dictionary<string, string> { ["ticket"] = form.Field("/b/post", "ticket")!, ["body"] = body, ["subject"] = "" };
+            if (thread is { } reply)
+            {
+                fields["thread"] = reply.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            using var content = new FormUrlEncodedContent(fields);
+            var response = await client.PostAsync(new Uri("/b/post", UriKind.Relative), content);
+            Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+            var place = response.Headers.Location!.OriginalString;
+            return long.Parse(place[(place.LastIndexOf("#p", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        async Task<string> Page(HttpClient client, long thread) => System.Text.RegularExpressions.Regex.Replace(
+            await client.GetStringAsync(new Uri($"/b/thread/{thread}", UriKind.Relative)), "name=\"ticket\" value=\"[^\"]*\"", "");
+
+        // B prepares the thread's page after each of A's writes: each reaches it as growth, with the posts quoted.
+        var thread = await PostOn(a, null, "the opening post");
+        var other = await PostOn(a, null, "another thread");
+        var first = await PostOn(a, thread, "a plain reply");
+        await Page(onB, thread);
+        await PostOn(a, thread, $">>{thread}\n>>{first}\nquoting two");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Page(onB, thread);
+        var fromOther = await PostOn(a, other, $">>{first}\nfrom the other thread");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var updated = await Page(onB, thread);
+
+        // A third instance, started now, renders the page from the database alone.
+        var c = await Start();
+        using var onC = c.Client();
+        Assert.Equal(await Page(onC, thread), updated);
+        // The backlink from the other thread, which only the quoted post's page shows.
+        Assert.Contains($"/b/thread/{other}#p{fromOther}\"", updated, StringComparison.Ordinal);
+    }
+
     private (int Code, string Output) RunWithInput(string input, params string[] args)
     {
         var said = new StringWriter();

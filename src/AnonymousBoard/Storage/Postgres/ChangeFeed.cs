@@ -22,14 +22,17 @@ public sealed partial class ChangeFeed(PostgresDatabase database, Func<IEnumerab
     private const int MaxPayload = 7900;
 
     /// <summary>
-    /// "instance boards-flag board:no board:no+ …" (a "+" marks a thread that only grew: its page may be updated
-    /// rather than rebuilt), or "instance *" when it would not fit.
+    /// "instance boards-flag board:no board:no+ board:no+5.7 …" (a "+" marks a thread that only grew: its page may be
+    /// updated rather than rebuilt; the numbers after it, the posts of it that new posts quoted), or "instance *" when
+    /// it would not fit.
     /// </summary>
     internal static string Payload(Guid instance, ChangeSet changes)
     {
         var grown = changes.Grown.ToHashSet();
+        var quoted = changes.Quoted.ToLookup(q => q.Thread, q => q.No);
         var text = $"{instance:N} {(changes.Boards ? 1 : 0)}"
-            + string.Concat(changes.Threads.Select(t => FormattableString.Invariant($" {t.BoardId}:{t.ThreadNo}{(grown.Contains(t) ? "+" : "")}")));
+            + string.Concat(changes.Threads.Select(t => FormattableString.Invariant(
+                $" {t.BoardId}:{t.ThreadNo}{(grown.Contains(t) ? "+" + string.Join('.', quoted[t]) : "")}")));
         return text.Length <= MaxPayload ? text : $"{instance:N} *";
     }
 
@@ -45,10 +48,15 @@ public sealed partial class ChangeFeed(PostgresDatabase database, Func<IEnumerab
         {
             return new ChangeSet([], [], Boards: true, Everything: true);
         }
-        var threads = parts.Skip(2).Select(p => (Grown: p.EndsWith('+'), Ref: p.TrimEnd('+').Split(':')))
-            .Select(p => (p.Grown, Ref: new ThreadRef(long.Parse(p.Ref[0], CultureInfo.InvariantCulture), long.Parse(p.Ref[1], CultureInfo.InvariantCulture))))
+        var threads = parts.Skip(2).Select(p => p.Split('+')).Select(p => (Grown: p.Length > 1, Ref: p[0].Split(':'), Quoted: p.Length > 1 ? p[1] : ""))
+            .Select(p => (p.Grown, p.Quoted, Ref: new ThreadRef(long.Parse(p.Ref[0], CultureInfo.InvariantCulture), long.Parse(p.Ref[1], CultureInfo.InvariantCulture))))
             .ToList();
-        return new ChangeSet([.. threads.Select(t => t.Ref)], [], parts[1] == "1") { Grown = [.. threads.Where(t => t.Grown).Select(t => t.Ref)] };
+        return new ChangeSet([.. threads.Select(t => t.Ref)], [], parts[1] == "1")
+        {
+            Grown = [.. threads.Where(t => t.Grown).Select(t => t.Ref)],
+            Quoted = [.. threads.SelectMany(t => t.Quoted.Split('.', StringSplitOptions.RemoveEmptyEntries)
+                .Select(no => new QuotedPost(t.Ref, long.Parse(no, CultureInfo.InvariantCulture))))],
+        };
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -68,6 +68,18 @@ public sealed class SqlReadingStore : IReadingStore
             ORDER BY q.to_no, fb.slug, fp.no
             """, new { b = boardId, t = threadNo }).ConvertAll(r => new Backlink(r.ToNo, r.FromBoard, r.FromNo, r.FromThreadNo));
 
+    // One statement per post, as ListPostsByNumber: a reply quotes few.
+    public IReadOnlyList<Backlink> ListBacklinksTo(UnitOfWork work, long boardId, IReadOnlyCollection<long> nos) =>
+        [.. nos.Order().Distinct().SelectMany(no => SqlUnitOfWork.Of(work).Query<BacklinkRow>("""
+            SELECT q.to_no, fb.slug AS from_board, fp.no AS from_no, fp.thread_no AS from_thread_no
+            FROM quotes q
+            JOIN posts fp ON fp.id = q.from_post
+            JOIN boards fb ON fb.id = fp.board_id
+            WHERE q.to_board = @b AND q.to_no = @no
+            ORDER BY fb.slug, fp.no
+            """, new { b = boardId, no }))
+            .Select(r => new Backlink(r.ToNo, r.FromBoard, r.FromNo, r.FromThreadNo))];
+
     public long? FindThreadOf(UnitOfWork work, long boardId, long no) =>
         SqlUnitOfWork.Of(work).First<long?>("SELECT thread_no FROM posts WHERE board_id = @b AND no = @no", new { b = boardId, no });
 
