@@ -106,10 +106,13 @@ public sealed partial class Seeder(HttpClient client)
     }
 
     /// <summary>One thread with <paramref name="replies"/> replies.</summary>
-    public async Task<SeededThread> Thread(int seed, int replies)
+    /// <param name="numbered">The seed in the subject: opening posts of seeds the same modulo the texts' counts are otherwise
+    /// the same post, which the board takes for a resubmit when they come within its duplicate window.</param>
+    public async Task<SeededThread> Thread(int seed, int replies, bool numbered = false)
     {
         var posts = new List<long>();
-        var (threadNo, opNo) = await Post(null, Subjects[seed % Subjects.Length], Body(seed * 31, posts, isOp: true), sage: false, password: seed % 2 == 0 ? "hunter2" : "");
+        var subject = Subjects[seed % Subjects.Length] + (numbered ? string.Create(CultureInfo.InvariantCulture, $" ({seed})") : "");
+        var (threadNo, opNo) = await Post(null, subject, Body(seed * 31, posts, isOp: true), sage: false, password: seed % 2 == 0 ? "hunter2" : "");
         posts.Add(opNo);
         for (var i = 1; i <= replies; i++)
         {
@@ -206,16 +209,10 @@ public sealed partial class Seeder(HttpClient client)
     /// <summary>The posting ticket in the form on <paramref name="path"/>.</summary>
     private async Task<string> Ticket(string path)
     {
-        var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
-        var match = TicketField().Match(html);
-        return match.Success
-            ? WebUtility.HtmlDecode(match.Groups[1].Value)
-            : throw new InvalidOperationException($"Seeding failed: the form on {path} has no posting ticket.");
+        return await Posters.Ticket(client, path)
+            ?? throw new InvalidOperationException($"Seeding failed: the form on {path} has no posting ticket.");
     }
 
     [GeneratedRegex(@"^/b/thread/(\d+)#p(\d+)$")]
     private static partial Regex PostLocation();
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"ticket\" value=\"([^\"]*)\"")]
-    private static partial Regex TicketField();
 }

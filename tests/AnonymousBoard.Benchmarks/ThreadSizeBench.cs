@@ -4,7 +4,7 @@ using System.Globalization;
 namespace AnonymousBoard.Benchmarks;
 
 /// <summary>The thread-size benchmark's options; the defaults fit one run in a few minutes on two shared cores.</summary>
-internal sealed record ThreadSizeOptions(int Rounds, int DurationSeconds, int Posters, int Threads, int BigReplies, int SmallReplies)
+internal sealed record ThreadSizeOptions(int Rounds, int DurationSeconds, int Posters, int Threads, int BigReplies, int SmallReplies, string? Board = null)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/AnonymousBoard.Benchmarks -- threadsize [options]
@@ -12,8 +12,9 @@ internal sealed record ThreadSizeOptions(int Rounds, int DurationSeconds, int Po
           --duration S     seconds of each posting run (default 4)
           --posters N      concurrent posters of the second run of each case (default 16)
           --threads N      threads the posters spread over in each case (default 16)
-          --big N          replies of each big thread when seeded (default 290)
+          --big N          replies of each big thread when seeded, for each round and number of posters (default 290)
           --small N        replies of each small thread when made (default 3)
+          --board PATH     another build's AnonymousBoard.dll to measure instead of the one beside this program
         """;
 
     public static bool TryParse(string[] args, out ThreadSizeOptions options)
@@ -21,6 +22,11 @@ internal sealed record ThreadSizeOptions(int Rounds, int DurationSeconds, int Po
         options = new ThreadSizeOptions(3, 4, 16, 16, 290, 3);
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--board" && i + 1 < args.Length && File.Exists(args[i + 1]))
+            {
+                options = options with { Board = args[++i] };
+                continue;
+            }
             if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
             {
                 return false;
@@ -45,8 +51,8 @@ internal sealed record ThreadSizeOptions(int Rounds, int DurationSeconds, int Po
 /// replies) and into big ones (290 replies) on one SQLite board in its own process, with 1 poster and with 16,
 /// each fetching the thread page for its ticket and then posting (Posters). Rounds alternate the two cases
 /// (which goes first alternates too); the summary gives medians, the ratio big/small (the goal: 0.8 or more)
-/// with the absolute figures, and the board's CPU per post. Small threads are made fresh for every run; the
-/// big ones are seeded once and grow during the run, so the summary says how big they were. A third case posts into the
+/// with the absolute figures, and the board's CPU per post. Small threads are made fresh for every run, big ones
+/// for every round and number of posters; they grow while posted to, so the summary says how big they were. A third case posts into the
 /// big threads with form fetches that ask for the page compressed (as Tor Browser's do), to show what compressing the
 /// page again after every reply costs.
 /// Every acknowledged post is looked for on its thread page afterwards.
@@ -75,14 +81,18 @@ internal static class ThreadSizeBench
         var loadAtStart = Machine.LoadAverage();
         Console.WriteLine("AnonymousBoard thread-size benchmark: posting into small threads and into big ones, SQLite, the board in its own process");
         Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores shared by the board and the posters; load average {loadAtStart} at the start."));
-        Console.WriteLine(Invariant($"{options.Rounds} rounds of {options.DurationSeconds} s per run; posters spread over {options.Threads} threads of {options.SmallReplies} replies (made fresh for each run) or of {options.BigReplies} (seeded once); the gate held as LoadRun holds it."));
+        Console.WriteLine(Invariant($"{options.Rounds} rounds of {options.DurationSeconds} s per run; posters spread over {options.Threads} threads of {options.SmallReplies} replies (made fresh for each run) or of {options.BigReplies} (fresh for each round and number of posters); the gate held as LoadRun holds it."));
 
         var problems = new List<string>();
         var acknowledged = new List<Acknowledged>();
         var errors = new List<string>();
         var runs = new Dictionary<(Kind Kind, int Posters), List<Run>>();
         var clock = Stopwatch.StartNew();
-        await using (var board = await BoardProcess.StartAsync(Posters.GateSettings))
+        if (options.Board is { } other)
+        {
+            Console.WriteLine($"Board: {Path.GetFullPath(other)}");
+        }
+        await using (var board = await BoardProcess.StartAsync(Posters.GateSettings, program: options.Board))
         {
             // The big threads pass the bump limit during the run and sink; the threads made meanwhile (fresh small ones,
             // the posters' new ones) must not push them off the board.
@@ -101,16 +111,20 @@ internal static class ThreadSizeBench
                 BaseAddress = board.BaseAddress,
                 Timeout = TimeSpan.FromSeconds(60),
             };
-            var seeding = Stopwatch.StartNew();
-            // Each seeder posts its own thread, all at once: the board takes them together as posters would.
-            var big = (await Task.WhenAll(Enumerable.Range(0, options.Threads).Select(k => new Seeder(client).Thread(seed: 500 + k, options.BigReplies))))
-                .Select(t => t.No).ToList();
-            Console.WriteLine(Invariant($"Seeded {options.Threads} threads of {options.BigReplies} replies in {seeding.Elapsed.TotalSeconds:0.0} s (board pid {board.Pid})."));
-
             var made = 0;
+            // Each seeder posts its own thread, all at once: the board takes them together as posters would. Fresh big
+            // threads for each round and number of posters, so they are measured near the size asked for: posting grows them.
+            async Task<List<long>> Big()
+            {
+                var seeding = Stopwatch.StartNew();
+                var threads = await Task.WhenAll(Enumerable.Range(0, options.Threads).Select(k => new Seeder(client).Thread(seed: 500 + made++, options.BigReplies, numbered: true)));
+                Console.WriteLine(Invariant($"   seeded {options.Threads} threads of {options.BigReplies} replies in {seeding.Elapsed.TotalSeconds:0.0} s"));
+                return [.. threads.Select(t => t.No)];
+            }
+
             async Task<List<long>> Small()
             {
-                var threads = await Task.WhenAll(Enumerable.Range(0, options.Threads).Select(k => new Seeder(client).Thread(seed: 1000 + made++, options.SmallReplies)));
+                var threads = await Task.WhenAll(Enumerable.Range(0, options.Threads).Select(k => new Seeder(client).Thread(seed: 1000 + made++, options.SmallReplies, numbered: true)));
                 return [.. threads.Select(t => t.No)];
             }
 
@@ -123,14 +137,17 @@ internal static class ThreadSizeBench
             }
 
             // Warm-up: the posting path compiled, both kinds of thread page built once.
+            Console.WriteLine(Invariant($"Board pid {board.Pid}; warming up."));
             await Post(await Small(), options.Posters);
-            await Post(big, 1);
+            await Post(await Big(), 1);
 
-            var bigRepliesAtStart = await Replies(client, big);
+            var bigReplies = new List<int>();
             for (var round = 1; round <= options.Rounds; round++)
             {
                 foreach (var posters in new[] { 1, options.Posters })
                 {
+                    var big = await Big();
+                    bigReplies.Add((await Replies(client, big)).Min);
                     // Alternate which case goes first, so neither always follows the other.
                     foreach (var kind in round % 2 == 1 ? new[] { Kind.Small, Kind.Big, Kind.BigCompressed } : [Kind.BigCompressed, Kind.Big, Kind.Small])
                     {
@@ -138,9 +155,9 @@ internal static class ThreadSizeBench
                         (runs.TryGetValue((kind, posters), out var list) ? list : runs[(kind, posters)] = []).Add(run);
                         Console.WriteLine(Invariant($"   round {round} {Names[kind],-16} {posters,2} poster(s): {run.PerSecond,6:0.0} posts/s (form p50 {run.FormMs:0.0} ms, POST p50 {run.PostMs:0.0} ms), board CPU/post {run.BoardCpuMs:0.00} ms"));
                     }
+                    bigReplies.Add((await Replies(client, big)).Max);
                 }
             }
-            var bigRepliesAtEnd = await Replies(client, big);
 
             var check = await Posters.Check(client, acknowledged);
             Console.WriteLine(Invariant($"   {acknowledged.Count:N0} acknowledged posts on {check.Threads} thread pages: {check.Missing.Count} missing, {check.Repeated} numbers given twice; largest page {check.LargestPage:N0} bytes"));
@@ -156,7 +173,7 @@ internal static class ThreadSizeBench
 
             Console.WriteLine();
             Console.WriteLine(Invariant($"Summary (medians of {options.Rounds} rounds; load average {loadAtStart} at the start, {Machine.LoadAverage()} at the end; {clock.Elapsed.TotalMinutes:0.0} min):"));
-            Console.WriteLine(Invariant($"big threads had {bigRepliesAtStart.Min}-{bigRepliesAtStart.Max} replies when measuring started, {bigRepliesAtEnd.Min}-{bigRepliesAtEnd.Max} at the end."));
+            Console.WriteLine(Invariant($"big threads had {bigReplies.Min()}-{bigReplies.Max()} replies while measured (made fresh for each round and number of posters, then grown by both big cases)."));
             Console.WriteLine("| | small threads | big threads | big / small |");
             Console.WriteLine("| --- | --- | --- | --- |");
             foreach (var posters in new[] { 1, options.Posters })

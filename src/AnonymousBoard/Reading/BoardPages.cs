@@ -109,8 +109,8 @@ public static class BoardPages
         var status = gate.Status;
         var all = boards.All;
         var whole = cache.Thread("thread-page", new ThreadRef(b.Id, no), new PageShape(shape, new BoardsNav(all), LevelLine.Of(status), prepared, form, delete),
-            () => CompressedPage.Of(Templates.PrepareWithSlots(ThreadPage.Create(new ThreadPageView(b, all, status, thread, [.. prepared.Posts.Select(p => p.Html)],
-                form is null ? null : new FilledFormView(form, null, null), delete)), form is null ? 0 : 2)));
+            () => ThreadPageOf(prepared, Templates.PrepareWithSlots(
+                ThreadPage.Create(new ThreadPageView(b, all, status, thread, form is null ? null : new FilledFormView(form, null, null), delete)), form is null ? 1 : 3)));
         if (form is null)
         {
             return whole.Result(Html);
@@ -119,6 +119,15 @@ public static class BoardPages
         var quote = long.TryParse(context.Request.Query["quote"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? $">>{q}\n" : null;
         return Fill(whole, form, quote, b, context, gate, time);
     }
+
+    /// <summary>
+    /// The thread page from its layout, cut where the posts go and at the form's slots, and the runs of posts the
+    /// prepared thread keeps: a new version after a reply shares every run but the last with the one before (and what
+    /// they were compressed to), and no version is copied into one array.
+    /// </summary>
+    private static CompressedPage ThreadPageOf(PreparedThread prepared, IReadOnlyList<PreparedHtml> layout) =>
+        CompressedPage.Of([[new PagePiece(layout[0].Utf8), .. prepared.Runs.Select(r => r.Piece), new PagePiece(layout[1].Utf8)],
+            .. layout.Skip(2).Select(p => new[] { new PagePiece(p.Utf8) })]);
 
     // The builders the page cache calls when it has no fresh form (the Prepare… methods run once per write, not per
     // request): posting draws the forms, with moderation's rules and media's state.
@@ -168,30 +177,82 @@ public static class BoardPages
         return new PreparedIndex(previews, pageCount);
     }
 
-    /// <summary>Every post of a thread, each prepared on its own (so a reply renders only what it changed), with what the page says about the thread.</summary>
-    private sealed record PreparedThread(ThreadSummary Thread, IReadOnlyList<PreparedPost> Posts) : ISized
+    /// <summary>
+    /// Every post of a thread, each prepared on its own (so a reply renders only what it changed), kept in runs of
+    /// consecutive posts that the thread page is written from, with what the page says about the thread.
+    /// </summary>
+    private sealed record PreparedThread(ThreadSummary Thread, IReadOnlyList<PreparedPost> Posts, IReadOnlyList<PostRun> Runs) : ISized
     {
         public long LastNo => Posts.Count > 0 ? Posts[^1].No : 0;
 
-        // The fragments, and about 100 bytes for each post's record and backlinks.
-        public long Bytes => Posts.Sum(p => p.Html.Utf8.Length + 100L + (p.Backlinks.Count * 64L));
+        // The runs (which hold the posts' bytes), and about 100 bytes for each post's record and backlinks.
+        public long Bytes => Runs.Sum(r => (long)r.Piece.Length) + Posts.Sum(p => 100L + (p.Backlinks.Count * 64L));
     }
 
-    /// <summary>A post as the thread page shows it, and the backlinks it was rendered with.</summary>
-    private sealed record PreparedPost(long No, PreparedHtml Html, IReadOnlyList<Backlink> Backlinks);
+    /// <summary>A post as the thread page shows it (its bytes in its run), and the backlinks it was rendered with.</summary>
+    private sealed record PreparedPost(long No, ReadOnlyMemory<byte> Html, IReadOnlyList<Backlink> Backlinks);
 
-    private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), []);
+    /// <summary>Posts <paramref name="First"/> to <paramref name="First"/> + <paramref name="Count"/> - 1 of a thread, one after another in one piece.</summary>
+    private sealed record PostRun(int First, int Count, PagePiece Piece);
+
+    // Runs this long: a reply copies at most about this much (the last run, which it joins), and each run is compressed
+    // alone for gzip (whose window is 32 KB, so little is lost) and stays out of the large-object heap.
+    private const int RunBytes = 32 * 1024;
+
+    private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), [], []);
 
     private static PreparedThread PrepareThread(Board board, ThreadContent thread)
     {
         var backlinks = BacklinksByPost(thread.Backlinks);
-        return new PreparedThread(thread.Thread, [.. thread.Posts.Select(p => PreparePost(board, p, backlinks))]);
+        List<PreparedPost> posts = [.. thread.Posts.Select(p => PreparePost(board, p, backlinks))];
+        return new PreparedThread(thread.Thread, posts, Runs(posts, [], _ => false));
     }
 
     private static PreparedPost PreparePost(Board board, StoredPost post, ILookup<long, Backlink> backlinks)
     {
         Backlink[] mine = [.. backlinks[post.No]];
-        return new PreparedPost(post.No, Templates.Prepare(PostArticle.Create(new PostView(board.Slug, post, mine))), mine);
+        return new PreparedPost(post.No, Templates.Prepare(PostArticle.Create(new PostView(board.Slug, post, mine))).Utf8, mine);
+    }
+
+    /// <summary>
+    /// The runs of <paramref name="posts"/>: those of <paramref name="old"/> whose posts did not <paramref name="change"/>
+    /// kept as they are, the others cut again, and the last one and any posts after it cut anew. Each post cut into a
+    /// run is replaced in <paramref name="posts"/> by itself pointing into the run, so its bytes are kept once.
+    /// </summary>
+    private static List<PostRun> Runs(List<PreparedPost> posts, IReadOnlyList<PostRun> old, Func<int, bool> change)
+    {
+        var runs = new List<PostRun>();
+        var next = 0;
+        foreach (var run in old.Take(old.Count - 1))
+        {
+            runs.Add(Enumerable.Range(run.First, run.Count).Any(change) ? Cut(posts, run.First, run.Count) : run);
+            next = run.First + run.Count;
+        }
+        while (next < posts.Count)
+        {
+            var count = 1;
+            for (var bytes = posts[next].Html.Length; next + count < posts.Count && bytes + posts[next + count].Html.Length <= RunBytes; count++)
+            {
+                bytes += posts[next + count].Html.Length;
+            }
+            runs.Add(Cut(posts, next, count));
+            next += count;
+        }
+        return runs;
+    }
+
+    private static PostRun Cut(List<PreparedPost> posts, int first, int count)
+    {
+        var bytes = new byte[posts.Skip(first).Take(count).Sum(p => p.Html.Length)];
+        var at = 0;
+        for (var i = first; i < first + count; i++)
+        {
+            var html = posts[i].Html;
+            html.CopyTo(bytes.AsMemory(at));
+            posts[i] = posts[i] with { Html = bytes.AsMemory(at, html.Length) };
+            at += html.Length;
+        }
+        return new PostRun(first, count, new PagePiece(bytes, shared: true));
     }
 
     /// <summary>
@@ -218,7 +279,7 @@ public static class BoardPages
         var posts = new List<PreparedPost>(old.Posts.Count + growth.Added.Count);
         posts.AddRange(old.Posts.Select(p => changed.TryGetValue(p.No, out var post) ? PreparePost(board, post, backlinks) : p));
         posts.AddRange(growth.Added.Select(p => PreparePost(board, p, backlinks)));
-        return new PreparedThread(growth.Thread, posts);
+        return new PreparedThread(growth.Thread, posts, Runs(posts, old.Runs, i => i < old.Posts.Count && changed.ContainsKey(old.Posts[i].No)));
     }
 
     private static ILookup<long, Backlink> BacklinksByPost(IEnumerable<Backlink> backlinks) => backlinks.ToLookup(b => b.ToNo);

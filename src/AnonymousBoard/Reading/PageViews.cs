@@ -21,10 +21,11 @@ public sealed record ThreadContentView(string BoardSlug, ThreadContent Thread);
 /// <summary>A board's catalog tiles (Reading/CatalogTiles.cshtml).</summary>
 public sealed record CatalogView(string BoardSlug, IReadOnlyList<ThreadSummary> Threads);
 
-/// <summary>A thread page (Reading/ThreadPage.cshtml); <paramref name="ReplyForm"/> is absent when the thread takes no replies.</summary>
-/// <param name="Posts">Each post as prepared on its own (Reading/PostArticle.cshtml), in order.</param>
-public sealed record ThreadPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, ThreadSummary Thread, IReadOnlyList<PreparedHtml> Posts,
-    FilledFormView? ReplyForm, PreparedHtml DeleteForm);
+/// <summary>
+/// A thread page around its posts (Reading/ThreadPage.cshtml), which it leaves a slot for; <paramref name="ReplyForm"/> is
+/// absent when the thread takes no replies.
+/// </summary>
+public sealed record ThreadPageView(Board Board, IReadOnlyList<Board> Boards, GateStatus Gate, ThreadSummary Thread, FilledFormView? ReplyForm, PreparedHtml DeleteForm);
 
 /// <summary>A prepared form and what this request writes into it (Reading/FilledForm.cshtml).</summary>
 /// <param name="Text">The comment's first text: the quoted post of a Reply link, or null.</param>

@@ -51,7 +51,7 @@ public sealed partial class CompressedPage
 
     private void BrotliPieces(List<ReadOnlyMemory<byte>> output, Coded brotli, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
     {
-        output.Add(brotli.Pieces[0]);
+        output.AddRange(brotli.Pieces[0]);
         if (first == Slots)
         {
             return;
@@ -66,7 +66,7 @@ public sealed partial class CompressedPage
         for (var i = first; i < filled.Length; i++)
         {
             output.Add(filled[i]);
-            output.Add(_parts[i + 1]);
+            output.AddRange(_parts[i + 1].Select(p => p.Bytes));
         }
         // The last meta-block, empty: ISLAST 1, ISLASTEMPTY 1.
         output.Add(LastEmptyMetaBlock);

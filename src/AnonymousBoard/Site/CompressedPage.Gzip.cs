@@ -13,50 +13,24 @@ public sealed partial class CompressedPage
     // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end of block), then CRC-32 and length.
     private const int GzipEnd = 2 + 4 + 4;
 
-    private static byte[] Deflate(ReadOnlySpan<ReadOnlyMemory<byte>> parts, bool best, bool header)
+    /// <summary>The CRC-32 and length of what precedes a part, brought past it (each piece's CRC is made once).</summary>
+    private static void AddPart(ref uint crc, ref long length, PagePiece[] part)
     {
-        using var output = new MemoryStream();
-        if (header)
+        foreach (var piece in part)
         {
-            output.Write(GzipHeader);
+            crc = length == 0 ? piece.Crc : Crc32.Combine(crc, piece.Crc, piece.Length);
+            length += piece.Length;
         }
-        var length = 0L;
-        foreach (var part in parts)
-        {
-            length += part.Length;
-        }
-        if (length == 0)
-        {
-            return output.ToArray();
-        }
-        using var deflate = new DeflateStream(output, best ? CompressionLevel.SmallestSize : CompressionLevel.Optimal, leaveOpen: true);
-        foreach (var part in parts)
-        {
-            deflate.Write(part.Span);
-        }
-        // A sync flush ends the data so far on a byte boundary with an empty stored block, and sets no BFINAL.
-        deflate.Flush();
-        var flushed = output.ToArray();
-        // Disposing writes a final block after this, which is not kept.
-        return flushed.AsSpan().EndsWith((byte[])[0, 0, 0xff, 0xff])
-            ? flushed
-            : throw new InvalidOperationException("deflate did not end its flush with an empty stored block");
     }
 
     private static int StoredLength(int length) => length + (5 * ((length + ushort.MaxValue - 1) / ushort.MaxValue));
 
     private void GzipPieces(List<ReadOnlyMemory<byte>> output, Coded gzip, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
     {
-        var crcs = Volatile.Read(ref _crcs);
-        if (crcs is null)
-        {
-            // Readers racing here compute the same values; any one kept will do.
-            crcs = [.. _parts.Select(p => Crc32.Of(p.Span))];
-            Volatile.Write(ref _crcs, crcs);
-        }
-        var crc = crcs[0];
-        long length = _parts[0].Length;
-        output.Add(gzip.Pieces[0]);
+        var crc = 0u;
+        long length = 0;
+        AddPart(ref crc, ref length, _parts[0]);
+        output.AddRange(gzip.Pieces[0]);
         for (var i = 0; i < filled.Length; i++)
         {
             var slot = filled[i];
@@ -68,11 +42,11 @@ public sealed partial class CompressedPage
                 output.Add(chunk);
             }
             crc = Crc32.Combine(crc, Crc32.Of(slot.Span), slot.Length);
-            crc = Crc32.Combine(crc, crcs[i + 1], _parts[i + 1].Length);
-            length += slot.Length + _parts[i + 1].Length;
+            length += slot.Length;
+            AddPart(ref crc, ref length, _parts[i + 1]);
             if (i >= first)
             {
-                output.Add(gzip.Pieces[i + 1 - first]);
+                output.AddRange(gzip.Pieces[i + 1 - first]);
             }
         }
         var end = new byte[GzipEnd];

@@ -44,10 +44,9 @@ public sealed partial class CompressedPage
 
     private static int s_upgrading;
 
-    private readonly ReadOnlyMemory<byte>[] _parts;
-    // The parts' CRC-32s, for gzip's trailer: computed when gzip is first asked for, not for every version of a page
-    // (a byte at a time, a 240 KB thread page costs about as much as rendering a reply).
-    private uint[]? _crcs;
+    // Each part (what lies between two slots) as the pieces it is made of: one for most pages; for a thread page, the
+    // first is the layout's top, each run of posts its prepared thread keeps, and the layout down to the first slot.
+    private readonly PagePiece[][] _parts;
     private readonly long _built = System.Diagnostics.Stopwatch.GetTimestamp();
     private readonly object _compressing = new();
 
@@ -57,12 +56,12 @@ public sealed partial class CompressedPage
     private int _upgrade; // 0 not yet; 1 started, or not wanted (a page for one request)
 
     /// <summary>The compressed pieces of one coding for one first filled slot: what precedes it, then each later part.</summary>
-    internal sealed record Coded(byte[][] Pieces, bool Best)
+    internal sealed record Coded(ReadOnlyMemory<byte>[][] Pieces, bool Best)
     {
-        public long Length => Pieces.Sum(p => (long)p.Length);
+        public long Length => Pieces.Sum(part => part.Sum(p => (long)p.Length));
     }
 
-    private CompressedPage(ReadOnlyMemory<byte>[] parts, bool perRequest)
+    private CompressedPage(PagePiece[][] parts, bool perRequest)
     {
         _parts = parts;
         _upgrade = perRequest ? 1 : 0;
@@ -71,13 +70,20 @@ public sealed partial class CompressedPage
     }
 
     /// <summary>A document with no slot (the CSS, a JSON document, a feed).</summary>
-    public static CompressedPage Of(ReadOnlyMemory<byte> bytes) => new([bytes], perRequest: false);
+    public static CompressedPage Of(ReadOnlyMemory<byte> bytes) => new([[new PagePiece(bytes)]], perRequest: false);
 
     /// <summary>A page prepared once with slots (<see cref="Templates.PrepareWithSlots"/>).</summary>
     public static CompressedPage Of(IReadOnlyList<PreparedHtml> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        return new([.. parts.Select(p => p.Utf8)], perRequest: false);
+        return new([.. parts.Select(p => new[] { new PagePiece(p.Utf8) })], perRequest: false);
+    }
+
+    /// <summary>A page prepared once with slots, each part given as the pieces it is made of (some kept by other pages too).</summary>
+    public static CompressedPage Of(IReadOnlyList<IReadOnlyList<PagePiece>> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return new([.. parts.Select(p => p.ToArray())], perRequest: false);
     }
 
     /// <summary>
@@ -85,13 +91,16 @@ public sealed partial class CompressedPage
     /// the store and renders anyway), rendered and compressed quickly for this request alone.
     /// </summary>
     public static IResult RenderedPage(RazorSlices.RazorSlice slice, int status = StatusCodes.Status200OK) =>
-        new PageResult(new([Templates.Prepare(slice).Utf8], perRequest: true), "text/html; charset=utf-8", [], status);
+        new PageResult(new([[new PagePiece(Templates.Prepare(slice).Utf8)]], perRequest: true), "text/html; charset=utf-8", [], status);
 
     /// <summary>
-    /// About what the page keeps in memory, for the page cache's bound: its parts, and a quarter more for its
-    /// compressed forms, which are made later (brotli's is a tenth of the parts or less, gzip's a fifth or less).
+    /// About what the page keeps in memory, for the page cache's bound: its own pieces (not those it shares, which what
+    /// keeps them counts), and a quarter of all for its compressed forms, which are made later (brotli's is a tenth of
+    /// the parts or less, gzip's a fifth or less).
     /// </summary>
-    public long Bytes => _parts.Sum(p => (long)p.Length) * 5 / 4;
+    public long Bytes => _parts.Sum(part => part.Sum(p => (p.Shared ? 0L : p.Length) + (p.Length / 4)));
+
+    private static long LengthOf(PagePiece[] part) => part.Sum(p => (long)p.Length);
 
     /// <summary>The slots between the parts, which each request fills.</summary>
     public int Slots => _parts.Length - 1;
@@ -142,7 +151,7 @@ public sealed partial class CompressedPage
             ContentCoding.Gzip => coded!.Length + slots + GzipEnd,
             ContentCoding.Brotli when first == Slots => coded!.Length,
             ContentCoding.Brotli => coded!.Length + TailLength(first) + slots + MetaBlockHeader(TailLength(first) + slots, []) + 1,
-            _ => _parts.Sum(p => (long)p.Length) + slots,
+            _ => _parts.Sum(LengthOf) + slots,
         };
         return new Encoded(this, coding, coded, filled, first, length);
     }
@@ -223,11 +232,11 @@ public sealed partial class CompressedPage
                     _page.BrotliPieces(pieces, _coded!, _filled, _first);
                     break;
                 default:
-                    pieces.Add(_page._parts[0]);
+                    pieces.AddRange(_page._parts[0].Select(p => p.Bytes));
                     for (var i = 0; i < _filled.Length; i++)
                     {
                         pieces.Add(_filled[i]);
-                        pieces.Add(_page._parts[i + 1]);
+                        pieces.AddRange(_page._parts[i + 1].Select(p => p.Bytes));
                     }
                     break;
             }
@@ -248,7 +257,7 @@ public sealed partial class CompressedPage
     }
 
     /// <summary>The parts after the first filled slot <paramref name="first"/>, which brotli sends uncompressed (with the slots).</summary>
-    private long TailLength(int first) => _parts.Skip(first + 1).Sum(p => (long)p.Length);
+    private long TailLength(int first) => _parts.Skip(first + 1).Sum(LengthOf);
 
     /// <summary>The coding's pieces for this first filled slot: made quickly the first time, then kept.</summary>
     private Coded Coding(ContentCoding coding, int first)
@@ -265,9 +274,12 @@ public sealed partial class CompressedPage
         }
     }
 
+    // gzip: each piece compressed alone (a shared one once for every page that has it), so its deflate data can be
+    // joined to any other's. brotli: everything up to the first filled slot in one stream.
     private Coded Compress(ContentCoding coding, int first, bool best) => coding == ContentCoding.Gzip
-        ? new([Deflate(_parts.AsSpan(0, first + 1), best, header: true), .. _parts.Skip(first + 1).Select(p => Deflate([p], best, header: false))], best)
-        : new([Brotli(_parts.AsSpan(0, first + 1), best ? BestBrotli : QuickBrotli, final: first == Slots)], best);
+        ? new([[GzipHeader, .. _parts.Take(first + 1).SelectMany(part => part).Select(p => (ReadOnlyMemory<byte>)p.Deflated(best))],
+            .. _parts.Skip(first + 1).Select(part => part.Select(p => (ReadOnlyMemory<byte>)p.Deflated(best)).ToArray())], best)
+        : new([[Brotli([.. _parts.Take(first + 1).SelectMany(part => part).Select(p => p.Bytes)], best ? BestBrotli : QuickBrotli, final: first == Slots)]], best);
 
     /// <summary>
     /// Once the page has been read unchanged for <see cref="Settle"/>, what it was compressed to is compressed again

@@ -85,6 +85,43 @@ public sealed partial class IncrementalThreadPageTests : IAsyncLifetime, IDispos
         Assert.Equal(8, Regex.Count(page, "<article class=\"post"));
     }
 
+    [Fact]
+    public async Task A_long_thread_page_kept_in_runs_of_posts_is_the_page_rendered_from_scratch_in_every_coding()
+    {
+        // Replies long enough that the page is several runs of 32 KB, so a quote changes a run that is not the last.
+        var thread = await Post(null, "The opening post of a long thread");
+        var replies = new List<long>();
+        for (var i = 0; i < 32; i++)
+        {
+            replies.Add(await Post(thread, $"Reply {i}: " + string.Join(' ', Enumerable.Repeat($"words of reply {i}", 200))));
+        }
+        var page = await Same(thread);
+        Assert.True(page.Length > 3 * 32 * 1024, $"the page is {page.Length} bytes");
+        await Coded(thread, page);
+
+        await Post(thread, $">>{thread}\n>>{replies[16]}\nquoting the first run and a middle one");
+        page = await Same(thread);
+        await Coded(thread, page);
+        await Post(thread, $">>{replies[^1]}\nquoting the last");
+        await Coded(thread, await Same(thread));
+    }
+
+    /// <summary>The page asked for in gzip and in brotli decodes to <paramref name="page"/>, but for the ticket.</summary>
+    private async Task Coded(long thread, string page)
+    {
+        foreach (var coding in new[] { "gzip", "br" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/b/thread/{thread.ToString(CultureInfo.InvariantCulture)}");
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", coding);
+            using var response = await _server.Client().SendAsync(request);
+            Assert.Equal(coding, response.Content.Headers.ContentEncoding.Single());
+            var body = await response.Content.ReadAsByteArrayAsync();
+            var decoded = System.Text.Encoding.UTF8.GetString(Compression.CompressedPageTests.Decode(
+                coding == "gzip" ? Site.ContentCoding.Gzip : Site.ContentCoding.Brotli, body));
+            Assert.Equal(Ticket().Replace(page, ""), Ticket().Replace(decoded, ""));
+        }
+    }
+
     /// <summary>
     /// The thread page as the board under test serves it (updated after each reply) and as a board that renders it from
     /// scratch does, the same but for the form's single-use ticket; returns it.
