@@ -66,7 +66,7 @@ internal static class ThreadSizeBench
 
     private static readonly Dictionary<Kind, string> Names = new() { [Kind.Small] = "small", [Kind.Big] = "big", [Kind.BigCompressed] = "big, compressed" };
 
-    private sealed record Run(int Posts, double Seconds, double BoardCpuMs, double FormMs, double PostMs)
+    private sealed record Run(int Posts, double Seconds, double BoardCpuMs, double FormMs, double PostMs, double PostersCpuMs)
     {
         public double PerSecond => Posts / Seconds;
     }
@@ -133,7 +133,7 @@ internal static class ThreadSizeBench
                 var run = await Posters.Timed(board, compressedForms ? compressed : client, threads, posters, TimeSpan.FromSeconds(options.DurationSeconds));
                 acknowledged.AddRange(run.Writes.Acknowledged);
                 errors.AddRange(run.Writes.Errors);
-                return new Run(run.Writes.Acknowledged.Count, run.Seconds, run.BoardCpuMs, run.FormMs, run.PostMs);
+                return new Run(run.Writes.Acknowledged.Count, run.Seconds, run.BoardCpuMs, run.FormMs, run.PostMs, run.PostersCpuMs);
             }
 
             // Warm-up: the posting path compiled, both kinds of thread page built once.
@@ -153,7 +153,7 @@ internal static class ThreadSizeBench
                     {
                         var run = await Post(kind == Kind.Small ? await Small() : big, posters, kind == Kind.BigCompressed);
                         (runs.TryGetValue((kind, posters), out var list) ? list : runs[(kind, posters)] = []).Add(run);
-                        Console.WriteLine(Invariant($"   round {round} {Names[kind],-16} {posters,2} poster(s): {run.PerSecond,6:0.0} posts/s (form p50 {run.FormMs:0.0} ms, POST p50 {run.PostMs:0.0} ms), board CPU/post {run.BoardCpuMs:0.00} ms"));
+                        Console.WriteLine(Invariant($"   round {round} {Names[kind],-16} {posters,2} poster(s): {run.PerSecond,6:0.0} posts/s (form p50 {run.FormMs:0.0} ms, POST p50 {run.PostMs:0.0} ms), board CPU/post {run.BoardCpuMs:0.00} ms, posters' {run.PostersCpuMs:0.00} ms"));
                     }
                     bigReplies.Add((await Replies(client, big)).Max);
                 }
@@ -186,6 +186,9 @@ internal static class ThreadSizeBench
                 var sc = Stats.Median(small.Select(r => r.BoardCpuMs));
                 var bc = Stats.Median(large.Select(r => r.BoardCpuMs));
                 Console.WriteLine(Invariant($"| board CPU per post, {posters} poster(s) | {sc:0.00} ms | {bc:0.00} ms | {bc / sc:0.00} |"));
+                var sp = Stats.Median(small.Select(r => r.PostersCpuMs));
+                var bp = Stats.Median(large.Select(r => r.PostersCpuMs));
+                Console.WriteLine(Invariant($"| posters' CPU per post (this process), {posters} poster(s) | {sp:0.00} ms | {bp:0.00} ms | {bp / sp:0.00} |"));
                 Console.WriteLine(Invariant($"| form GET p50 + POST p50, {posters} poster(s) | {Stats.Median(small.Select(r => r.FormMs)):0.0} + {Stats.Median(small.Select(r => r.PostMs)):0.0} ms | {Stats.Median(large.Select(r => r.FormMs)):0.0} + {Stats.Median(large.Select(r => r.PostMs)):0.0} ms | |"));
                 Console.WriteLine(Invariant($"  (goal: big / small posts/s >= {Goal:0.0} with {posters} poster(s): {(b / s >= Goal ? "met" : "not met")})"));
             }

@@ -127,7 +127,7 @@ public static class BoardPages
     /// </summary>
     private static CompressedPage ThreadPageOf(PreparedThread prepared, IReadOnlyList<PreparedHtml> layout) =>
         CompressedPage.Of([[new PagePiece(layout[0].Utf8), .. prepared.Runs.Select(r => r.Piece), new PagePiece(layout[1].Utf8)],
-            .. layout.Skip(2).Select(p => new[] { new PagePiece(p.Utf8) })]);
+            .. layout.Skip(2).Select(p => new[] { new PagePiece(p.Utf8) })], prepared.Grown ? prepared.Brotli : null);
 
     // The builders the page cache calls when it has no fresh form (the Prepare… methods run once per write, not per
     // request): posting draws the forms, with moderation's rules and media's state.
@@ -179,9 +179,13 @@ public static class BoardPages
 
     /// <summary>
     /// Every post of a thread, each prepared on its own (so a reply renders only what it changed), kept in runs of
-    /// consecutive posts that the thread page is written from, with what the page says about the thread.
+    /// consecutive posts that the thread page is written from, with what the page says about the thread, and the brotli
+    /// stream its pages' versions grow (passed on to the thread grown from this one). Only a thread that was
+    /// <paramref name="Grown"/> (posted to) has its pages compressed into it: a page only read is compressed once, and
+    /// keeps no stream open.
     /// </summary>
-    private sealed record PreparedThread(ThreadSummary Thread, IReadOnlyList<PreparedPost> Posts, IReadOnlyList<PostRun> Runs) : ISized
+    private sealed record PreparedThread(ThreadSummary Thread, IReadOnlyList<PreparedPost> Posts, IReadOnlyList<PostRun> Runs, BrotliGrowth Brotli,
+        bool Grown = false) : ISized
     {
         public long LastNo => Posts.Count > 0 ? Posts[^1].No : 0;
 
@@ -199,13 +203,13 @@ public static class BoardPages
     // alone for gzip (whose window is 32 KB, so little is lost) and stays out of the large-object heap.
     private const int RunBytes = 32 * 1024;
 
-    private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), [], []);
+    private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), [], [], new BrotliGrowth());
 
     private static PreparedThread PrepareThread(Board board, ThreadContent thread)
     {
         var backlinks = BacklinksByPost(thread.Backlinks);
         List<PreparedPost> posts = [.. thread.Posts.Select(p => PreparePost(board, p, backlinks))];
-        return new PreparedThread(thread.Thread, posts, Runs(posts, [], _ => false));
+        return new PreparedThread(thread.Thread, posts, Runs(posts, [], _ => false), new BrotliGrowth());
     }
 
     private static PreparedPost PreparePost(Board board, StoredPost post, ILookup<long, Backlink> backlinks)
@@ -279,7 +283,7 @@ public static class BoardPages
         var posts = new List<PreparedPost>(old.Posts.Count + growth.Added.Count);
         posts.AddRange(old.Posts.Select(p => changed.TryGetValue(p.No, out var post) ? PreparePost(board, post, backlinks) : p));
         posts.AddRange(growth.Added.Select(p => PreparePost(board, p, backlinks)));
-        return new PreparedThread(growth.Thread, posts, Runs(posts, old.Runs, i => i < old.Posts.Count && changed.ContainsKey(old.Posts[i].No)));
+        return new PreparedThread(growth.Thread, posts, Runs(posts, old.Runs, i => i < old.Posts.Count && changed.ContainsKey(old.Posts[i].No)), old.Brotli, Grown: true);
     }
 
     private static ILookup<long, Backlink> BacklinksByPost(IEnumerable<Backlink> backlinks) => backlinks.ToLookup(b => b.ToNo);

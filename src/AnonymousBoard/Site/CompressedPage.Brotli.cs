@@ -52,17 +52,18 @@ public sealed partial class CompressedPage
     private void BrotliPieces(List<ReadOnlyMemory<byte>> output, Coded brotli, ReadOnlySpan<ReadOnlyMemory<byte>> filled, int first)
     {
         output.AddRange(brotli.Pieces[0]);
-        if (first == Slots)
+        if (first == Slots && brotli.Plain is null)
         {
             return;
         }
-        long tail = TailLength(first);
+        var tail = PlainLength(brotli, first);
         for (var i = first; i < filled.Length; i++)
         {
             tail += filled[i].Length;
         }
         var header = new byte[4];
         output.Add(header.AsMemory(0, MetaBlockHeader(tail, header)));
+        output.AddRange((brotli.Plain ?? []).Select(p => p.Bytes));
         for (var i = first; i < filled.Length; i++)
         {
             output.Add(filled[i]);

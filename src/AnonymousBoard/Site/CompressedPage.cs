@@ -32,7 +32,7 @@ public sealed partial class CompressedPage
 
     // Measured on a 300-reply thread page (175-200 KB; see the README's "Compression"): brotli 5 takes 1.5-3 ms and
     // comes to 1.15-1.2 times brotli 11, which takes 0.3-1 s; gzip 6 takes 2-17 ms, gzip 9 11-60 ms, about 13% smaller.
-    private const int QuickBrotli = 5;
+    internal const int QuickBrotli = 5;
     private const int BestBrotli = 11;
 
     // 4 MiB: more than any page, and what every brotli decoder accepts.
@@ -47,6 +47,9 @@ public sealed partial class CompressedPage
     // Each part (what lies between two slots) as the pieces it is made of: one for most pages; for a thread page, the
     // first is the layout's top, each run of posts its prepared thread keeps, and the layout down to the first slot.
     private readonly PagePiece[][] _parts;
+    // For a page that grows at its end (a thread page): the stream its first part but the last piece goes into at the
+    // quick level, shared with the versions before and after it.
+    private readonly BrotliGrowth? _growth;
     private readonly long _built = System.Diagnostics.Stopwatch.GetTimestamp();
     private readonly object _compressing = new();
 
@@ -56,14 +59,16 @@ public sealed partial class CompressedPage
     private int _upgrade; // 0 not yet; 1 started, or not wanted (a page for one request)
 
     /// <summary>The compressed pieces of one coding for one first filled slot: what precedes it, then each later part.</summary>
-    internal sealed record Coded(ReadOnlyMemory<byte>[][] Pieces, bool Best)
+    /// <param name="Plain">brotli's: pieces before the first filled slot that go uncompressed (after a growing stream).</param>
+    internal sealed record Coded(ReadOnlyMemory<byte>[][] Pieces, bool Best, PagePiece[]? Plain = null)
     {
         public long Length => Pieces.Sum(part => part.Sum(p => (long)p.Length));
     }
 
-    private CompressedPage(PagePiece[][] parts, bool perRequest)
+    private CompressedPage(PagePiece[][] parts, bool perRequest, BrotliGrowth? growth = null)
     {
         _parts = parts;
+        _growth = growth;
         _upgrade = perRequest ? 1 : 0;
         _gzip = new Coded?[parts.Length];
         _brotli = new Coded?[parts.Length];
@@ -80,10 +85,15 @@ public sealed partial class CompressedPage
     }
 
     /// <summary>A page prepared once with slots, each part given as the pieces it is made of (some kept by other pages too).</summary>
-    public static CompressedPage Of(IReadOnlyList<IReadOnlyList<PagePiece>> parts)
+    /// <param name="growth">
+    /// For a page whose versions grow at the end of their first part but its last piece (a thread page's posts): the stream
+    /// they share, into which each version's brotli compresses only what it adds at the quick level; the last piece of
+    /// the first part then goes uncompressed with the rest.
+    /// </param>
+    public static CompressedPage Of(IReadOnlyList<IReadOnlyList<PagePiece>> parts, BrotliGrowth? growth = null)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        return new([.. parts.Select(p => p.ToArray())], perRequest: false);
+        return new([.. parts.Select(p => p.ToArray())], perRequest: false, growth);
     }
 
     /// <summary>
@@ -110,15 +120,21 @@ public sealed partial class CompressedPage
 
     /// <summary>
     /// Which coding the request gets with these slots filled: the one it weighs higher; between equals the smaller
-    /// for this page (brotli when there is no slot to fill, as it always is then).
+    /// for this page (brotli when there is no slot to fill, as it always is then, and when what it sends uncompressed
+    /// is under an eighth of what it compresses to: gzip is a third larger or more on HTML, so it is not made to be compared).
     /// </summary>
     public ContentCoding Choose(Accepted accepted, ReadOnlySpan<ReadOnlyMemory<byte>> filled)
     {
         if (accepted.Brotli > 0 && accepted.Brotli >= accepted.Gzip)
         {
             var first = FirstFilled(filled);
-            if (accepted.Brotli > accepted.Gzip || first == Slots
-                || Coding(ContentCoding.Brotli, first).Length + TailLength(first) <= Coding(ContentCoding.Gzip, first).Length)
+            if (accepted.Brotli > accepted.Gzip || first == Slots)
+            {
+                return ContentCoding.Brotli;
+            }
+            var coded = Coding(ContentCoding.Brotli, first);
+            var brotli = coded.Length + PlainLength(coded, first);
+            if (PlainLength(coded, first) * 8 <= brotli || brotli <= Coding(ContentCoding.Gzip, first).Length)
             {
                 return ContentCoding.Brotli;
             }
@@ -149,8 +165,8 @@ public sealed partial class CompressedPage
         var length = coding switch
         {
             ContentCoding.Gzip => coded!.Length + slots + GzipEnd,
-            ContentCoding.Brotli when first == Slots => coded!.Length,
-            ContentCoding.Brotli => coded!.Length + TailLength(first) + slots + MetaBlockHeader(TailLength(first) + slots, []) + 1,
+            ContentCoding.Brotli when first == Slots && coded!.Plain is null => coded.Length,
+            ContentCoding.Brotli => coded!.Length + PlainLength(coded, first) + slots + MetaBlockHeader(PlainLength(coded, first) + slots, []) + 1,
             _ => _parts.Sum(LengthOf) + slots,
         };
         return new Encoded(this, coding, coded, filled, first, length);
@@ -259,6 +275,9 @@ public sealed partial class CompressedPage
     /// <summary>The parts after the first filled slot <paramref name="first"/>, which brotli sends uncompressed (with the slots).</summary>
     private long TailLength(int first) => _parts.Skip(first + 1).Sum(LengthOf);
 
+    /// <summary>What brotli sends uncompressed besides the slots: its plain pieces and the parts after the first filled slot.</summary>
+    private long PlainLength(Coded brotli, int first) => (brotli.Plain?.Sum(p => (long)p.Length) ?? 0) + TailLength(first);
+
     /// <summary>The coding's pieces for this first filled slot: made quickly the first time, then kept.</summary>
     private Coded Coding(ContentCoding coding, int first)
     {
@@ -274,12 +293,37 @@ public sealed partial class CompressedPage
         }
     }
 
-    // gzip: each piece compressed alone (a shared one once for every page that has it), so its deflate data can be
-    // joined to any other's. brotli: everything up to the first filled slot in one stream.
-    private Coded Compress(ContentCoding coding, int first, bool best) => coding == ContentCoding.Gzip
-        ? new([[GzipHeader, .. _parts.Take(first + 1).SelectMany(part => part).Select(p => (ReadOnlyMemory<byte>)p.Deflated(best))],
-            .. _parts.Skip(first + 1).Select(part => part.Select(p => (ReadOnlyMemory<byte>)p.Deflated(best)).ToArray())], best)
-        : new([[Brotli([.. _parts.Take(first + 1).SelectMany(part => part).Select(p => p.Bytes)], best ? BestBrotli : QuickBrotli, final: first == Slots)]], best);
+    // brotli: everything up to the first filled slot in one stream; or quickly, for a growing page, the stream its versions
+    // share, and the rest up to that slot uncompressed.
+    private Coded Compress(ContentCoding coding, int first, bool best)
+    {
+        if (coding == ContentCoding.Gzip)
+        {
+            return new([[GzipHeader, .. Deflated(_parts.Take(first + 1).SelectMany(part => part), best)], .. _parts.Skip(first + 1).Select(part => Deflated(part, best))], best);
+        }
+        if (!best && _growth is not null && _parts[0].Length > 1)
+        {
+            return new([_growth.Compress(_parts[0][..^1])], best, [_parts[0][^1], .. _parts.Skip(1).Take(first).SelectMany(part => part)]);
+        }
+        return new([[Brotli([.. _parts.Take(first + 1).SelectMany(part => part).Select(p => p.Bytes)], best ? BestBrotli : QuickBrotli, final: first == Slots)]], best);
+    }
+
+    /// <summary>
+    /// gzip's data for pieces that follow one another: each ends on a byte boundary, so it can be joined to any other's;
+    /// a shared piece after a shared one refers back into it (runs of posts are alike) and is made once for every page
+    /// with the two in a row; any other is compressed alone.
+    /// </summary>
+    private static ReadOnlyMemory<byte>[] Deflated(IEnumerable<PagePiece> pieces, bool best)
+    {
+        var deflated = new List<ReadOnlyMemory<byte>>();
+        PagePiece? before = null;
+        foreach (var piece in pieces)
+        {
+            deflated.Add(piece.Deflated(best, before is { Shared: true } && piece.Shared ? before : null));
+            before = piece;
+        }
+        return [.. deflated];
+    }
 
     /// <summary>
     /// Once the page has been read unchanged for <see cref="Settle"/>, what it was compressed to is compressed again

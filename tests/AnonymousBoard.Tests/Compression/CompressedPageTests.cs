@@ -73,6 +73,66 @@ public sealed class CompressedPageTests
         }
     }
 
+    [Fact]
+    public void A_run_of_posts_in_gzip_refers_back_into_the_run_before_it()
+    {
+        // Two runs alike, as a thread's are (the same markup around every post): the second costs little after the first.
+        var run = Text(new Random(5), 20000);
+        var one = CompressedPage.Of([[new PagePiece(run, shared: true)]]);
+        var two = CompressedPage.Of([[new PagePiece(run, shared: true), new PagePiece(run.ToArray(), shared: true)]]);
+
+        var alone = one.Encode(ContentCoding.Gzip, []).Length;
+        var both = two.Encode(ContentCoding.Gzip, []);
+        var output = new ArrayBufferWriter<byte>();
+        both.Write(output);
+
+        Assert.Equal([.. run, .. run], Decode(ContentCoding.Gzip, output.WrittenSpan.ToArray()));
+        Assert.True(both.Length < alone * 1.2, $"two runs {both.Length} bytes, one {alone}");
+    }
+
+    [Fact]
+    public void Versions_of_a_growing_page_share_one_brotli_stream_and_each_decodes_to_its_own_bytes()
+    {
+        // A thread page's versions: its last run of posts grows by a post (a new piece that begins with the old one's
+        // bytes), now and then a new run starts; the layout's top is rendered again for each version, the same bytes.
+        var random = new Random(23);
+        var growth = new BrotliGrowth();
+        var top = Text(random, 2000);
+        var form = Text(random, 800);
+        var between = Text(random, 10);
+        var end = Text(random, 300);
+        ReadOnlyMemory<byte>[] slots = [ReadOnlyMemory<byte>.Empty, Text(random, 200)];
+        var runs = new List<PagePiece> { new(Text(random, 30000), shared: true) };
+        void Check()
+        {
+            var page = CompressedPage.Of([[new PagePiece(top.ToArray()), .. runs, new PagePiece(form)], [new PagePiece(between)], [new PagePiece(end)]], growth);
+            var output = new ArrayBufferWriter<byte>();
+            var encoded = page.Encode(ContentCoding.Brotli, slots);
+            encoded.Write(output);
+            Assert.Equal(encoded.Length, output.WrittenCount);
+            Assert.Equal([.. top, .. runs.SelectMany(r => r.Bytes.ToArray()), .. form, .. between, .. slots[1].ToArray(), .. end],
+                Decode(ContentCoding.Brotli, output.WrittenSpan.ToArray()));
+        }
+
+        for (var version = 0; version < 40; version++)
+        {
+            runs[^1] = new PagePiece((byte[])[.. runs[^1].Bytes.ToArray(), .. Text(random, 600)], shared: true);
+            if (version % 10 == 9)
+            {
+                runs.Add(new PagePiece(Text(random, 500), shared: true));
+            }
+            Check();
+        }
+        Assert.Equal(1, growth.Starts);
+
+        // A version whose first run changed (a quoted post's backlinks) starts the stream again, and goes on from there.
+        runs[0] = new PagePiece((byte[])[.. runs[0].Bytes.ToArray()[..100], (byte)'!', .. runs[0].Bytes.ToArray()[101..]], shared: true);
+        Check();
+        runs[^1] = new PagePiece((byte[])[.. runs[^1].Bytes.ToArray(), .. Text(random, 600)], shared: true);
+        Check();
+        Assert.Equal(2, growth.Starts);
+    }
+
     [Theory]
     [InlineData(null, ContentCoding.Identity)]
     [InlineData("", ContentCoding.Identity)]
