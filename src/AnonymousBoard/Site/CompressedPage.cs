@@ -42,6 +42,10 @@ public sealed partial class CompressedPage
     // Kestrel's 4 KB block, a copy through the writer takes a lock per block.
     private const int LargePiece = 4096;
 
+    // A growing page smaller than this is compressed whole: it is quick, and the form that the growing stream would send
+    // uncompressed is a large share of a small page (enough for gzip to be the smaller of the two).
+    private const int GrowingFrom = 32 * 1024;
+
     private static int s_upgrading;
 
     // Each part (what lies between two slots) as the pieces it is made of: one for most pages; for a thread page, the
@@ -301,7 +305,7 @@ public sealed partial class CompressedPage
         {
             return new([[GzipHeader, .. Deflated(_parts.Take(first + 1).SelectMany(part => part), best)], .. _parts.Skip(first + 1).Select(part => Deflated(part, best))], best);
         }
-        if (!best && _growth is not null && _parts[0].Length > 1)
+        if (!best && _growth is not null && _parts[0].Length > 1 && LengthOf(_parts[0]) >= GrowingFrom)
         {
             return new([_growth.Compress(_parts[0][..^1])], best, [_parts[0][^1], .. _parts.Skip(1).Take(first).SelectMany(part => part)]);
         }
