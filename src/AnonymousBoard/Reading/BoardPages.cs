@@ -199,8 +199,8 @@ public static class BoardPages
     /// <summary>Posts <paramref name="First"/> to <paramref name="First"/> + <paramref name="Count"/> - 1 of a thread, one after another in one piece.</summary>
     private sealed record PostRun(int First, int Count, PagePiece Piece);
 
-    // Runs this long: a reply copies at most about this much (the last run, which it joins), and each run is compressed
-    // alone for gzip (whose window is 32 KB, so little is lost) and stays out of the large-object heap.
+    // Runs this long: a reply copies at most about this much (the last run, which it joins), a run's gzip needs no more
+    // of the run before it than deflate's 32 KB window, and each stays out of the large-object heap.
     private const int RunBytes = 32 * 1024;
 
     private static readonly PreparedThread Missing = new(new ThreadSummary(0, "", "", 0, false, false, false, default), [], [], new BrotliGrowth());
