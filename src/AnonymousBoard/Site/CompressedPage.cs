@@ -66,7 +66,10 @@ public sealed partial class CompressedPage
     /// <param name="Plain">brotli's: pieces before the first filled slot that go uncompressed (after a growing stream).</param>
     internal sealed record Coded(ReadOnlyMemory<byte>[][] Pieces, bool Best, PagePiece[]? Plain = null)
     {
-        public long Length => Pieces.Sum(part => part.Sum(p => (long)p.Length));
+        // Counted once: every request that sends this coding asks.
+        public long Length { get; } = Pieces.Sum(part => part.Sum(p => (long)p.Length));
+
+        public long PlainLength { get; } = Plain?.Sum(p => (long)p.Length) ?? 0;
     }
 
     private CompressedPage(PagePiece[][] parts, bool perRequest, BrotliGrowth? growth = null)
@@ -280,7 +283,7 @@ public sealed partial class CompressedPage
     private long TailLength(int first) => _parts.Skip(first + 1).Sum(LengthOf);
 
     /// <summary>What brotli sends uncompressed besides the slots: its plain pieces and the parts after the first filled slot.</summary>
-    private long PlainLength(Coded brotli, int first) => (brotli.Plain?.Sum(p => (long)p.Length) ?? 0) + TailLength(first);
+    private long PlainLength(Coded brotli, int first) => brotli.PlainLength + TailLength(first);
 
     /// <summary>The coding's pieces for this first filled slot: made quickly the first time, then kept.</summary>
     private Coded Coding(ContentCoding coding, int first)
