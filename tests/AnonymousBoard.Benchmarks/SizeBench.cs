@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace AnonymousBoard.Benchmarks;
 
 /// <summary>The size benchmark's options; the defaults are issue 17's measurement.</summary>
-internal sealed record SizeOptions(int Posts, int SmallPosts, string? Keep, string? Reuse, bool SeedOnly, int MixedSeconds, int Starts, int Rounds, int ReadSeconds, int Readers)
+internal sealed record SizeOptions(int Posts, int SmallPosts, string? Keep, string? Reuse, bool SeedOnly, int MixedSeconds, int Starts, int Rounds, int ReadSeconds, int Readers,
+    string? Board = null)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/AnonymousBoard.Benchmarks -- size [options]
@@ -22,6 +23,7 @@ internal sealed record SizeOptions(int Posts, int SmallPosts, string? Keep, stri
           --rounds N         interleaved rounds of the read ratios (default 3)
           --read-seconds S   seconds of each read-ratio run (default 5)
           --readers N        wrk connections (default 32)
+          --board PATH       another build's AnonymousBoard.dll to measure (the boards are seeded by this one)
         """;
 
     public static bool TryParse(string[] args, out SizeOptions options)
@@ -39,6 +41,9 @@ internal sealed record SizeOptions(int Posts, int SmallPosts, string? Keep, stri
                     continue;
                 case "--reuse" when i + 1 < args.Length:
                     options = options with { Reuse = Path.GetFullPath(args[++i]) };
+                    continue;
+                case "--board" when i + 1 < args.Length && File.Exists(args[i + 1]):
+                    options = options with { Board = Path.GetFullPath(args[++i]) };
                     continue;
             }
             if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
@@ -114,6 +119,10 @@ internal static class SizeBench
         }
         Console.WriteLine("AnonymousBoard size benchmark: memory, start-up and reads of a big board against a small one");
         Console.WriteLine(Invariant($"Machine: {Environment.ProcessorCount} cores shared by the boards and wrk; load average {Load()} at the start."));
+        if (options.Board is { } other)
+        {
+            Console.WriteLine($"Board: {other}");
+        }
 
         if (options.SeedOnly)
         {
@@ -194,7 +203,7 @@ internal static class SizeBench
         }
         Console.WriteLine(Invariant($"Seeding {posts:N0} posts into {directory} through PostingService.SubmitAsync (no HTTP), load average {Load()}:"));
         var seeded = await SizeSeeder.Seed(directory, posts, Console.Out);
-        Console.WriteLine(Invariant($"   seeded {seeded.Posts:N0} posts in {seeded.Threads:N0} threads in {seeded.Seconds:0.0} s = {seeded.Posts / seeded.Seconds:0} posts/s; database {Mib(DatabaseBytes(directory))}"));
+        Console.WriteLine(Invariant($"   wrote {seeded.Written:N0} posts in {seeded.Seconds:0.0} s = {seeded.Written / seeded.Seconds:0} posts/s; the board holds {seeded.Posts:N0} posts in {seeded.Threads:N0} threads; database {Mib(DatabaseBytes(directory))}"));
         return seeded;
     }
 
@@ -219,7 +228,7 @@ internal static class SizeBench
             foreach (var board in boards)
             {
                 var clock = Stopwatch.StartNew();
-                await using var process = await BoardProcess.StartAsync(Posters.GateSettings, board.DataDirectory);
+                await using var process = await BoardProcess.StartAsync(Posters.GateSettings, board.DataDirectory, program: options.Board);
                 board.Starts.Add(clock.Elapsed.TotalSeconds);
                 (cleanBefore[board] ? board.CleanStarts : board.CrashStarts).Add(board.Starts[^1]);
                 board.RssAtStart.Add(process.Status("VmRSS") ?? 0);
@@ -239,7 +248,7 @@ internal static class SizeBench
         {
             foreach (var board in boards)
             {
-                processes.Add(await BoardProcess.StartAsync(Posters.GateSettings, board.DataDirectory));
+                processes.Add(await BoardProcess.StartAsync(Posters.GateSettings, board.DataDirectory, program: options.Board));
             }
             Console.WriteLine();
             Console.WriteLine(Invariant($"2. Mixed reads, {options.MixedSeconds} s per board, wrk {options.Readers} connections: home, index pages 1-10, catalog, JSON and {MixedThreads} threads (HTML and JSON) spread over the whole board"));

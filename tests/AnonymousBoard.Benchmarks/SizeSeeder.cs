@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using AnonymousBoard.Boards;
 using AnonymousBoard.Gate;
@@ -16,6 +17,9 @@ public sealed record SeededBoard(int Posts, int Threads, long MeasuredThread, do
 {
     /// <summary>The seeding was stopped before its end and finished by <see cref="SizeSeeder.Finish"/>; <see cref="Seconds"/> is the finishing's.</summary>
     public bool Interrupted { get; init; }
+
+    /// <summary>The posts this seeding wrote (fewer than <see cref="Posts"/> when it resumed one stopped before its end).</summary>
+    public int Written { get; init; }
 
     private const string FileName = "size-seed.json";
 
@@ -77,7 +81,7 @@ public static class SizeSeeder
     {
         Directory.CreateDirectory(dataDirectory);
         var clock = Stopwatch.StartNew();
-        await using var app = BoardHost.Build(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={dataDirectory}", .. Posters.GateSettings]);
+        await using var app = Build(dataDirectory);
         var services = app.Services;
         var storage = services.GetRequiredService<IStorage>();
         var boards = services.GetRequiredService<BoardDirectory>();
@@ -114,7 +118,9 @@ public static class SizeSeeder
         // opening post prunes (archives) the others through the posting path itself.
         SetCap(storage, boards, ThreadCap);
         var measured = await Thread(posting, gate, boards, lengths.Length, MeasuredReplies + 1);
-        var seeded = new SeededBoard(posts, lengths.Length + 1, measured, clock.Elapsed.TotalSeconds);
+        // Counted, not taken from the plan: a resumed seeding writes only the threads it had not started.
+        var (count, threads) = Count(services);
+        var seeded = new SeededBoard((int)count, (int)threads, measured, clock.Elapsed.TotalSeconds) { Written = (int)written + MeasuredReplies + 1 };
         seeded.Save(dataDirectory);
         return seeded;
     }
@@ -126,7 +132,7 @@ public static class SizeSeeder
     public static async Task<SeededBoard> Finish(string dataDirectory)
     {
         var clock = Stopwatch.StartNew();
-        await using var app = BoardHost.Build(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={dataDirectory}", .. Posters.GateSettings]);
+        await using var app = Build(dataDirectory);
         var services = app.Services;
         var storage = services.GetRequiredService<IStorage>();
         var boards = services.GetRequiredService<BoardDirectory>();
@@ -139,6 +145,14 @@ public static class SizeSeeder
         seeded.Save(dataDirectory);
         return seeded;
     }
+
+    /// <summary>
+    /// The board as the program composes it, but with no window for resubmits: a seeding resumed soon after it was
+    /// stopped writes again the threads it had started, and the board took their posts, identical to the ones of
+    /// a minute ago, for the same form sent twice (it answered with the first post, in the old thread).
+    /// </summary>
+    private static WebApplication Build(string dataDirectory) =>
+        BoardHost.Build(["--urls", "http://127.0.0.1:0", $"--Board:DataDirectory={dataDirectory}", "--Board:DuplicateWindowSeconds=0", .. Posters.GateSettings]);
 
     /// <summary>
     /// The board's posting service with a gate of its own: the board's, held at calm with no time lock and no

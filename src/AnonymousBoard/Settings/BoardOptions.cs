@@ -18,11 +18,11 @@ public sealed class BoardOptions
     public int DuplicateWindowSeconds { get; set; } = 120;
 
     /// <summary>
-    /// How much prepared HTML, JSON and feeds the page cache may hold; past it the pages read least recently go. 32: a
+    /// How much prepared HTML, JSON and feeds the page cache may hold; past it the pages read least recently go. 24: a
     /// board's hot pages (its index pages, the live threads being read) fit, and the process stays under 200 MB
-    /// however large the board (README, "Size benchmark").
+    /// however large the board (README, "Size benchmark", fourth pass).
     /// </summary>
-    public int PageCacheMegabytes { get; set; } = 32;
+    public int PageCacheMegabytes { get; set; } = 24;
 
     /// <summary>The "Board:Images" settings: how many images are processed at once, how many wait.</summary>
     public ImageOptions Images { get; set; } = new();
