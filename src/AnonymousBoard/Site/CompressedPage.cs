@@ -51,6 +51,8 @@ public sealed partial class CompressedPage
     // Each part (what lies between two slots) as the pieces it is made of: one for most pages; for a thread page, the
     // first is the layout's top, each run of posts its prepared thread keeps, and the layout down to the first slot.
     private readonly PagePiece[][] _parts;
+    // The bytes of part i and every part after it (0 past the last): counted once, as every request needs some of them.
+    private readonly long[] _lengthFrom;
     // For a page that grows at its end (a thread page): the stream its first part but the last piece goes into at the
     // quick level, shared with the versions before and after it.
     private readonly BrotliGrowth? _growth;
@@ -75,6 +77,11 @@ public sealed partial class CompressedPage
     private CompressedPage(PagePiece[][] parts, bool perRequest, BrotliGrowth? growth = null)
     {
         _parts = parts;
+        _lengthFrom = new long[parts.Length + 1];
+        for (var i = parts.Length - 1; i >= 0; i--)
+        {
+            _lengthFrom[i] = _lengthFrom[i + 1] + LengthOf(parts[i]);
+        }
         _growth = growth;
         _upgrade = perRequest ? 1 : 0;
         _gzip = new Coded?[parts.Length];
@@ -174,7 +181,7 @@ public sealed partial class CompressedPage
             ContentCoding.Gzip => coded!.Length + slots + GzipEnd,
             ContentCoding.Brotli when first == Slots && coded!.Plain is null => coded.Length,
             ContentCoding.Brotli => coded!.Length + PlainLength(coded, first) + slots + MetaBlockHeader(PlainLength(coded, first) + slots, []) + 1,
-            _ => _parts.Sum(LengthOf) + slots,
+            _ => _lengthFrom[0] + slots,
         };
         return new Encoded(this, coding, coded, filled, first, length);
     }
@@ -280,7 +287,7 @@ public sealed partial class CompressedPage
     }
 
     /// <summary>The parts after the first filled slot <paramref name="first"/>, which brotli sends uncompressed (with the slots).</summary>
-    private long TailLength(int first) => _parts.Skip(first + 1).Sum(LengthOf);
+    private long TailLength(int first) => _lengthFrom[first + 1];
 
     /// <summary>What brotli sends uncompressed besides the slots: its plain pieces and the parts after the first filled slot.</summary>
     private long PlainLength(Coded brotli, int first) => brotli.PlainLength + TailLength(first);
