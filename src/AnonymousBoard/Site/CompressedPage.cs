@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using AnonymousBoard.Markup;
 
 namespace AnonymousBoard.Site;
@@ -38,9 +37,9 @@ public sealed partial class CompressedPage
     // 4 MiB: more than any page, and what every brotli decoder accepts.
     private const int BrotliWindow = 22;
 
-    // Pieces this long are written to the response as memory rather than copied through its buffer writer: past
-    // Kestrel's 4 KB block, a copy through the writer takes a lock per block.
-    private const int LargePiece = 4096;
+    // The most of a response copied into the connection's pipe before it is flushed: more than a 300-reply thread page,
+    // and what a reader too slow to take it holds of the server's memory.
+    private const int Window = 256 * 1024;
 
     // A growing page smaller than this is compressed whole: it is quick, and the form that the growing stream would send
     // uncompressed is a large share of a small page (enough for gzip to be the smaller of the two).
@@ -209,44 +208,64 @@ public sealed partial class CompressedPage
         /// <summary>The bytes <see cref="Write"/> writes.</summary>
         public long Length { get; }
 
-        /// <summary>For tests and tools: the bytes into any buffer writer.</summary>
+        /// <summary>For tests and tools: the bytes into any buffer writer, as a response writes them.</summary>
         public void Write(IBufferWriter<byte> output)
         {
             ArgumentNullException.ThrowIfNull(output);
-            foreach (var piece in Pieces())
+            var pieces = Pieces();
+            for (long from = 0; from < Length; from += Window)
             {
-                output.Write(piece.Span);
+                WriteWindow(output, pieces, from);
             }
         }
 
         /// <summary>
-        /// The bytes as a response sends them. Kestrel keeps what is written through its buffer writer before the
-        /// headers go out in a buffer of its own and copies it once more, and copies a large span in 4 KB blocks,
-        /// taking a lock for each; a written memory goes to the connection's pipe with the headers in one copy. So
-        /// the first piece and every large one are written as memory, the small ones (a slot, a block header) into
-        /// the pipe's buffer, and the whole flushed once at the end.
+        /// The bytes as a response sends them: the headers are put in the connection's pipe unsent, then the body is
+        /// copied once, piece by piece, into memory the pipe lends for all of it, and flushed once. So a page goes out
+        /// in one send, as a single array would: written a piece at a time, each large piece with its own flush, a
+        /// thread page of a dozen pieces went out in four sends, each with its wake-ups. A body longer than
+        /// <see cref="Window"/> goes in windows, each flushed, so a slow reader holds no more of the server's memory.
         /// </summary>
-        public async Task WriteAsync(PipeWriter output, CancellationToken cancellation)
+        public async Task WriteAsync(HttpResponse response, CancellationToken cancellation)
         {
-            ArgumentNullException.ThrowIfNull(output);
-            var started = false;
-            foreach (var piece in Pieces())
+            ArgumentNullException.ThrowIfNull(response);
+            await response.StartAsync(cancellation);
+            var pieces = Pieces();
+            for (long from = 0; from < Length; from += Window)
             {
-                if (piece.IsEmpty)
+                WriteWindow(response.BodyWriter, pieces, from);
+                if (await response.BodyWriter.FlushAsync(cancellation) is { IsCompleted: true } or { IsCanceled: true })
                 {
-                    continue;
-                }
-                if (!started || piece.Length >= LargePiece)
-                {
-                    await output.WriteAsync(piece, cancellation);
-                    started = true;
-                }
-                else
-                {
-                    output.Write(piece.Span);
+                    return;
                 }
             }
-            await output.FlushAsync(cancellation);
+        }
+
+        /// <summary>The bytes from <paramref name="from"/>, at most <see cref="Window"/> of them, copied into one span of the writer's.</summary>
+        private void WriteWindow(IBufferWriter<byte> output, List<ReadOnlyMemory<byte>> pieces, long from)
+        {
+            var size = (int)Math.Min(Length - from, Window);
+            var into = output.GetSpan(size)[..size];
+            var skip = from;
+            var at = 0;
+            foreach (var piece in pieces)
+            {
+                if (skip >= piece.Length)
+                {
+                    skip -= piece.Length;
+                    continue;
+                }
+                var part = piece.Span[(int)skip..];
+                skip = 0;
+                var n = Math.Min(part.Length, size - at);
+                part[..n].CopyTo(into[at..]);
+                if ((at += n) == size)
+                {
+                    output.Advance(size);
+                    return;
+                }
+            }
+            throw new InvalidOperationException($"The page's pieces hold {from + at} bytes, not the {Length} its length says.");
         }
 
         /// <summary>The bytes in order: the page's own memory, the filled slots, and the few small headers a coding adds.</summary>
@@ -398,7 +417,7 @@ public sealed partial class CompressedPage
             }
             var encoded = page.Encode(coding, filled);
             response.ContentLength = encoded.Length;
-            await encoded.WriteAsync(response.BodyWriter, httpContext.RequestAborted);
+            await encoded.WriteAsync(response, httpContext.RequestAborted);
         }
     }
 }

@@ -8,7 +8,8 @@ namespace AnonymousBoard.Tests.Compression;
 /// <summary>
 /// The compression unit alone (Site/CompressedPage): a page of parts with slots, written in each coding with the
 /// slots filled, decodes to the parts and slots joined, whatever their sizes: empty parts and slots, a slot over a
-/// stored block's 65,535 bytes, an uncompressed brotli end over 65,536 bytes (five nibbles of length).
+/// stored block's 65,535 bytes, an uncompressed brotli end over 65,536 bytes (five nibbles of length), a page longer
+/// than the window a response is written in.
 /// </summary>
 public sealed class CompressedPageTests
 {
@@ -20,6 +21,9 @@ public sealed class CompressedPageTests
     [InlineData(new[] { 40000, 0, 0 }, new[] { 0, 0 })]
     [InlineData(new[] { 1, 70000, 5 }, new[] { 70000, 1 })]
     [InlineData(new[] { 300, 100000 }, new[] { 3 })]
+    // Longer than the window a response is copied and flushed in (256 KB): across a part, and at a part's end.
+    [InlineData(new[] { 200000, 150000, 10 }, new[] { 0, 300 })]
+    [InlineData(new[] { 262144, 5 }, new[] { 7 })]
     public void Every_coding_decodes_to_the_parts_with_their_slots_filled(int[] partSizes, int[] slotSizes)
     {
         var random = new Random(partSizes.Sum() + slotSizes.Sum());

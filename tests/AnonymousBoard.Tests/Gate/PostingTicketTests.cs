@@ -34,6 +34,17 @@ public class PostingTicketTests
     }
 
     [Fact]
+    public void Tickets_issued_one_after_another_and_on_many_threads_never_share_an_id()
+    {
+        // Ids come from the generator a block at a time: past the end of a block, it must be drawn again.
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 4000, _ => ids.Add(PostingTicket.Create("tech", 7, clock.GetUtcNow(), TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10)).Id));
+
+        Assert.Equal(4000, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{32}$", id));
+    }
+
+    [Fact]
     public void Ticket_is_accepted_once_the_lock_has_passed()
     {
         var text = Issue();
