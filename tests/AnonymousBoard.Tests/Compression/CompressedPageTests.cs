@@ -21,8 +21,9 @@ public sealed class CompressedPageTests
     [InlineData(new[] { 40000, 0, 0 }, new[] { 0, 0 })]
     [InlineData(new[] { 1, 70000, 5 }, new[] { 70000, 1 })]
     [InlineData(new[] { 300, 100000 }, new[] { 3 })]
-    // Longer than the window a response is copied and flushed in (256 KB): across a part, and at a part's end.
+    // Longer than the window a response is copied and flushed in (128 KB): across a part, at a part's end, twice.
     [InlineData(new[] { 200000, 150000, 10 }, new[] { 0, 300 })]
+    [InlineData(new[] { 131072, 5 }, new[] { 7 })]
     [InlineData(new[] { 262144, 5 }, new[] { 7 })]
     public void Every_coding_decodes_to_the_parts_with_their_slots_filled(int[] partSizes, int[] slotSizes)
     {
