@@ -20,62 +20,29 @@ const int BigThreadReplies = Seeder.BigThreadReplies;
 const int IndexThreads = Seeder.IndexThreads;
 const int IndexThreadReplies = Seeder.IndexThreadReplies;
 
-// "images" measures the image worker against Debian's vips tools, and image posting (ImageBench.cs).
-if (args.Length > 0 && args[0] == "images")
+// The other modes, each in its own file; with none, the read-path check below.
+switch (args.FirstOrDefault())
 {
-    return await ImageBench.RunAsync(args[1..]);
-}
-
-// "load" runs readers and writers at once against the board in its own process instead (LoadRun.cs).
-if (args.Length > 0 && args[0] == "load")
-{
-    return await LoadRun.RunAsync(args[1..]);
-}
-// "reading" measures the JSON API, search on 100,000 posts and pages during a search burst (ReadingBench.cs).
-if (args.Length > 0 && args[0] == "reading")
-{
-    return await ReadingBench.RunAsync(args[1..]);
-}
-// "argon2" times the Argon2id uses against an older build of the board (Argon2Run.cs).
-if (args.Length > 0 && args[0] == "argon2")
-{
-    return Argon2Run.Run(args[1..]);
-}
-
-// "engines" compares SQLite and PostgreSQL, and one instance with two on one database (EnginesBench.cs).
-if (args.Length > 0 && args[0] == "engines")
-{
-    return await EnginesBench.RunAsync(args[1..]);
-}
-
-// "bare-kestrel DIR" is the bare Kestrel reference in its own process, which this benchmark starts (OwnProcessReferences.cs).
-if (args.Length == 2 && args[0] == "bare-kestrel")
-{
-    return await OwnProcessReferences.ServeBareAsync(args[1]);
-}
-
-// "size" compares a board of a million posts with one of ten thousand: memory, start-up, reads (SizeBench.cs).
-if (args.Length > 0 && args[0] == "size")
-{
-    return await SizeBench.RunAsync(args[1..]);
-}
-
-// "threadsize" posts into small threads and into big ones, to show what a thread's size costs a post (ThreadSizeBench.cs).
-if (args.Length > 0 && args[0] == "threadsize")
-{
-    return await ThreadSizeBench.RunAsync(args[1..]);
-}
-
-// "posting" posts with 1 and 16 posters into this build and an older one, rounds alternating (PostingBench.cs).
-if (args.Length > 0 && args[0] == "posting")
-{
-    return await PostingBench.RunAsync(args[1..]);
-}
-
-// "flood" floods the board in its own process through its unix socket (Flood/FloodDrill.cs).
-if (args.Length > 0 && args[0] == "flood")
-{
-    return await AnonymousBoard.Benchmarks.Flood.FloodDrill.RunAsync(args[1..]);
+    // The image worker against Debian's vips tools, and image posting.
+    case "images": return await ImageBench.RunAsync(args[1..]);
+    // Readers and writers at once against the board in its own process.
+    case "load": return await LoadRun.RunAsync(args[1..]);
+    // The JSON API, search on 100,000 posts and pages during a search burst.
+    case "reading": return await ReadingBench.RunAsync(args[1..]);
+    // The Argon2id uses timed against an older build of the board.
+    case "argon2": return Argon2Run.Run(args[1..]);
+    // SQLite against PostgreSQL, and one instance against two on one database.
+    case "engines": return await EnginesBench.RunAsync(args[1..]);
+    // The bare Kestrel reference in its own process, which this benchmark starts (OwnProcessReferences.cs).
+    case "bare-kestrel" when args.Length == 2: return await OwnProcessReferences.ServeBareAsync(args[1]);
+    // A board of a million posts against one of ten thousand: memory, start-up, reads.
+    case "size": return await SizeBench.RunAsync(args[1..]);
+    // Posting into small threads and into big ones: what a thread's size costs a post.
+    case "threadsize": return await ThreadSizeBench.RunAsync(args[1..]);
+    // 1 and 16 posters into this build and an older one, rounds alternating.
+    case "posting": return await PostingBench.RunAsync(args[1..]);
+    // A flood against the board in its own process, through its unix socket (Flood/FloodDrill.cs).
+    case "flood": return await AnonymousBoard.Benchmarks.Flood.FloodDrill.RunAsync(args[1..]);
 }
 
 if (!BenchOptions.TryParse(args, out var options, out var usage))
@@ -322,103 +289,3 @@ static async Task<FetchedPage> Fetch(HttpClient client, string path)
 static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
 internal sealed record FetchedPage(byte[] Bytes, string Html);
-
-/// <summary>A page and its fixed-bytes twin, with the runs of each.</summary>
-internal sealed record BenchCase(string Name, string PagePath, string BaselinePath, int Bytes, string? AcceptEncoding = null)
-{
-    public List<Measured> Baseline { get; } = [];
-    public List<Measured> Page { get; } = [];
-
-    /// <summary>Mean page throughput over mean baseline throughput, the runs alternating.</summary>
-    public double Ratio => Page.Average(r => r.Load.RequestsPerSecond) / Baseline.Average(r => r.Load.RequestsPerSecond);
-
-    /// <summary>Each round's page over the baseline run just before it: shows how steady the machine was.</summary>
-    public IEnumerable<double> RoundRatios => Page.Zip(Baseline, (p, b) => p.Load.RequestsPerSecond / b.Load.RequestsPerSecond);
-
-    /// <summary>
-    /// Baseline over page CPU per request, server and load generator together: what the throughput
-    /// ratio comes to when the two are alone on the machine and CPU-bound. Null without wrk's figures.
-    /// </summary>
-    public double? CpuBoundRatio => Page.Concat(Baseline).All(r => r.ClientMicros is not null)
-        ? Baseline.Average(r => r.ServerMicros + r.ClientMicros!.Value) / Page.Average(r => r.ServerMicros + r.ClientMicros!.Value)
-        : null;
-}
-
-/// <summary>
-/// A load run, with the CPU time per request of the server and (for wrk) of the load generator, and
-/// what the process allocated per request.
-/// </summary>
-internal sealed record Measured(LoadResult Load, double ServerMicros, double? ClientMicros, double AllocatedKb)
-{
-    /// <summary>One load run against a board served by this process.</summary>
-    public static async Task<Measured> Take(ILoadGenerator generator, Uri url, LoadShape shape)
-    {
-        // With wrk, this process is the server (the harness waits meanwhile), so its CPU time over
-        // the run, per request, is what one request costs the server: a figure that other work on
-        // the machine disturbs much less than requests/s. The fallback client runs in here too.
-        // wrk is a child process: its CPU time shows up in this process's children's times.
-        var cpuBefore = Environment.CpuUsage.TotalTime;
-        var childBefore = Machine.ChildrenCpu();
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var result = await generator.Run(url, shape);
-        var requests = Math.Max(1, result.Requests);
-        var serverMicros = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / requests;
-        // Under DATAS (server GC's default) this total can step back or forward when the GC
-        // changes its heap count (dotnet/runtime#131069), so the summary takes the median.
-        var allocatedKb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / requests;
-        var wrkMicros = generator is Wrk && Machine.ChildrenCpu() is { } childAfter && childBefore is { } before
-            ? (childAfter - before).TotalMicroseconds / requests
-            : (double?)null;
-        return new Measured(result, serverMicros, wrkMicros, allocatedKb);
-    }
-}
-
-/// <summary>Command-line options; the defaults are the documented measurement.</summary>
-internal sealed record BenchOptions(int Threads, int Connections, int DurationSeconds, int WarmupSeconds, int Rounds, bool ForceHttpClient, string? SaveDirectory)
-{
-    private const string Usage = """
-        Usage: dotnet run -c Release --project tests/AnonymousBoard.Benchmarks -- [options]
-          --threads N       load generator threads (default 2)
-          --connections N   open keep-alive connections (default 32)
-          --duration S      seconds per measured run (default 5)
-          --warmup S        seconds of warm-up per URL before measuring (default 5)
-          --rounds N        baseline/page pairs per page (default 4; short alternating runs even out
-                            changes in what else the machine is doing)
-          --http-client     use the built-in HttpClient loop even if wrk is installed
-          --save DIR        also write the measured pages to DIR, to look at what was measured
-        """;
-
-    public static bool TryParse(string[] args, out BenchOptions options, out string usage)
-    {
-        options = new BenchOptions(2, 32, 5, 5, 4, false, null);
-        usage = Usage;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--http-client")
-            {
-                options = options with { ForceHttpClient = true };
-                continue;
-            }
-            if (args[i] == "--save" && i + 1 < args.Length)
-            {
-                options = options with { SaveDirectory = args[++i] };
-                continue;
-            }
-            if (args[i] == "--help" || i + 1 >= args.Length
-                || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
-            {
-                return false;
-            }
-            switch (args[i++])
-            {
-                case "--threads": options = options with { Threads = n }; break;
-                case "--connections": options = options with { Connections = n }; break;
-                case "--duration": options = options with { DurationSeconds = n }; break;
-                case "--warmup": options = options with { WarmupSeconds = n }; break;
-                case "--rounds": options = options with { Rounds = n }; break;
-                default: return false;
-            }
-        }
-        return true;
-    }
-}

@@ -84,7 +84,8 @@ public sealed record PostingTicket(
     }
 
     // Ids are drawn from the system's generator a block at a time, one block per thread: every page with a form takes
-    // one, and each call into the generator costs a system call (OpenSSL's check for a fork), a few per cent of a page.
+    // one, and each call into the generator makes a system call (OpenSSL's check for a fork), which cost the index page
+    // about a tenth of its reads on the benchmark's virtual machine (README, "The page in one copy").
     private const int IdsPerBlock = 64;
     [ThreadStatic] private static byte[]? t_ids;
     [ThreadStatic] private static int t_taken;

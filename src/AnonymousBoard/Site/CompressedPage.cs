@@ -224,10 +224,10 @@ public sealed partial class CompressedPage
 
         /// <summary>
         /// The bytes as a response sends them: the headers are put in the connection's pipe unsent, then the body is
-        /// copied once, piece by piece, into memory the pipe lends for all of it, and flushed once. So a page goes out
-        /// in one send, as a single array would: written a piece at a time, each large piece with its own flush, a
-        /// thread page of a dozen pieces went out in four sends, each with its wake-ups. A body longer than
-        /// <see cref="Window"/> goes in windows, each flushed, so a slow reader holds no more of the server's memory than that.
+        /// copied once, piece by piece, into memory the pipe lends for a <see cref="Window"/> of it at a time, each
+        /// window flushed. So a page goes out in a send per window, as a single array would: written a piece at a time,
+        /// each large piece with its own flush, a thread page of a dozen pieces went out in four sends, each with its
+        /// wake-ups. A slow reader holds no more than a window of the server's memory.
         /// </summary>
         public async Task WriteAsync(HttpResponse response, CancellationToken cancellation)
         {
@@ -244,7 +244,7 @@ public sealed partial class CompressedPage
             }
         }
 
-        /// <summary>The bytes from <paramref name="from"/>, at most <see cref="Window"/> of them, copied into one span of the writer's.</summary>
+        /// <summary>The bytes from <paramref name="from"/>, at most <see cref="Window"/> of them, copied into one span the writer lends.</summary>
         private void WriteWindow(IBufferWriter<byte> output, List<ReadOnlyMemory<byte>> pieces, long from)
         {
             var size = (int)Math.Min(Length - from, Window);
